@@ -1,0 +1,115 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { environmentSchema } from './schema.js';
+import { loadOrCreateEmbeddedSecrets } from './embedded-secrets.js';
+
+/** Typed, validated settings the rest of the service receives explicitly. */
+export interface Config {
+  port: number;
+  issuer: string;
+  dataDir: string;
+  /** 'embedded' = SQLite + in-process cache; 'production' = MySQL (+ Redis when REDIS_URL is set). */
+  mode: 'embedded' | 'production';
+  databaseUrl?: string;
+  redisUrl?: string;
+  redisKeyPrefix: string;
+  tokenPepper: string;
+  cookieKeys: string[];
+  logLevel: string;
+  patPrefix: string;
+  patMaxLifetimeDays: number;
+  scopesFile?: string;
+  trustProxy: boolean;
+  passwordScryptN: number;
+  adminPassword?: string;
+  /** OIDC signing keys (private JWK Set) from JWKS / JWKS_FILE; unset in embedded mode = generated in DATA_DIR. */
+  jwks?: { keys: Record<string, unknown>[] };
+  oauthAccessTokenTtl: number;
+  oauthRefreshTokenTtl: number;
+  oauthDeviceCodeTtl: number;
+}
+
+/** Thrown for invalid configuration; its message names the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads the environment once at start; fails with one clear message naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(`Invalid configuration: ${variable} ${issue.message}`);
+  }
+  const e = parsed.data;
+  const mode = e.DATABASE_URL ? 'production' : 'embedded';
+  const dataDir = path.resolve(e.DATA_DIR);
+
+  let tokenPepper = e.TOKEN_PEPPER;
+  let cookieKeys = e.COOKIE_KEYS;
+  if (mode === 'production') {
+    if (!tokenPepper) throw new ConfigError('Invalid configuration: TOKEN_PEPPER is required when DATABASE_URL is set');
+    if (!cookieKeys) throw new ConfigError('Invalid configuration: COOKIE_KEYS is required when DATABASE_URL is set');
+  } else if (!tokenPepper || !cookieKeys) {
+    const generated = loadOrCreateEmbeddedSecrets(dataDir);
+    tokenPepper ??= generated.tokenPepper;
+    cookieKeys ??= generated.cookieKeys;
+  }
+
+  return {
+    port: e.PORT,
+    issuer: (e.ISSUER ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    dataDir,
+    mode,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    tokenPepper,
+    cookieKeys,
+    logLevel: e.LOG_LEVEL,
+    patPrefix: e.PAT_PREFIX,
+    patMaxLifetimeDays: e.PAT_MAX_LIFETIME_DAYS,
+    scopesFile: e.SCOPES_FILE,
+    trustProxy: e.TRUST_PROXY,
+    passwordScryptN: e.PASSWORD_SCRYPT_N,
+    adminPassword: e.TESSERA_ADMIN_PASSWORD,
+    jwks: readJwks(e.JWKS, e.JWKS_FILE, mode),
+    oauthAccessTokenTtl: e.OAUTH_ACCESS_TOKEN_TTL,
+    oauthRefreshTokenTtl: e.OAUTH_REFRESH_TOKEN_TTL,
+    oauthDeviceCodeTtl: e.OAUTH_DEVICE_CODE_TTL,
+  };
+}
+
+/** The private JWK Set from JWKS or JWKS_FILE; production mode must have one. */
+function readJwks(inline: string | undefined, file: string | undefined, mode: Config['mode']): Config['jwks'] {
+  const variable = inline ? 'JWKS' : 'JWKS_FILE';
+  let text = inline;
+  if (!text && file) {
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`Invalid configuration: JWKS_FILE ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  if (!text) {
+    if (mode === 'production') {
+      throw new ConfigError('Invalid configuration: JWKS (or JWKS_FILE) is required when DATABASE_URL is set: a private JWK Set with an RSA signing key (see docs/oauth.md)');
+    }
+    return undefined;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`Invalid configuration: ${variable} is not valid JSON`);
+  }
+  const keys = (parsed as { keys?: unknown }).keys;
+  if (!Array.isArray(keys) || !keys.length || !keys.every((k) => k && typeof k === 'object' && typeof (k as { d?: unknown }).d === 'string')) {
+    throw new ConfigError(`Invalid configuration: ${variable} must be a JWK Set ({"keys":[…]}) of private keys`);
+  }
+  if (!keys.some((k) => (k as { kty?: unknown }).kty === 'RSA')) {
+    throw new ConfigError(`Invalid configuration: ${variable} must contain an RSA key (ID tokens are signed with RS256 by default)`);
+  }
+  return { keys: keys as Record<string, unknown>[] };
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const commaList = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+/**
+ * Every setting Tessera reads from the environment, with its default.
+ * docs/configuration.md describes each one; keep the two in step.
+ */
+export const environmentSchema = z.object({
+  /** TCP port to listen on. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Public base URL; the OIDC issuer. Defaults to http://localhost:PORT. */
+  ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+  /** Where embedded mode keeps its SQLite file and generated secrets. */
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** mysql://user:pass@host:port/db — unset means SQLite in DATA_DIR. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^mysql:\/\/[^/]+\/[A-Za-z0-9_$-]+/, 'must look like mysql://user:password@host:3306/database')
+    .optional(),
+  /** redis://host:6379/0 — unset means the in-process cache (one instance only). */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  /** Prefix for every Redis key and channel, so instances of several deployments can share a Redis. */
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, ":", "_" and "-" only').default('tessera:'),
+  /** HMAC key for token digests. Generated in embedded mode; required with DATABASE_URL. */
+  TOKEN_PEPPER: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Comma-separated keys signing cookies (first signs, all verify). Generated in embedded mode. */
+  COOKIE_KEYS: commaList
+    .pipe(z.array(z.string().min(32, 'each key must be at least 32 characters')).min(1, 'needs at least one key'))
+    .optional(),
+  /** pino level. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Prefix of personal access tokens; lets secret scanners recognise them. */
+  PAT_PREFIX: z.string().regex(/^[a-z]{2,8}_$/, 'must be 2-8 lowercase letters followed by "_"').default('tsp_'),
+  /** Longest lifetime a PAT may have, in days; 0 = no cap (tokens without expiry allowed). */
+  PAT_MAX_LIFETIME_DAYS: z.coerce.number().int().min(0).max(36500).default(0),
+  /** Optional JSON file adding scopes to the built-in registry (see config/scopes.example.json). */
+  SCOPES_FILE: z.string().min(1).optional(),
+  /** Trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy. */
+  TRUST_PROXY: bool.default(false),
+  /** scrypt cost parameter N for new password hashes (power of two). */
+  PASSWORD_SCRYPT_N: z.coerce
+    .number()
+    .int()
+    .refine((n) => n >= 1024 && (n & (n - 1)) === 0, 'must be a power of two >= 1024')
+    .default(32768),
+  /** The OIDC signing keys: a private JWK Set as JSON ({"keys":[…]}). Required (or JWKS_FILE) with DATABASE_URL; embedded mode generates them. */
+  JWKS: z.string().min(1).optional(),
+  /** Path of a file holding the private JWK Set; used when JWKS is unset. */
+  JWKS_FILE: z.string().min(1).optional(),
+  /** Lifetime of OAuth access tokens (and client-credentials tokens), seconds. */
+  OAUTH_ACCESS_TOKEN_TTL: z.coerce.number().int().min(1).max(86400).default(3600),
+  /** Lifetime of each OAuth refresh token, seconds (rotated on every use). */
+  OAUTH_REFRESH_TOKEN_TTL: z.coerce.number().int().min(60).max(31536000).default(2592000),
+  /** How long a device-flow code waits for the user, seconds. */
+  OAUTH_DEVICE_CODE_TTL: z.coerce.number().int().min(1).max(3600).default(600),
+  /** Password for the first admin; if unset a random one is generated and printed once. */
+  TESSERA_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+});
+
+export type Environment = z.infer<typeof environmentSchema>;

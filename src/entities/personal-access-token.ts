@@ -1,0 +1,48 @@
+import { EntitySchema } from 'typeorm';
+import { jsonArrayTransformer, timestampColumns } from './columns.js';
+
+/** A personal (or admin-issued impersonation) access token. The secret itself is never stored. */
+export interface PersonalAccessToken {
+  id: number;
+  userId: number;
+  name: string;
+  description: string | null;
+  scopes: string[];
+  /** HMAC-SHA-256(pepper, token), hex. */
+  tokenDigest: string;
+  tokenLastFour: string;
+  impersonation: boolean;
+  /** The admin who issued an impersonation token. */
+  createdById: number | null;
+  ipAllowlist: string[] | null;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  lastUsedIp: string | null;
+  revokedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const PersonalAccessTokenEntity = new EntitySchema<PersonalAccessToken>({
+  name: 'PersonalAccessToken',
+  tableName: 'personal_access_tokens',
+  columns: {
+    id: { type: 'integer', primary: true, generated: 'increment' },
+    userId: { name: 'user_id', type: 'integer' },
+    name: { type: 'varchar', length: 100 },
+    description: { type: 'varchar', length: 1000, nullable: true },
+    scopes: { type: 'text', transformer: jsonArrayTransformer },
+    tokenDigest: { name: 'token_digest', type: 'varchar', length: 64, unique: true },
+    tokenLastFour: { name: 'token_last_four', type: 'varchar', length: 4 },
+    impersonation: { type: 'boolean', default: false },
+    createdById: { name: 'created_by_id', type: 'integer', nullable: true },
+    ipAllowlist: { name: 'ip_allowlist', type: 'text', nullable: true, transformer: jsonArrayTransformer },
+    expiresAt: { name: 'expires_at', type: 'datetime', precision: 3, nullable: true },
+    lastUsedAt: { name: 'last_used_at', type: 'datetime', precision: 3, nullable: true },
+    lastUsedIp: { name: 'last_used_ip', type: 'varchar', length: 45, nullable: true },
+    revokedAt: { name: 'revoked_at', type: 'datetime', precision: 3, nullable: true },
+    ...timestampColumns,
+  },
+  indices: [{ name: 'idx_pat_user', columns: ['userId', 'impersonation'] }],
+  relations: {},
+});

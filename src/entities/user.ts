@@ -1,0 +1,29 @@
+import { EntitySchema } from 'typeorm';
+import { timestampColumns } from './columns.js';
+
+/** A person who signs in to Tessera. */
+export interface User {
+  id: number;
+  username: string;
+  email: string;
+  displayName: string;
+  /** scrypt$N$r$p$salt$hash — never the password itself. */
+  passwordHash: string;
+  isAdmin: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const UserEntity = new EntitySchema<User>({
+  name: 'User',
+  tableName: 'users',
+  columns: {
+    id: { type: 'integer', primary: true, generated: 'increment' },
+    username: { type: 'varchar', length: 64, unique: true },
+    email: { type: 'varchar', length: 254, unique: true },
+    displayName: { name: 'display_name', type: 'varchar', length: 128 },
+    passwordHash: { name: 'password_hash', type: 'varchar', length: 255 },
+    isAdmin: { name: 'is_admin', type: 'boolean', default: false },
+    ...timestampColumns,
+  },
+});

@@ -1,0 +1,41 @@
+import type { Middleware } from 'koa';
+import { ApiError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+
+/**
+ * The single error exit: every failure leaves as `{"error", "error_description"}` with the
+ * right status. Unknown errors become a logged 500 that tells the client nothing internal.
+ */
+export function errorHandler(logger: Logger): Middleware {
+  return async function handleErrors(ctx, next) {
+    try {
+      await next();
+    } catch (err) {
+      const apiError = toApiError(err);
+      if (apiError.status >= 500) logger.error({ err, requestId: ctx.state.requestId }, 'request failed');
+      ctx.status = apiError.status;
+      ctx.set('Cache-Control', 'no-store');
+      for (const [name, value] of Object.entries(apiError.headers)) ctx.set(name, value);
+      ctx.body = { error: apiError.code, error_description: apiError.description };
+    }
+  };
+}
+
+function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  const e = err as { status?: number; statusCode?: number; type?: string; code?: string; message?: string; expose?: boolean };
+  const status = e.status ?? e.statusCode;
+  // Errors raised by body parsing (raw-body / co-body) carry a status and a type.
+  if (status === 413) return new ApiError(413, 'invalid_request', 'request body is larger than the 1 MB limit');
+  if (status === 415) return new ApiError(415, 'invalid_request', 'unsupported content type; send application/json');
+  if (e.type === 'entity.parse.failed' || (status === 400 && /JSON/i.test(e.message ?? ''))) {
+    return new ApiError(400, 'invalid_request', 'request body is not valid JSON');
+  }
+  if (e.code === 'ER_DUP_ENTRY' || e.code === 'SQLITE_CONSTRAINT_UNIQUE') {
+    return new ApiError(409, 'conflict', 'a record with the same unique value already exists');
+  }
+  if (status && status >= 400 && status < 500 && e.expose !== false) {
+    return new ApiError(status, 'invalid_request', e.message ?? 'bad request');
+  }
+  return new ApiError(500, 'server_error', 'the server could not complete the request');
+}

@@ -1,0 +1,42 @@
+import type { Middleware } from 'koa';
+import { ApiError } from '../../errors.js';
+import type { ScopeRegistry } from '../../scopes/scope-registry.js';
+import type { IntrospectorChain } from '../../tokens/introspection/introspector-chain.js';
+import { parseAuthorization } from '../credentials.js';
+
+const REALM = 'realm="tessera"';
+// git and curl only prompt for credentials when offered Basic.
+const BASIC_CHALLENGE = 'Basic realm="tessera", charset="UTF-8"';
+
+/**
+ * Protects a resource route with a token (PAT or OAuth access token), per RFC 6750:
+ * 401 + `error="invalid_token"` for a bad token, 403 + `error="insufficient_scope"` for
+ * missing scopes. The token may come as `Bearer`, `token`, or as the Basic password.
+ */
+export function requireScopes(introspector: IntrospectorChain, registry: ScopeRegistry, ...required: string[]): Middleware {
+  const scopeParam = required.length ? `, scope="${required.join(' ')}"` : '';
+  return async function requireTokenScopes(ctx, next) {
+    const credentials = parseAuthorization(ctx.get('Authorization') || undefined);
+    const presented = credentials.scheme === 'bearer' ? credentials.token : credentials.scheme === 'basic' ? credentials.password : undefined;
+    if (!presented) {
+      // RFC 6750 §3.1: a request with no credentials gets a challenge without an error code.
+      const challenge = credentials.scheme === 'none' ? `Bearer ${REALM}${scopeParam}` : `Bearer ${REALM}, error="invalid_request"`;
+      throw new ApiError(401, credentials.scheme === 'none' ? 'invalid_token' : 'invalid_request',
+        credentials.scheme === 'none' ? 'an access token is required' : 'the Authorization header is malformed',
+        { 'WWW-Authenticate': [challenge, BASIC_CHALLENGE] });
+    }
+    const token = await introspector.introspect(presented, { ip: ctx.ip });
+    if (!token) {
+      throw new ApiError(401, 'invalid_token', 'the access token is invalid, expired or revoked', {
+        'WWW-Authenticate': [`Bearer ${REALM}, error="invalid_token", error_description="the access token is invalid, expired or revoked"`, BASIC_CHALLENGE],
+      });
+    }
+    if (!registry.satisfies(token.scopes, required)) {
+      throw new ApiError(403, 'insufficient_scope', `this request needs scope ${required.join(' ')}`, {
+        'WWW-Authenticate': `Bearer ${REALM}, error="insufficient_scope"${scopeParam}`,
+      });
+    }
+    ctx.state.token = token;
+    return next();
+  };
+}

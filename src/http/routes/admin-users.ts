@@ -1,0 +1,63 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import type { Container } from '../../container.js';
+import type { User } from '../../entities/index.js';
+import type { LoginThrottle } from '../../security/login-throttle.js';
+import { authenticateUser, requireAdmin } from '../middleware/authenticate-password.js';
+import { jsonBody } from '../middleware/json-body.js';
+import { validate } from '../validate.js';
+import { invalidRequest } from '../../errors.js';
+
+const createUserSchema = z.strictObject({
+  username: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/i, 'letters, digits, "_", "." and "-", at most 64'),
+  email: z.email().max(254),
+  name: z.string().trim().min(1).max(128).optional(),
+  password: z.string().min(8, 'must be at least 8 characters').max(1024),
+  admin: z.boolean().optional(),
+});
+
+const pageSchema = z.object({
+  offset: z.coerce.number().int().min(0, 'must be 0 or more').default(0),
+  limit: z.coerce.number().int().min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100').default(20),
+});
+
+/** /api/v1/users — account administration (admins only). */
+export function adminUserRoutes(c: Container, throttle: LoginThrottle): Router {
+  const router = new Router({ prefix: '/api/v1/users' });
+  router.use(authenticateUser(c.users, throttle), requireAdmin, jsonBody());
+
+  router.get('/', async function listUsers(ctx) {
+    const { offset, limit } = validate(pageSchema, ctx.query);
+    const [users, total] = await c.users.list(offset, limit);
+    ctx.set('X-Total-Count', String(total));
+    ctx.body = users.map(presentUser);
+  });
+
+  router.post('/', async function createUser(ctx) {
+    const body = validate(createUserSchema, ctx.request.body ?? {});
+    const user = await c.users.create({ username: body.username, email: body.email, displayName: body.name, password: body.password, isAdmin: body.admin });
+    ctx.status = 201;
+    ctx.body = presentUser(user);
+  });
+
+  router.delete('/:username', async function deleteUser(ctx) {
+    const user = await c.users.getByUsername(ctx.params.username!);
+    // Keeps at least the acting administrator, so an instance cannot lock itself out.
+    if (user.id === ctx.state.user.id) throw invalidRequest('you cannot delete your own account');
+    await c.users.delete(user);
+    ctx.status = 204;
+  });
+
+  return router;
+}
+
+function presentUser(user: User) {
+  return {
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    name: user.displayName,
+    admin: user.isAdmin,
+    created_at: user.createdAt.toISOString(),
+  };
+}

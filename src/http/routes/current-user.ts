@@ -1,0 +1,29 @@
+import Router from '@koa/router';
+import type { Container } from '../../container.js';
+import { ApiError } from '../../errors.js';
+import { requireScopes } from '../middleware/require-token.js';
+
+/** GET /api/v1/user — the token's user (CODING's current_user). Needs `user`; email needs `user:email`. */
+export function currentUserRoutes(c: Container): Router {
+  const router = new Router();
+  router.get('/api/v1/user', requireScopes(c.introspector, c.scopes, 'user'), async function showCurrentUser(ctx) {
+    const token = ctx.state.token;
+    const user = token.userId === null ? null : await c.users.findById(token.userId);
+    if (!user) {
+      throw new ApiError(401, 'invalid_token', 'the token does not act for a user', {
+        'WWW-Authenticate': 'Bearer realm="tessera", error="invalid_token"',
+      });
+    }
+    const showEmail = c.scopes.satisfies(token.scopes, ['user:email']);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = {
+      id: user.id,
+      username: user.username,
+      name: user.displayName,
+      ...(showEmail ? { email: user.email } : {}),
+      admin: user.isAdmin,
+      created_at: user.createdAt.toISOString(),
+    };
+  });
+  return router;
+}

@@ -1,0 +1,41 @@
+import Router from '@koa/router';
+import type { Container } from '../../container.js';
+import type { LoginThrottle } from '../../security/login-throttle.js';
+import { authenticateUser, requireAdmin } from '../middleware/authenticate-password.js';
+import { jsonBody } from '../middleware/json-body.js';
+import { presentPat } from '../presenters/pat-presenter.js';
+import { idParamSchema } from '../schemas/pat-schemas.js';
+import { validate } from '../validate.js';
+import { patHandlers } from './pat-handlers.js';
+
+/**
+ * /api/v1/users/:username/impersonation-tokens — administrators issue tokens that act as
+ * a user (GitLab/CodeArts impersonation tokens). Revoking keeps the record, marked revoked.
+ */
+export function impersonationTokenRoutes(c: Container, throttle: LoginThrottle): Router {
+  const router = new Router({ prefix: '/api/v1/users/:username/impersonation-tokens' });
+  const handlers = patHandlers(c.pats, c.clock);
+  router.use(authenticateUser(c.users, throttle), requireAdmin, jsonBody());
+
+  router.get('/', async function listImpersonationTokens(ctx) {
+    await handlers.list(ctx, await c.users.getByUsername(ctx.params.username!), 'impersonation');
+  });
+
+  router.post('/', async function createImpersonationToken(ctx) {
+    await handlers.create(ctx, await c.users.getByUsername(ctx.params.username!), 'impersonation', ctx.state.user);
+  });
+
+  router.get('/:id', async function getImpersonationToken(ctx) {
+    const owner = await c.users.getByUsername(ctx.params.username!);
+    const pat = await c.pats.get(owner, validate(idParamSchema, ctx.params.id), 'impersonation');
+    ctx.body = presentPat(pat, c.clock());
+  });
+
+  router.delete('/:id', async function revokeImpersonationToken(ctx) {
+    const owner = await c.users.getByUsername(ctx.params.username!);
+    await c.pats.revoke(owner, validate(idParamSchema, ctx.params.id), 'impersonation');
+    ctx.status = 204;
+  });
+
+  return router;
+}

@@ -1,0 +1,61 @@
+import Router from '@koa/router';
+import type { Container } from '../../container.js';
+import { authenticateUser } from '../middleware/authenticate-password.js';
+import { jsonBody } from '../middleware/json-body.js';
+import { presentPat, presentPatWithSecret } from '../presenters/pat-presenter.js';
+import { idParamSchema, regeneratePatSchema, updatePatSchema } from '../schemas/pat-schemas.js';
+import { validate } from '../validate.js';
+import type { LoginThrottle } from '../../security/login-throttle.js';
+import { patHandlers } from './pat-handlers.js';
+
+/** /api/v1/user/tokens — a user's own personal access tokens. */
+export function userTokenRoutes(c: Container, throttle: LoginThrottle): Router {
+  const router = new Router({ prefix: '/api/v1/user/tokens' });
+  const handlers = patHandlers(c.pats, c.clock);
+  router.use(authenticateUser(c.users, throttle), jsonBody());
+
+  router.get('/', async function listTokens(ctx) {
+    await handlers.list(ctx, ctx.state.user, 'personal');
+  });
+
+  router.post('/', async function createToken(ctx) {
+    await handlers.create(ctx, ctx.state.user, 'personal', ctx.state.user);
+  });
+
+  router.delete('/', async function deleteAllTokens(ctx) {
+    await c.pats.deleteAll(ctx.state.user);
+    ctx.status = 204;
+  });
+
+  router.get('/:id', async function getToken(ctx) {
+    const pat = await c.pats.get(ctx.state.user, validate(idParamSchema, ctx.params.id));
+    ctx.body = presentPat(pat, c.clock());
+  });
+
+  router.patch('/:id', async function updateToken(ctx) {
+    const id = validate(idParamSchema, ctx.params.id);
+    const body = validate(updatePatSchema, ctx.request.body ?? {});
+    const pat = await c.pats.update(ctx.state.user, id, {
+      name: body.name,
+      description: body.description,
+      scopes: body.scopes,
+      ipAllowlist: body.ip_allowlist,
+    });
+    ctx.body = presentPat(pat, c.clock());
+  });
+
+  router.post('/:id/regenerate', async function regenerateToken(ctx) {
+    const id = validate(idParamSchema, ctx.params.id);
+    const body = validate(regeneratePatSchema, ctx.request.body ?? {});
+    const { pat, token } = await c.pats.regenerate(ctx.state.user, id, { expiresInDays: body.expires_in_days, expiresAt: body.expires_at });
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = presentPatWithSecret(pat, token, c.clock());
+  });
+
+  router.delete('/:id', async function deleteToken(ctx) {
+    await c.pats.delete(ctx.state.user, validate(idParamSchema, ctx.params.id));
+    ctx.status = 204;
+  });
+
+  return router;
+}

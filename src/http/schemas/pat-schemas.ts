@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+const name = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+const description = z.string().trim().max(1000, 'must be at most 1000 characters').nullable();
+const scopes = z.array(z.string().max(100)).min(1, 'choose at least one scope').max(100);
+const ipAllowlist = z.array(z.string().max(64)).max(100, 'at most 100 entries').nullable();
+
+/** A date (YYYY-MM-DD, midnight UTC: the token stops working when that day begins) or an ISO date-time. */
+const expiresAt = z
+  .string()
+  .refine((v) => /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(v) && !Number.isNaN(Date.parse(v)), {
+    message: 'must be a date (YYYY-MM-DD) or an ISO 8601 date-time with a time zone',
+  })
+  .transform((v) => new Date(v))
+  .nullable();
+
+const expiry = {
+  expires_in_days: z.number().int('must be a whole number of days').min(1).max(36500).optional(),
+  expires_at: expiresAt.optional(),
+};
+
+export const createPatSchema = z.strictObject({
+  name,
+  description: description.optional(),
+  scopes,
+  ip_allowlist: ipAllowlist.optional(),
+  ...expiry,
+});
+
+export const updatePatSchema = z
+  .strictObject({ name: name.optional(), description: description.optional(), scopes: scopes.optional(), ip_allowlist: ipAllowlist.optional() })
+  .refine((v) => Object.keys(v).length > 0, 'give at least one of name, description, scopes, ip_allowlist');
+
+export const regeneratePatSchema = z.strictObject(expiry);
+
+/** CodeArts' list filters. */
+export const listPatQuerySchema = z.object({
+  state: z.enum(['all', 'active', 'inactive']).default('all'),
+  search: z.string().max(100).optional(),
+  offset: z.coerce.number().int('must be a whole number').min(0, 'must be 0 or more').max(2147483647).default(0),
+  limit: z.coerce.number().int('must be a whole number').min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100').default(20),
+});
+
+export const idParamSchema = z.coerce.number().int().min(1).max(2147483647);

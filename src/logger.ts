@@ -1,0 +1,31 @@
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+/**
+ * Structured JSON logs. Request logs never carry headers, bodies or query strings, and
+ * these paths are redacted as a second line of defence in case an object slips through.
+ */
+export function createLogger(level: string): Logger {
+  return pino({
+    level,
+    base: { service: 'tessera' },
+    redact: {
+      paths: [
+        'password',
+        '*.password',
+        'token',
+        '*.token',
+        'secret',
+        '*.secret',
+        'client_secret',
+        '*.client_secret',
+        'authorization',
+        '*.authorization',
+        '*.headers.authorization',
+        '*.headers.cookie',
+      ],
+      censor: '[redacted]',
+    },
+  });
+}

@@ -1,0 +1,123 @@
+import fs from 'node:fs';
+import { z } from 'zod';
+import { invalidScope } from '../errors.js';
+import { defaultScopes } from './default-scopes.js';
+import { oidcScopes } from './oidc-scopes.js';
+
+export type ScopeAccess = 'read' | 'read-write';
+
+/** One scope, as consent pages, the PAT form, discovery and API checks all see it. */
+export interface ScopeDefinition {
+  name: string;
+  access: ScopeAccess;
+  description: { en: string; zh: string };
+  /** Scopes this one also grants (e.g. project:task implies project). */
+  implies?: string[];
+  /** 'oidc' scopes (openid, profile, …) belong to the OAuth flow only, never to a PAT. */
+  kind?: 'api' | 'oidc';
+}
+
+const scopeName = z.string().regex(/^[a-z][a-z0-9_.-]*(:[a-z0-9_.-]+)*$/, 'scope names are lowercase words joined by ":"');
+
+const scopeFileSchema = z.array(
+  z.object({
+    name: scopeName,
+    access: z.enum(['read', 'read-write']),
+    description: z.object({ en: z.string().min(1), zh: z.string().min(1) }),
+    implies: z.array(scopeName).optional(),
+  }),
+);
+
+/**
+ * THE scope registry: one source of truth for consent, the PAT form, discovery's
+ * scopes_supported and API checks. Immutable once built.
+ */
+export class ScopeRegistry {
+  private readonly byName: ReadonlyMap<string, ScopeDefinition>;
+  /** Each scope's closure under `implies`, computed once. */
+  private readonly closure: ReadonlyMap<string, ReadonlySet<string>>;
+
+  constructor(definitions: ScopeDefinition[]) {
+    const byName = new Map<string, ScopeDefinition>();
+    for (const d of definitions) {
+      if (byName.has(d.name)) throw new Error(`scope ${d.name} is defined twice`);
+      byName.set(d.name, { kind: 'api', ...d });
+    }
+    for (const d of byName.values()) {
+      for (const implied of d.implies ?? []) {
+        if (!byName.has(implied)) throw new Error(`scope ${d.name} implies unknown scope ${implied}`);
+      }
+    }
+    this.byName = byName;
+    const closure = new Map<string, Set<string>>();
+    for (const name of byName.keys()) {
+      const seen = new Set<string>();
+      const stack = [name];
+      while (stack.length) {
+        const next = stack.pop()!;
+        if (seen.has(next)) continue;
+        seen.add(next);
+        stack.push(...(byName.get(next)!.implies ?? []));
+      }
+      closure.set(name, seen);
+    }
+    this.closure = closure;
+  }
+
+  /** Built-in scopes plus the operator's SCOPES_FILE, if any. */
+  static load(scopesFile?: string): ScopeRegistry {
+    const extra = scopesFile ? parseScopesFile(scopesFile) : [];
+    return new ScopeRegistry([...oidcScopes, ...defaultScopes, ...extra]);
+  }
+
+  all(): ScopeDefinition[] {
+    return [...this.byName.values()];
+  }
+
+  /** Scopes a personal access token may carry (OIDC scopes excluded). */
+  apiScopes(): ScopeDefinition[] {
+    return this.all().filter((s) => s.kind === 'api');
+  }
+
+  names(): string[] {
+    return [...this.byName.keys()];
+  }
+
+  get(name: string): ScopeDefinition | undefined {
+    return this.byName.get(name);
+  }
+
+  /**
+   * Validates scopes requested for a personal access token; returns them de-duplicated,
+   * in registry order. Unknown or OIDC-only scopes fail with invalid_scope naming the scope.
+   */
+  validateForToken(requested: readonly string[]): string[] {
+    const wanted = new Set(requested);
+    for (const name of wanted) {
+      const def = this.byName.get(name);
+      if (!def) throw invalidScope(`unknown scope: ${name}`);
+      if (def.kind !== 'api') throw invalidScope(`scope ${name} is for OpenID Connect sign-in only and cannot be given to a token`);
+    }
+    return this.names().filter((n) => wanted.has(n));
+  }
+
+  /** True when the granted scopes (with what they imply) cover every required scope. */
+  satisfies(granted: readonly string[], required: readonly string[]): boolean {
+    return required.every((r) => granted.some((g) => this.closure.get(g)?.has(r) ?? g === r));
+  }
+}
+
+function parseScopesFile(file: string): ScopeDefinition[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`SCOPES_FILE ${file} cannot be read as JSON: ${(err as Error).message}`);
+  }
+  const parsed = scopeFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`SCOPES_FILE ${file}: ${issue.path.join('.')} ${issue.message}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,168 @@
+import type { Clock } from '../clock.js';
+import type { PersonalAccessToken, User } from '../entities/index.js';
+import { invalidRequest, notFound } from '../errors.js';
+import type { RevocationNotifier } from '../revocation/revocation-notifier.js';
+import type { ScopeRegistry } from '../scopes/scope-registry.js';
+import { normaliseAllowlistEntry } from '../security/ip-allowlist.js';
+import type { PatListFilter, PatStore } from '../stores/pat-store.js';
+import type { PatFormat } from '../tokens/format/pat-format.js';
+
+const DAY_MS = 86_400_000;
+
+/** When a token should expire: a number of days, a date, or never (null). */
+export type ExpiryInput = { expiresInDays?: number; expiresAt?: Date | null };
+
+export interface CreatePatInput extends ExpiryInput {
+  name: string;
+  description?: string | null;
+  scopes: string[];
+  ipAllowlist?: string[] | null;
+}
+
+export type UpdatePatInput = Partial<Pick<CreatePatInput, 'name' | 'description' | 'scopes' | 'ipAllowlist'>>;
+
+/** A token record plus its secret: returned only by create and regenerate. */
+export interface PatWithSecret {
+  pat: PersonalAccessToken;
+  token: string;
+}
+
+export type PatListQuery = Omit<PatListFilter, 'userId' | 'now' | 'impersonation'>;
+
+/** Which tokens of a user an operation sees: their own (personal) or admin-issued (impersonation). */
+export type PatKind = 'personal' | 'impersonation';
+
+/**
+ * Personal access token use cases. Knows nothing of HTTP; every method is scoped
+ * to one owner, so one user can never reach another's token.
+ */
+export class PatService {
+  constructor(
+    private readonly pats: PatStore,
+    private readonly format: PatFormat,
+    private readonly scopes: ScopeRegistry,
+    private readonly revocations: RevocationNotifier,
+    private readonly clock: Clock,
+    private readonly maxLifetimeDays: number,
+  ) {}
+
+  async create(owner: User, input: CreatePatInput, kind: PatKind = 'personal', issuer?: User): Promise<PatWithSecret> {
+    const now = this.clock();
+    const scopes = this.scopes.validateForToken(input.scopes);
+    const expiresAt = this.resolveExpiry(input, now);
+    const ipAllowlist = normaliseAllowlist(input.ipAllowlist);
+    const token = this.format.generate();
+    const pat = await this.pats.create(
+      {
+        userId: owner.id,
+        name: input.name,
+        description: input.description ?? null,
+        scopes,
+        tokenDigest: this.format.digest(token),
+        tokenLastFour: this.format.lastFour(token),
+        impersonation: kind === 'impersonation',
+        createdById: issuer?.id ?? null,
+        ipAllowlist,
+        expiresAt,
+      },
+      now,
+    );
+    return { pat, token };
+  }
+
+  list(owner: User, query: PatListQuery, kind: PatKind = 'personal'): Promise<[PersonalAccessToken[], number]> {
+    return this.pats.list({ ...query, userId: owner.id, impersonation: kind === 'impersonation', now: this.clock() });
+  }
+
+  async get(owner: User, id: number, kind: PatKind = 'personal'): Promise<PersonalAccessToken> {
+    const pat = await this.pats.findForUser(owner.id, id);
+    // Another user's id and a missing id look exactly the same.
+    if (!pat || pat.impersonation !== (kind === 'impersonation')) throw notFound('token');
+    return pat;
+  }
+
+  async update(owner: User, id: number, input: UpdatePatInput): Promise<PersonalAccessToken> {
+    const pat = await this.get(owner, id);
+    const changes: Parameters<PatStore['update']>[1] = {};
+    if (input.name !== undefined) changes.name = input.name;
+    if (input.description !== undefined) changes.description = input.description;
+    if (input.scopes !== undefined) changes.scopes = this.scopes.validateForToken(input.scopes);
+    if (input.ipAllowlist !== undefined) changes.ipAllowlist = normaliseAllowlist(input.ipAllowlist);
+    const updated = await this.pats.update(pat, changes, this.clock());
+    // Narrowed scopes or allowlist must bite at once on every instance.
+    await this.revocations.tokenChanged(pat.tokenDigest, pat.expiresAt);
+    return updated;
+  }
+
+  /** A new secret for the same record; the old one stops working before this returns. */
+  async regenerate(owner: User, id: number, expiry: ExpiryInput): Promise<PatWithSecret> {
+    const pat = await this.get(owner, id);
+    const now = this.clock();
+    if (pat.revokedAt) throw invalidRequest('a revoked token cannot be regenerated');
+    const hasNewExpiry = expiry.expiresInDays !== undefined || expiry.expiresAt !== undefined;
+    const expiresAt = hasNewExpiry ? this.resolveExpiry(expiry, now) : pat.expiresAt;
+    if (expiresAt && expiresAt.getTime() <= now.getTime()) {
+      throw invalidRequest('the token has expired; give a new expiry (expires_in_days or expires_at) to regenerate it');
+    }
+    const token = this.format.generate();
+    const updated = await this.pats.update(
+      pat,
+      { tokenDigest: this.format.digest(token), tokenLastFour: this.format.lastFour(token), ...(hasNewExpiry ? { expiresAt } : {}) },
+      now,
+    );
+    await this.revocations.tokenRevoked(pat.tokenDigest, pat.expiresAt);
+    return { pat: { ...updated, expiresAt }, token };
+  }
+
+  async delete(owner: User, id: number): Promise<void> {
+    const pat = await this.get(owner, id);
+    await this.pats.delete(owner.id, pat.id);
+    await this.revocations.tokenRevoked(pat.tokenDigest, pat.expiresAt);
+  }
+
+  /** CODING's "delete all": every personal token of the user. */
+  async deleteAll(owner: User): Promise<void> {
+    const all = (await this.pats.listForUser(owner.id)).filter((p) => !p.impersonation);
+    await this.pats.deleteAllForUser(owner.id, false);
+    await Promise.all(all.map((p) => this.revocations.tokenRevoked(p.tokenDigest, p.expiresAt)));
+  }
+
+  /** Marks a token revoked but keeps its record (impersonation tokens, admin action, CLI). */
+  async revoke(owner: User, id: number, kind: PatKind): Promise<PersonalAccessToken> {
+    const pat = await this.get(owner, id, kind);
+    if (pat.revokedAt) return pat;
+    const updated = await this.pats.update(pat, { revokedAt: this.clock() }, this.clock());
+    await this.revocations.tokenRevoked(pat.tokenDigest, pat.expiresAt);
+    return updated;
+  }
+
+  private resolveExpiry(input: ExpiryInput, now: Date): Date | null {
+    if (input.expiresInDays !== undefined && input.expiresAt !== undefined) {
+      throw invalidRequest('give either expires_in_days or expires_at, not both');
+    }
+    let expiresAt: Date | null = null;
+    if (input.expiresInDays !== undefined) expiresAt = new Date(now.getTime() + input.expiresInDays * DAY_MS);
+    else if (input.expiresAt) {
+      if (input.expiresAt.getTime() <= now.getTime()) throw invalidRequest('expires_at must be in the future');
+      expiresAt = input.expiresAt;
+    }
+    if (this.maxLifetimeDays > 0) {
+      const latest = now.getTime() + this.maxLifetimeDays * DAY_MS;
+      if (!expiresAt) throw invalidRequest(`tokens must expire: the longest allowed lifetime is ${this.maxLifetimeDays} days`);
+      if (expiresAt.getTime() > latest) {
+        throw invalidRequest(`expiry is too far away: the longest allowed lifetime is ${this.maxLifetimeDays} days`);
+      }
+    }
+    return expiresAt;
+  }
+}
+
+function normaliseAllowlist(entries: string[] | null | undefined): string[] | null {
+  if (!entries || entries.length === 0) return null;
+  const normalised = entries.map((entry) => {
+    const cidr = normaliseAllowlistEntry(entry);
+    if (!cidr) throw invalidRequest(`ip_allowlist: "${entry}" is not an IP address or CIDR range`);
+    return cidr;
+  });
+  return [...new Set(normalised)];
+}

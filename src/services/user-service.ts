@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import type { User } from '../entities/index.js';
+import { ApiError, notFound } from '../errors.js';
+import type { PasswordHasher } from '../security/password-hasher.js';
+import type { UserStore } from '../stores/user-store.js';
+
+export interface CreateUserInput {
+  username: string;
+  email: string;
+  displayName?: string;
+  password: string;
+  isAdmin?: boolean;
+}
+
+/** Accounts: creation, password sign-in, lookup. */
+export class UserService {
+  constructor(
+    private readonly users: UserStore,
+    private readonly hasher: PasswordHasher,
+    private readonly clock: Clock,
+    /** Called after an account is deleted (revocation markers, OAuth grants). */
+    private readonly onDeleted?: (user: User) => Promise<void>,
+  ) {}
+
+  async create(input: CreateUserInput): Promise<User> {
+    const username = input.username.toLowerCase();
+    const email = input.email.toLowerCase();
+    if (await this.users.findByUsername(username)) throw new ApiError(409, 'conflict', `username ${username} is taken`);
+    if (await this.users.findByEmail(email)) throw new ApiError(409, 'conflict', `email ${email} is already registered`);
+    return this.users.create(
+      {
+        username,
+        email,
+        displayName: input.displayName ?? username,
+        passwordHash: await this.hasher.hash(input.password),
+        isAdmin: input.isAdmin ?? false,
+      },
+      this.clock(),
+    );
+  }
+
+  /** The user if the password matches; null otherwise, taking as long either way. */
+  async authenticate(username: string, password: string): Promise<User | null> {
+    const user = await this.users.findByUsername(username);
+    if (!user) return this.hasher.verifyAgainstNothing(password).then(() => null);
+    return (await this.hasher.verify(password, user.passwordHash)) ? user : null;
+  }
+
+  findById(id: number): Promise<User | null> {
+    return this.users.findById(id);
+  }
+
+  /**
+   * Deletes the account; its PATs go with it (foreign key cascade). The user's revocation
+   * marker makes every token acting for them inactive on every instance before this returns.
+   */
+  async delete(user: User): Promise<void> {
+    await this.users.delete(user.id);
+    await this.onDeleted?.(user);
+  }
+
+  async getByUsername(username: string): Promise<User> {
+    const user = await this.users.findByUsername(username);
+    if (!user) throw notFound('user');
+    return user;
+  }
+
+  list(offset: number, limit: number): Promise<[User[], number]> {
+    return this.users.list(offset, limit);
+  }
+
+  /**
+   * On first start (no users at all) creates `admin` and returns its password so the
+   * caller can show it once. Returns null when users exist or another instance won the race.
+   */
+  async bootstrapAdmin(presetPassword?: string): Promise<{ user: User; password: string } | null> {
+    if ((await this.users.count()) > 0) return null;
+    const password = presetPassword ?? randomBytes(18).toString('base64url');
+    try {
+      const user = await this.create({ username: 'admin', email: 'admin@localhost', displayName: 'Administrator', password, isAdmin: true });
+      return { user, password };
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 409) return null;
+      if (/duplicate|unique/i.test(String((err as Error).message))) return null;
+      throw err;
+    }
+  }
+}
