@@ -1,0 +1,94 @@
+import type { Redis } from 'ioredis';
+import { REVOKED, type RevocationCache } from './revocation-cache.js';
+
+// Atomically: leave a revoked key revoked, otherwise count one more change; refresh the TTL.
+const BUMP_SCRIPT = `
+local v = redis.call('GET', KEYS[1])
+if v == ARGV[2] then return v end
+local n = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return n`;
+
+/**
+ * Revocations in Redis, shared by every instance, plus a pub/sub channel so each
+ * instance can drop what it cached at once. The subscriber needs its own connection.
+ */
+export class RedisRevocationCache implements RevocationCache {
+  private readonly listeners: ((key: string) => void)[] = [];
+  private readonly channel: string;
+  private subscribed = false;
+  private currentGeneration = 0;
+  private unavailable = false;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly subscriber: Redis,
+    private readonly prefix: string,
+  ) {
+    this.channel = `${prefix}revocations`;
+    subscriber.on('message', (channel: string, key: string) => {
+      if (channel === this.channel) for (const listener of this.listeners) listener(key);
+    });
+    // Revocations made while Redis was away were only written to MySQL, and pub/sub
+    // messages were lost: a new generation tells caches to re-read everything.
+    const lost = () => {
+      this.unavailable = true;
+    };
+    const back = () => {
+      if (this.unavailable) this.currentGeneration++;
+      this.unavailable = false;
+    };
+    for (const connection of [redis, subscriber]) {
+      connection.on('error', lost);
+      connection.on('close', lost);
+      connection.on('ready', back);
+    }
+  }
+
+  generation(): number {
+    return this.currentGeneration;
+  }
+
+  /** True while either connection is down; callers must not trust cached answers then. */
+  get degraded(): boolean {
+    return this.unavailable || this.redis.status !== 'ready';
+  }
+
+  async state(key: string): Promise<string | null> {
+    if (this.degraded) throw new Error('redis unavailable');
+    return this.redis.get(this.prefix + key);
+  }
+
+  async states(keys: string[]): Promise<(string | null)[]> {
+    if (this.degraded) throw new Error('redis unavailable');
+    return this.redis.mget(keys.map((k) => this.prefix + k));
+  }
+
+  async revoke(key: string, ttlSeconds: number): Promise<void> {
+    await this.redis.set(this.prefix + key, REVOKED, 'EX', Math.max(1, Math.ceil(ttlSeconds)));
+    await this.redis.publish(this.channel, key);
+  }
+
+  async bump(key: string, ttlSeconds: number): Promise<void> {
+    await this.redis.eval(BUMP_SCRIPT, 1, this.prefix + key, Math.max(1, Math.ceil(ttlSeconds)), REVOKED);
+    await this.redis.publish(this.channel, key);
+  }
+
+  subscribe(listener: (key: string) => void): void {
+    this.listeners.push(listener);
+    if (!this.subscribed) {
+      this.subscribed = true;
+      // ioredis re-subscribes by itself after a reconnect.
+      this.subscriber.subscribe(this.channel).catch(() => undefined);
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+    this.subscriber.disconnect();
+  }
+}

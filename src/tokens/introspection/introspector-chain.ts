@@ -1,0 +1,28 @@
+import type { ActiveToken, IntrospectionContext, TokenIntrospector } from './active-token.js';
+
+/** Longest token string any strategy accepts; longer input is rejected before any work. */
+export const MAX_TOKEN_LENGTH = 4096;
+
+/**
+ * The one entry point for "is this token active?": asks the introspectors whose shape
+ * test claims the token, in order, and stops at the first answer.
+ */
+export class IntrospectorChain {
+  constructor(private readonly introspectors: TokenIntrospector[]) {}
+
+  async introspect(token: string, context: IntrospectionContext = {}): Promise<ActiveToken | null> {
+    if (!token || token.length > MAX_TOKEN_LENGTH) return null;
+    for (const introspector of this.ordered(context.hint)) {
+      if (!introspector.claims(token)) continue;
+      const result = await introspector.introspect(token, context);
+      if (result) return result;
+    }
+    return null;
+  }
+
+  private ordered(hint: string | undefined): TokenIntrospector[] {
+    if (!hint) return this.introspectors;
+    const hinted = this.introspectors.filter((i) => i.kind === hint);
+    return hinted.length ? [...hinted, ...this.introspectors.filter((i) => i.kind !== hint)] : this.introspectors;
+  }
+}

@@ -1,0 +1,82 @@
+import type { Clock } from '../../clock.js';
+import type { PersonalAccessToken } from '../../entities/index.js';
+import type { Logger } from '../../logger.js';
+import type { RevocationCache } from '../../revocation/revocation-cache.js';
+import { patRevocationKey, userRevocationKey } from '../../revocation/revocation-keys.js';
+import { ipAllowed } from '../../security/ip-allowlist.js';
+import type { PatStore } from '../../stores/pat-store.js';
+import type { UserStore } from '../../stores/user-store.js';
+import type { PatFormat } from '../format/pat-format.js';
+import type { ActiveToken, IntrospectionContext, TokenIntrospector } from './active-token.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
+
+/** last_used_at is written at most this often per token, so verification stays cheap. */
+export const LAST_USED_THROTTLE_MS = 60_000;
+
+/**
+ * Answers for personal access tokens: an I/O-free shape check (prefix, length, checksum),
+ * then the digest lookup — from memory when warm, re-validated against the revocation
+ * cache — then state and IP allowlist.
+ */
+export class PatIntrospector implements TokenIntrospector {
+  readonly kind = 'personal_access_token' as const;
+  private readonly cache: VerifiedTokenCache<{ pat: PersonalAccessToken; username: string }>;
+
+  constructor(
+    private readonly format: PatFormat,
+    private readonly pats: Pick<PatStore, 'findByDigest' | 'touchLastUsed'>,
+    private readonly users: Pick<UserStore, 'findById'>,
+    revocations: RevocationCache,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {
+    this.cache = new VerifiedTokenCache(revocations);
+  }
+
+  claims(token: string): boolean {
+    return this.format.isWellFormed(token);
+  }
+
+  async introspect(token: string, context: IntrospectionContext): Promise<ActiveToken | null> {
+    const digest = this.format.digest(token);
+    const key = patRevocationKey(digest);
+    const found = await this.cache.get(key, () => this.load(digest), ({ pat }) => [userRevocationKey(pat.userId)]);
+    const now = this.clock();
+    if (!found || !isActive(found.pat, now)) return null;
+    const { pat, username } = found;
+    if (pat.ipAllowlist?.length && !ipAllowed(pat.ipAllowlist, context.ip)) return null;
+    this.recordUse(pat, context.ip, now);
+    return {
+      kind: this.kind,
+      userId: pat.userId,
+      username,
+      scopes: pat.scopes,
+      issuedAt: pat.createdAt,
+      expiresAt: pat.expiresAt,
+      patId: pat.id,
+      impersonation: pat.impersonation,
+    };
+  }
+
+  /** The record and its owner's username (so the warm path needs no user lookup either). */
+  private async load(digest: string): Promise<{ pat: PersonalAccessToken; username: string } | null> {
+    const pat = await this.pats.findByDigest(digest);
+    const owner = pat && (await this.users.findById(pat.userId));
+    return pat && owner ? { pat, username: owner.username } : null;
+  }
+
+  /** Fire-and-forget, throttled: a slow write must not slow the answer. */
+  private recordUse(pat: PersonalAccessToken, ip: string | undefined, now: Date): void {
+    if (pat.lastUsedAt && now.getTime() - pat.lastUsedAt.getTime() < LAST_USED_THROTTLE_MS) return;
+    // Updating the (possibly cached) record keeps other requests in this minute from writing too.
+    pat.lastUsedAt = now;
+    this.pats.touchLastUsed(pat.id, ip, now, LAST_USED_THROTTLE_MS).catch((err: unknown) => {
+      this.logger.warn({ err, patId: pat.id }, 'could not record token use');
+    });
+  }
+}
+
+/** Not revoked and not expired. */
+export function isActive(pat: Pick<PersonalAccessToken, 'revokedAt' | 'expiresAt'>, now: Date): boolean {
+  return !pat.revokedAt && (!pat.expiresAt || pat.expiresAt.getTime() > now.getTime());
+}

@@ -1,0 +1,88 @@
+import { LRUCache } from 'lru-cache';
+import type { RevocationCache } from '../../revocation/revocation-cache.js';
+import { REVOKED } from '../../revocation/revocation-cache.js';
+
+/** How long an instance trusts a record it read from the database, at most. */
+export const VERIFIED_TOKEN_TTL_MS = 60_000;
+
+interface Entry<T> {
+  value: T;
+  /** Keys the value also dies with (its grant, client, user). */
+  dependents: string[];
+  /** Revocation-cache states of [primary, ...dependents] when `value` was read. */
+  states: (string | null)[];
+  generation: number;
+}
+
+/**
+ * The warm path shared by every introspector: records read from the database, kept in
+ * memory and re-validated on each use against the shared revocation cache — one Redis
+ * round trip for the record's own key and everything it depends on, and no SQL. A
+ * changed state means "re-read"; REVOKED on any key means "inactive". When Redis cannot
+ * be asked, memory is bypassed and `load` (the database) decides, so a revoked token is
+ * never reported active.
+ */
+export class VerifiedTokenCache<T> {
+  private readonly entries: LRUCache<string, Entry<T>>;
+
+  constructor(
+    private readonly revocations: RevocationCache,
+    max = 50_000,
+  ) {
+    this.entries = new LRUCache<string, Entry<T>>({ max, ttl: VERIFIED_TOKEN_TTL_MS });
+    // Another instance revoked or changed something: drop our copy now. Correctness does
+    // not depend on this message arriving; it keeps memory tidy.
+    revocations.subscribe((key) => this.entries.delete(key));
+  }
+
+  /**
+   * The record under `primaryKey`: from memory if still valid, else from `load`.
+   * `load` must check everything itself (it alone answers while Redis is away);
+   * `dependentsOf` names the keys whose revocation also kills the record.
+   */
+  async get(primaryKey: string, load: () => Promise<T | null>, dependentsOf: (value: T) => string[] = () => []): Promise<T | null> {
+    const generation = this.revocations.generation();
+    const cached = this.entries.get(primaryKey);
+    let primaryState: string | null;
+    try {
+      // The primary key's state is read before the database so a change racing the read
+      // leaves a mismatch behind (and a re-read next time), never a stale match.
+      const states = await this.revocations.states(cached ? [primaryKey, ...cached.dependents] : [primaryKey]);
+      if (states.includes(REVOKED)) {
+        this.entries.delete(primaryKey);
+        return null;
+      }
+      if (cached && cached.generation === generation && sameStates(states, cached.states)) return cached.value;
+      primaryState = states[0] ?? null;
+    } catch {
+      this.entries.delete(primaryKey);
+      return load();
+    }
+
+    const value = await load();
+    if (value === null) {
+      this.entries.set(primaryKey, { value: null as T, dependents: [], states: [primaryState], generation });
+      return null;
+    }
+    const dependents = dependentsOf(value);
+    let dependentStates: (string | null)[] = [];
+    if (dependents.length) {
+      try {
+        dependentStates = await this.revocations.states(dependents);
+      } catch {
+        return value; // answered by the database; not cached
+      }
+      if (dependentStates.includes(REVOKED)) return null;
+    }
+    this.entries.set(primaryKey, { value, dependents, states: [primaryState, ...dependentStates], generation });
+    return value;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+function sameStates(a: (string | null)[], b: (string | null)[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
