@@ -1,0 +1,69 @@
+import Router from '@koa/router';
+import type { Container } from '../../container.js';
+import type { LoginThrottle } from '../../security/login-throttle.js';
+import { authenticateUser } from '../middleware/authenticate-password.js';
+import { jsonBody } from '../middleware/json-body.js';
+import { presentApplication, presentApplicationWithSecret } from '../presenters/application-presenter.js';
+import { createApplicationSchema, updateApplicationSchema } from '../schemas/application-schemas.js';
+import { idParamSchema } from '../schemas/pat-schemas.js';
+import { validate } from '../validate.js';
+
+/** /api/v1/user/applications — the OAuth apps a user registered (like GitHub's OAuth Apps). */
+export function applicationRoutes(c: Container, throttle: LoginThrottle): Router {
+  const router = new Router({ prefix: '/api/v1/user/applications' });
+  router.use(authenticateUser(c.users, throttle), jsonBody());
+
+  router.get('/', async function listApplications(ctx) {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = (await c.applications.list(ctx.state.user)).map(presentApplication);
+  });
+
+  router.post('/', async function createApplication(ctx) {
+    const body = validate(createApplicationSchema, ctx.request.body ?? {});
+    const { app, secret } = await c.applications.create(ctx.state.user, {
+      name: body.name,
+      homepageUrl: body.homepage_url,
+      redirectUris: body.redirect_uris,
+      type: body.type,
+      grantTypes: body.grant_types,
+      scopes: body.scopes,
+      introspection: body.introspection,
+    });
+    ctx.status = 201;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.set('Location', `/api/v1/user/applications/${app.id}`);
+    ctx.body = presentApplicationWithSecret(app, secret);
+  });
+
+  router.get('/:id', async function getApplication(ctx) {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = presentApplication(await c.applications.get(ctx.state.user, validate(idParamSchema, ctx.params.id)));
+  });
+
+  router.patch('/:id', async function updateApplication(ctx) {
+    const id = validate(idParamSchema, ctx.params.id);
+    const body = validate(updateApplicationSchema, ctx.request.body ?? {});
+    const app = await c.applications.update(ctx.state.user, id, {
+      name: body.name,
+      homepageUrl: body.homepage_url,
+      redirectUris: body.redirect_uris,
+      grantTypes: body.grant_types,
+      scopes: body.scopes,
+      introspection: body.introspection,
+    });
+    ctx.body = presentApplication(app);
+  });
+
+  router.post('/:id/secret', async function regenerateSecret(ctx) {
+    const { app, secret } = await c.applications.regenerateSecret(ctx.state.user, validate(idParamSchema, ctx.params.id));
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = presentApplicationWithSecret(app, secret);
+  });
+
+  router.delete('/:id', async function deleteApplication(ctx) {
+    await c.applications.delete(ctx.state.user, validate(idParamSchema, ctx.params.id));
+    ctx.status = 204;
+  });
+
+  return router;
+}

@@ -1,0 +1,25 @@
+import Router from '@koa/router';
+import type { Container } from '../../container.js';
+import type { LoginThrottle } from '../../security/login-throttle.js';
+import { authenticateUser } from '../middleware/authenticate-password.js';
+import { presentAuthorization } from '../presenters/application-presenter.js';
+import { grantIdParamSchema } from '../schemas/application-schemas.js';
+import { validate } from '../validate.js';
+
+/** /api/v1/user/authorizations — the apps a user authorized, and revoking them. */
+export function authorizationRoutes(c: Container, throttle: LoginThrottle): Router {
+  const router = new Router({ prefix: '/api/v1/user/authorizations' });
+  router.use(authenticateUser(c.users, throttle));
+
+  router.get('/', async function listAuthorizations(ctx) {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = (await c.authorizations.list(ctx.state.user)).map(presentAuthorization);
+  });
+
+  router.delete('/:id', async function revokeAuthorization(ctx) {
+    await c.authorizations.revoke(ctx.state.user, validate(grantIdParamSchema, ctx.params.id));
+    ctx.status = 204;
+  });
+
+  return router;
+}

@@ -1,0 +1,38 @@
+import type { Redis } from 'ioredis';
+import type { Adapter } from 'oidc-provider';
+import type { Logger } from '../../logger.js';
+import type { ApplicationStore } from '../../stores/application-store.js';
+import type { OidcPayloadStore } from '../../stores/oidc-payload-store.js';
+import { SHORT_LIVED_MODELS, type RevocationReporter } from './adapter-hooks.js';
+import { ClientAdapter } from './client-adapter.js';
+import { RedisAdapter } from './redis-adapter.js';
+import { SqlAdapter } from './sql-adapter.js';
+
+export { RevocationReporter, type RevocationHook, type RevokedArtifact } from './adapter-hooks.js';
+
+export interface AdapterFactoryOptions {
+  payloads: OidcPayloadStore;
+  applications: ApplicationStore;
+  /** Short-lived artifacts go here when set; otherwise to the database too. */
+  redis: Redis | null;
+  redisKeyPrefix: string;
+  logger: Logger;
+  /** Told about every destroyed, consumed or grant-revoked artifact (see RevocationHook). */
+  revocations: RevocationReporter;
+}
+
+/**
+ * Builds oidc-provider's `adapter` factory: Client → the apps table; short-lived models →
+ * Redis (if any); everything else → MySQL/SQLite. Instances hold no state of their own, so
+ * any number of Tessera processes can share one database and Redis.
+ */
+export function createAdapterFactory(options: AdapterFactoryOptions): (model: string) => Adapter {
+  const { payloads, applications, redis, redisKeyPrefix, logger, revocations } = options;
+  const report = (removed: Parameters<RevocationReporter['report']>[0]) => revocations.report(removed);
+  const clients = new ClientAdapter(applications);
+  return function adapterFor(model: string): Adapter {
+    if (model === 'Client') return clients;
+    if (redis && SHORT_LIVED_MODELS.has(model)) return new RedisAdapter(model, redis, redisKeyPrefix, report);
+    return new SqlAdapter(model, payloads, report, logger);
+  };
+}

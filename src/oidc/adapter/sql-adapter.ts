@@ -1,0 +1,90 @@
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+import type { Logger } from '../../logger.js';
+import type { OidcPayloadStore } from '../../stores/oidc-payload-store.js';
+import { epochSeconds, EXPIRY_GRACE_SECONDS, type RevokedArtifact } from './adapter-hooks.js';
+
+/** One sweep of expired rows every this many writes, on average. */
+const SWEEP_ONE_IN = 200;
+const SWEEP_BATCH = 500;
+
+/**
+ * The oidc-provider adapter contract for one model, over MySQL/SQLite. Rows past their expiry
+ * (plus a grace period, so the provider can still say "expired") are deleted when read, and a
+ * probabilistic sweep on writes removes the ones nobody reads again.
+ */
+export class SqlAdapter implements Adapter {
+  constructor(
+    private readonly model: string,
+    private readonly store: OidcPayloadStore,
+    private readonly onRemoved: (removed: RevokedArtifact[]) => Promise<void>,
+    private readonly logger: Logger,
+  ) {}
+
+  async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+    // Real time, not the injected clock: oidc-provider computes expiry with Date.now().
+    const now = new Date();
+    await this.store.upsert(
+      {
+        model: this.model,
+        id,
+        payload: JSON.stringify(payload),
+        grantId: payload.grantId ?? null,
+        uid: payload.uid ?? null,
+        userCode: payload.userCode ?? null,
+        accountId: payload.accountId ?? null,
+        clientId: payload.clientId ?? null,
+        expiresAt: expiresIn ? new Date(now.getTime() + expiresIn * 1000) : null,
+      },
+      now,
+    );
+    // A token issued under a grant is what "last used" means on the authorized-apps page.
+    if (payload.grantId && (this.model === 'AccessToken' || this.model === 'RefreshToken')) {
+      await this.store.touchGrant(payload.grantId, now);
+    }
+    if (Math.random() * SWEEP_ONE_IN < 1) this.sweep();
+  }
+
+  async find(id: string): Promise<AdapterPayload | undefined> {
+    return this.live(await this.store.find(this.model, id));
+  }
+
+  async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+    return this.live(await this.store.findBy(this.model, 'uid', uid));
+  }
+
+  async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+    return this.live(await this.store.findBy(this.model, 'userCode', userCode));
+  }
+
+  async consume(id: string): Promise<void> {
+    await this.store.consume(this.model, id, new Date());
+    const row = await this.store.find(this.model, id);
+    if (row) await this.onRemoved([{ model: this.model, id, expiresAt: row.expiresAt }]);
+  }
+
+  async destroy(id: string): Promise<void> {
+    const removed = await this.store.delete(this.model, id);
+    if (removed) await this.onRemoved([removed]);
+  }
+
+  async revokeByGrantId(grantId: string): Promise<void> {
+    await this.onRemoved(await this.store.deleteByGrant(this.model, grantId));
+  }
+
+  private async live(row: Awaited<ReturnType<OidcPayloadStore['find']>>): Promise<AdapterPayload | undefined> {
+    if (!row) return undefined;
+    if (row.expiresAt && row.expiresAt.getTime() + EXPIRY_GRACE_SECONDS * 1000 <= Date.now()) {
+      await this.store.delete(row.model, row.id);
+      return undefined;
+    }
+    const payload = JSON.parse(row.payload) as AdapterPayload;
+    if (row.consumedAt) payload.consumed = epochSeconds(row.consumedAt);
+    return payload;
+  }
+
+  private sweep(): void {
+    this.store.sweepExpired(new Date(Date.now() - EXPIRY_GRACE_SECONDS * 1000), SWEEP_BATCH).catch((err: unknown) => {
+      this.logger.warn({ err }, 'sweeping expired oidc rows failed; will retry on a later write');
+    });
+  }
+}

@@ -1,0 +1,69 @@
+import type { Redis } from 'ioredis';
+import type Provider from 'oidc-provider';
+import type { DataSource } from 'typeorm';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config/index.js';
+import type { Logger } from '../logger.js';
+import type { ScopeRegistry } from '../scopes/scope-registry.js';
+import { ApplicationService } from '../services/application-service.js';
+import { AuthorizationService } from '../services/authorization-service.js';
+import type { UserService } from '../services/user-service.js';
+import { TypeormApplicationStore } from '../stores/application-store.js';
+import { OidcPayloadStore } from '../stores/oidc-payload-store.js';
+import { RevocationReporter, type RevocationHook } from './adapter/index.js';
+import { ClientSecrets } from './client-secret.js';
+import { grantRevoker } from './grant-revoker.js';
+import { createOidcProvider } from './provider.js';
+import { loadOrCreateSigningKeys } from './signing-keys.js';
+
+export interface OidcComponents {
+  /** The oidc-provider instance (mounted last in app.ts). */
+  oidc: Provider;
+  applications: ApplicationService;
+  authorizations: AuthorizationService;
+  clientSecrets: ClientSecrets;
+  /**
+   * Reports every OAuth artifact that stops being usable (destroyed, consumed, revoked with
+   * its grant or its app). Set `oidcRevocations.hook` to forward those to a revocation cache.
+   */
+  oidcRevocations: RevocationReporter;
+}
+
+export interface OidcDependencies {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  dataSource: DataSource;
+  redis: Redis | null;
+  scopes: ScopeRegistry;
+  users: UserService;
+  onRevoked?: RevocationHook;
+}
+
+/** Wires the authorization server: signing keys, stores, provider and the OAuth services. */
+export async function createOidcComponents(d: OidcDependencies): Promise<OidcComponents> {
+  const signingKeys = await loadOrCreateSigningKeys(d.config.jwks, d.config.dataDir);
+  const applicationStore = new TypeormApplicationStore(d.dataSource);
+  const payloads = new OidcPayloadStore(d.dataSource);
+  const clientSecrets = new ClientSecrets(d.config.tokenPepper);
+  const oidcRevocations = new RevocationReporter(d.logger, d.onRevoked);
+  const oidc = createOidcProvider({
+    config: d.config,
+    logger: d.logger,
+    scopes: d.scopes,
+    users: d.users,
+    applications: applicationStore,
+    payloads,
+    redis: d.redis,
+    clientSecrets,
+    signingKeys,
+    revocations: oidcRevocations,
+  });
+  return {
+    oidc,
+    applications: new ApplicationService(applicationStore, payloads, clientSecrets, d.scopes, oidcRevocations, d.clock),
+    authorizations: new AuthorizationService(payloads, applicationStore, grantRevoker(oidc), d.clock),
+    clientSecrets,
+    oidcRevocations,
+  };
+}

@@ -1,0 +1,167 @@
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import type { Context, Middleware } from 'koa';
+import type Provider from 'oidc-provider';
+import { errors, type InteractionResults } from 'oidc-provider';
+import { ApiError } from '../../errors.js';
+import type { ScopeRegistry } from '../../scopes/scope-registry.js';
+import type { LoginThrottle } from '../../security/login-throttle.js';
+import type { UserService } from '../../services/user-service.js';
+import { accountIdOf } from '../account.js';
+import type { InteractionCsrf } from './csrf.js';
+import { pickLang, renderConsent, renderError, renderLogin, type Lang } from './pages.js';
+
+export interface InteractionDeps {
+  provider: Provider;
+  users: UserService;
+  scopes: ScopeRegistry;
+  throttle: LoginThrottle;
+  csrf: InteractionCsrf;
+}
+
+type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+const formBody = bodyParser({ enableTypes: ['form'], formLimit: '16kb' }) as unknown as Middleware;
+
+/**
+ * /interaction/:uid — the pages oidc-provider sends a browser to when it needs the user:
+ * sign in (username + password) and consent (the app's name and each requested scope).
+ * Each POST carries the interaction's CSRF token; results go back through interactionResult.
+ */
+export function interactionRoutes(deps: InteractionDeps): Router {
+  const { provider, csrf } = deps;
+  const router = new Router({ prefix: '/interaction' });
+  router.use(noStore, renderFailures);
+
+  router.get('/:uid', async function showInteraction(ctx) {
+    const details = await loadInteraction(ctx, provider);
+    await showPrompt(ctx, deps, details);
+  });
+
+  router.post('/:uid', formBody, async function submitInteraction(ctx) {
+    const details = await loadInteraction(ctx, provider);
+    const form = (ctx.request.body ?? {}) as Record<string, unknown>;
+    if (!csrf.verify(details.uid, form.csrf_token)) {
+      throw new ApiError(403, 'invalid_request', 'the form has expired or did not come from this site; go back and try again');
+    }
+    let result: InteractionResults;
+    if (form.action === 'abort') {
+      result = { error: 'access_denied', error_description: 'End-User aborted interaction' };
+    } else if (details.prompt.name === 'login' && form.action === 'login') {
+      const login = await signIn(ctx, deps, details, form);
+      if (!login) return;
+      result = login;
+    } else if (details.prompt.name === 'consent' && form.action === 'confirm') {
+      result = { consent: { grantId: await saveGrant(provider, details) } };
+    } else {
+      throw new ApiError(400, 'invalid_request', 'this form does not match the current step; go back and try again');
+    }
+    const returnTo = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: 'consent' in result });
+    ctx.status = 303;
+    ctx.redirect(returnTo);
+  });
+
+  return router;
+}
+
+async function loadInteraction(ctx: Context, provider: Provider): Promise<Details> {
+  const details = await provider.interactionDetails(ctx.req, ctx.res);
+  if (details.uid !== ctx.params.uid) throw new errors.SessionNotFound('interaction session and URL do not match');
+  return details;
+}
+
+async function showPrompt(ctx: Context, deps: InteractionDeps, details: Details, overrides: { error?: string; username?: string; status?: number } = {}): Promise<void> {
+  const lang = langOf(ctx);
+  const client = await deps.provider.Client.find(String(details.params.client_id));
+  if (!client) throw new errors.InvalidClient('client not found');
+  const clientName = client.clientName ?? client.clientId;
+  const action = `/interaction/${encodeURIComponent(details.uid)}`;
+  const csrfToken = deps.csrf.tokenFor(details.uid);
+  ctx.type = 'html';
+  ctx.status = overrides.status ?? 200;
+  if (details.prompt.name === 'login') {
+    ctx.body = renderLogin({ lang, action, csrfToken, clientName, username: overrides.username, error: overrides.error });
+    return;
+  }
+  if (details.prompt.name === 'consent') {
+    const user = details.session?.accountId ? await deps.users.findById(Number(details.session.accountId)) : null;
+    if (!user) throw new errors.SessionNotFound('the signed-in account no longer exists');
+    const requested = String(details.params.scope ?? '').split(' ').filter(Boolean);
+    const scopes = requested.flatMap((name) => {
+      const def = deps.scopes.get(name);
+      return def ? [{ name, description: def.description[lang] }] : [];
+    });
+    ctx.body = renderConsent({ lang, action, csrfToken, clientName, homepageUrl: client.clientUri, username: user.username, scopes });
+    return;
+  }
+  throw new errors.InvalidRequest(`unsupported interaction prompt: ${details.prompt.name}`);
+}
+
+/** Checks the password (throttled like the API); on failure re-renders the form and returns null. */
+async function signIn(ctx: Context, deps: InteractionDeps, details: Details, form: Record<string, unknown>): Promise<InteractionResults | null> {
+  const username = typeof form.username === 'string' ? form.username.trim().slice(0, 64) : '';
+  const password = typeof form.password === 'string' ? form.password.slice(0, 1024) : '';
+  const lang = langOf(ctx);
+  try {
+    await deps.throttle.check(username, ctx.ip);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 429) {
+      for (const [name, value] of Object.entries(err.headers)) ctx.set(name, value);
+      await showPrompt(ctx, deps, details, { error: err.description, username, status: 429 });
+      return null;
+    }
+    throw err;
+  }
+  const user = username && password ? await deps.users.authenticate(username, password) : null;
+  if (!user) {
+    await deps.throttle.recordFailure(username, ctx.ip);
+    const message = lang === 'zh' ? '用户名或密码错误。' : 'Wrong username or password.';
+    await showPrompt(ctx, deps, details, { error: message, username, status: 401 });
+    return null;
+  }
+  await deps.throttle.recordSuccess(username, ctx.ip);
+  return { login: { accountId: accountIdOf(user) } };
+}
+
+/** Adds what the consent prompt found missing to the (new or existing) grant. */
+async function saveGrant(provider: Provider, details: Details): Promise<string> {
+  const accountId = details.session?.accountId;
+  if (!accountId) throw new errors.SessionNotFound('sign in first');
+  const clientId = String(details.params.client_id);
+  const existing = details.grantId ? await provider.Grant.find(details.grantId) : undefined;
+  const grant = existing ?? new provider.Grant({ accountId, clientId });
+  const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+  if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+  if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+  for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+  return grant.save();
+}
+
+function langOf(ctx: Context): Lang {
+  return pickLang(ctx.get('Accept-Language'));
+}
+
+const noStore: Middleware = async function noStore(ctx, next) {
+  ctx.set('Cache-Control', 'no-store');
+  await next();
+};
+
+/** These are pages for people: failures render as an HTML page, not JSON. */
+const renderFailures: Middleware = async function renderInteractionFailures(ctx, next) {
+  try {
+    await next();
+  } catch (err) {
+    const e = err as { status?: number; statusCode?: number; error?: string; error_description?: string; expose?: boolean };
+    if (err instanceof ApiError) {
+      ctx.status = err.status;
+      ctx.type = 'html';
+      ctx.body = renderError({ lang: langOf(ctx), error: err.code, description: err.description });
+    } else if (err instanceof errors.OIDCProviderError || (e.expose && (e.status ?? 500) < 500)) {
+      ctx.status = e.statusCode ?? e.status ?? 400;
+      ctx.type = 'html';
+      ctx.body = renderError({ lang: langOf(ctx), error: e.error ?? 'invalid_request', description: e.error_description });
+    } else {
+      throw err;
+    }
+  }
+};

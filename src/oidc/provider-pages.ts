@@ -1,0 +1,64 @@
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import {
+  deviceInputError,
+  pickLang,
+  renderDeviceConfirm,
+  renderDeviceInput,
+  renderDeviceSuccess,
+  renderError,
+  renderLoggedOut,
+  renderLogout,
+} from './interactions/pages.js';
+
+/** oidc-provider's page hooks, answered with Tessera's own pages (interactions/pages.ts). */
+
+function html(ctx: KoaContextWithOIDC, body: string): void {
+  ctx.type = 'html';
+  ctx.body = body;
+}
+
+const lang = (ctx: KoaContextWithOIDC) => pickLang(ctx.get('Accept-Language'));
+
+/** Errors that cannot be redirected back to the app (bad client, bad redirect URI, …). */
+export async function errorPage(ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }): Promise<void> {
+  html(ctx, renderError({ lang: lang(ctx), error: out.error, description: out.error_description }));
+}
+
+function deviceXsrf(ctx: KoaContextWithOIDC): string {
+  return (ctx.oidc.session?.state as { secret?: string } | undefined)?.secret ?? '';
+}
+
+export const deviceFlowPages = {
+  async userCodeInputSource(ctx: KoaContextWithOIDC, _form: string, out?: unknown, err?: { userCode?: string; name?: string }) {
+    let error: string | undefined;
+    if (err && (err.userCode || err.name === 'NoCodeError')) error = deviceInputError(lang(ctx), 'wrong');
+    else if (err?.name === 'AbortedError') error = deviceInputError(lang(ctx), 'aborted');
+    else if (err) error = deviceInputError(lang(ctx), 'other');
+    html(ctx, renderDeviceInput({ lang: lang(ctx), action: ctx.oidc.urlFor('code_verification'), xsrf: deviceXsrf(ctx), userCode: err?.userCode, error }));
+  },
+  async userCodeConfirmSource(ctx: KoaContextWithOIDC, _form: string, client: { clientName?: string; clientId: string }, _deviceInfo: unknown, userCode: string) {
+    html(
+      ctx,
+      renderDeviceConfirm({
+        lang: lang(ctx),
+        action: ctx.oidc.urlFor('code_verification'),
+        xsrf: deviceXsrf(ctx),
+        userCode,
+        clientName: client.clientName ?? client.clientId,
+      }),
+    );
+  },
+  async successSource(ctx: KoaContextWithOIDC) {
+    const client = ctx.oidc.client;
+    html(ctx, renderDeviceSuccess({ lang: lang(ctx), clientName: client?.clientName ?? client?.clientId ?? '' }));
+  },
+};
+
+export const logoutPages = {
+  async logoutSource(ctx: KoaContextWithOIDC, form: string) {
+    html(ctx, renderLogout({ lang: lang(ctx), form }));
+  },
+  async postLogoutSuccessSource(ctx: KoaContextWithOIDC) {
+    html(ctx, renderLoggedOut({ lang: lang(ctx) }));
+  },
+};

@@ -1,0 +1,134 @@
+import type { Redis } from 'ioredis';
+import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Config } from '../config/index.js';
+import type { Logger } from '../logger.js';
+import type { ScopeRegistry } from '../scopes/scope-registry.js';
+import type { UserService } from '../services/user-service.js';
+import type { ApplicationStore } from '../stores/application-store.js';
+import type { OidcPayloadStore } from '../stores/oidc-payload-store.js';
+import { createAdapterFactory, type RevocationReporter } from './adapter/index.js';
+import { INTROSPECTION_METADATA } from './adapter/client-adapter.js';
+import { claimsByScope, findAccount } from './account.js';
+import type { ClientSecrets } from './client-secret.js';
+import { deviceFlowPages, errorPage, logoutPages } from './provider-pages.js';
+import { clientCredentialsScopeCheck, scopeParamValidator } from './scope-policy.js';
+import type { SigningKeySet } from './signing-keys.js';
+
+export interface OidcProviderDeps {
+  config: Config;
+  logger: Logger;
+  scopes: ScopeRegistry;
+  users: UserService;
+  applications: ApplicationStore;
+  payloads: OidcPayloadStore;
+  redis: Redis | null;
+  clientSecrets: ClientSecrets;
+  signingKeys: SigningKeySet;
+  /** Tells the (optional) revocation hook about every artifact that stops being usable. */
+  revocations: RevocationReporter;
+}
+
+const DAY = 24 * 60 * 60;
+
+/**
+ * The OAuth 2.0 / OpenID Connect authorization server: oidc-provider configured for Tessera.
+ * On: authorization code + PKCE (required for every client), refresh tokens (rotated on every
+ * use; reuse revokes the grant), client credentials, device flow, revocation, introspection,
+ * userinfo, PAR, DPoP, RP-initiated logout. Off: implicit/hybrid, dynamic registration,
+ * resource indicators (opaque tokens for Tessera's own API), dev interactions.
+ */
+export function createOidcProvider(deps: OidcProviderDeps): Provider {
+  const { config, scopes, clientSecrets } = deps;
+  const configuration: Configuration = {
+    adapter: createAdapterFactory({
+      payloads: deps.payloads,
+      applications: deps.applications,
+      redis: deps.redis,
+      redisKeyPrefix: config.redisKeyPrefix,
+      logger: deps.logger,
+      revocations: deps.revocations,
+    }),
+    clients: [],
+    findAccount: findAccount(deps.users),
+    claims: claimsByScope,
+    scopes: scopes.names(),
+    responseTypes: ['code'],
+    pkce: { required: () => true },
+    allowOmittingSingleRegisteredRedirectUri: false,
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    clientDefaults: {
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: 'RS256',
+    },
+    enabledJWA: { idTokenSigningAlgValues: ['RS256', 'ES256'], userinfoSigningAlgValues: ['RS256', 'ES256'] },
+    extraClientMetadata: {
+      properties: [INTROSPECTION_METADATA],
+      validator(_ctx, key, value) {
+        if (key === INTROSPECTION_METADATA && value !== undefined && typeof value !== 'boolean') throw new Error(`${key} must be a boolean`);
+      },
+    },
+    extraParams: { scope: scopeParamValidator(scopes) },
+    extraTokenClaims: clientCredentialsScopeCheck(scopes) as Configuration['extraTokenClaims'],
+    jwks: deps.signingKeys as Configuration['jwks'],
+    cookies: {
+      keys: config.cookieKeys,
+      long: { signed: true, httpOnly: true, sameSite: 'lax' },
+      short: { signed: true, httpOnly: true, sameSite: 'lax' },
+    },
+    ttl: {
+      AccessToken: config.oauthAccessTokenTtl,
+      AuthorizationCode: 60,
+      ClientCredentials: config.oauthAccessTokenTtl,
+      DeviceCode: config.oauthDeviceCodeTtl,
+      IdToken: 60 * 60,
+      Interaction: 60 * 60,
+      RefreshToken: config.oauthRefreshTokenTtl,
+      Session: 14 * DAY,
+      // A grant outlives its refresh tokens: it is what "authorized apps" lists.
+      Grant: Math.max(365 * DAY, config.oauthRefreshTokenTtl),
+    },
+    rotateRefreshToken: true,
+    // Refresh tokens for apps allowed the grant: with offline_access in OpenID Connect
+    // requests (as the spec says), and always in plain OAuth requests (as GitHub does).
+    async issueRefreshToken(_ctx, client, code) {
+      return client.grantTypeAllowed('refresh_token') && (code.scopes.has('offline_access') || !code.scopes.has('openid'));
+    },
+    // Tokens live by their own TTLs and die by revocation, not when a browser session ends.
+    expiresWithSession: async () => false,
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      deviceFlow: { enabled: true, ...deviceFlowPages },
+      revocation: { enabled: true },
+      introspection: { enabled: true, allowedPolicy: introspectionAllowed },
+      userinfo: { enabled: true },
+      pushedAuthorizationRequests: { enabled: true },
+      dPoP: { enabled: true },
+      resourceIndicators: { enabled: false },
+      rpInitiatedLogout: { enabled: true, ...logoutPages },
+    },
+    renderError: errorPage,
+  };
+
+  const provider = new Provider(config.issuer, configuration);
+  provider.proxy = config.trustProxy;
+  // Hashed client secrets: the stored client_secret is HMAC(pepper, secret); digest what is presented.
+  provider.Client.prototype.compareClientSecret = function compareHashedSecret(this: { clientSecret?: string }, presented: string) {
+    return clientSecrets.matches(presented, this.clientSecret);
+  };
+  provider.on('server_error', (ctx: KoaContextWithOIDC, err: Error) => {
+    deps.logger.error({ err, requestId: ctx.state.requestId, path: ctx.path }, 'authorization server error');
+  });
+  return provider;
+}
+
+/** Apps with the introspection permission may introspect any token; others only their own. */
+async function introspectionAllowed(
+  _ctx: KoaContextWithOIDC,
+  client: { clientId: string; metadata(): Record<string, unknown> },
+  token: { clientId?: string },
+): Promise<boolean> {
+  return client.metadata()[INTROSPECTION_METADATA] === true || token.clientId === client.clientId;
+}

@@ -1,0 +1,159 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import { APPLICATION_GRANT_TYPES, type ApplicationGrantType, type OAuthApplication, type User } from '../entities/index.js';
+import { invalidRequest, notFound } from '../errors.js';
+import type { RevocationReporter } from '../oidc/adapter/index.js';
+import type { ClientSecrets } from '../oidc/client-secret.js';
+import type { ScopeRegistry } from '../scopes/scope-registry.js';
+import type { ApplicationChanges, ApplicationStore } from '../stores/application-store.js';
+import type { OidcPayloadStore } from '../stores/oidc-payload-store.js';
+
+export interface ApplicationInput {
+  name: string;
+  homepageUrl?: string | null;
+  redirectUris: string[];
+  type: 'confidential' | 'public';
+  grantTypes?: ApplicationGrantType[];
+  /** Scopes the app may request; null/undefined = any. */
+  scopes?: string[] | null;
+  introspection?: boolean;
+}
+
+export type ApplicationUpdate = Partial<Omit<ApplicationInput, 'type'>>;
+
+/** An app plus its client secret: returned only by create and secret regeneration. */
+export interface ApplicationWithSecret {
+  app: OAuthApplication;
+  secret: string | null;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * OAuth apps (GitHub's "OAuth Apps"): registration, secrets, deletion. Every method is
+ * scoped to one owner; the admin CLI creates apps with no owner.
+ */
+export class ApplicationService {
+  constructor(
+    private readonly apps: ApplicationStore,
+    private readonly payloads: OidcPayloadStore,
+    private readonly secrets: ClientSecrets,
+    private readonly scopes: ScopeRegistry,
+    private readonly revocations: RevocationReporter,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(owner: User | null, input: ApplicationInput): Promise<ApplicationWithSecret> {
+    const grantTypes = input.grantTypes ?? ['authorization_code', 'refresh_token'];
+    const fields = this.checked({ ...input, grantTypes }, input.type);
+    const secret = input.type === 'confidential' ? this.secrets.generate() : null;
+    const app = await this.apps.create(
+      {
+        clientId: randomBytes(16).toString('hex'),
+        userId: owner?.id ?? null,
+        name: fields.name,
+        homepageUrl: fields.homepageUrl,
+        redirectUris: fields.redirectUris,
+        type: input.type,
+        grantTypes: fields.grantTypes,
+        scopes: fields.scopes,
+        introspection: input.introspection ?? false,
+        secretDigest: secret ? this.secrets.digest(secret) : null,
+        secretLastFour: secret ? secret.slice(-4) : null,
+      },
+      this.clock(),
+    );
+    return { app, secret };
+  }
+
+  list(owner: User): Promise<OAuthApplication[]> {
+    return this.apps.listForUser(owner.id);
+  }
+
+  async get(owner: User, id: number): Promise<OAuthApplication> {
+    const app = await this.apps.findForUser(owner.id, id);
+    // Another user's app and a missing one look exactly the same.
+    if (!app) throw notFound('application');
+    return app;
+  }
+
+  async update(owner: User, id: number, changes: ApplicationUpdate): Promise<OAuthApplication> {
+    const app = await this.get(owner, id);
+    const merged = this.checked(
+      {
+        name: changes.name ?? app.name,
+        homepageUrl: changes.homepageUrl !== undefined ? changes.homepageUrl : app.homepageUrl,
+        redirectUris: changes.redirectUris ?? app.redirectUris,
+        grantTypes: changes.grantTypes ?? app.grantTypes,
+        scopes: changes.scopes !== undefined ? changes.scopes : app.scopes,
+      },
+      app.type,
+    );
+    const update: ApplicationChanges = { ...merged };
+    if (changes.introspection !== undefined) update.introspection = changes.introspection;
+    return this.apps.update(app, update, this.clock());
+  }
+
+  /** A new secret replaces the old one at once; the old one stops working. */
+  async regenerateSecret(owner: User, id: number): Promise<ApplicationWithSecret> {
+    const app = await this.get(owner, id);
+    if (app.type !== 'confidential') throw invalidRequest('public applications have no client secret');
+    const secret = this.secrets.generate();
+    const updated = await this.apps.update(app, { secretDigest: this.secrets.digest(secret), secretLastFour: secret.slice(-4) }, this.clock());
+    return { app: updated, secret };
+  }
+
+  /** Deletes the app and, with it, every grant and token issued to it. */
+  async delete(owner: User, id: number): Promise<void> {
+    const app = await this.get(owner, id);
+    await this.apps.delete(app.id);
+    await this.revocations.report(await this.payloads.deleteByClient(app.clientId));
+  }
+
+  private checked(input: Omit<ApplicationInput, 'type'> & { grantTypes: ApplicationGrantType[] }, type: 'confidential' | 'public') {
+    const grantTypes = APPLICATION_GRANT_TYPES.filter((g) => input.grantTypes.includes(g));
+    if (!grantTypes.length) throw invalidRequest('grant_types: choose at least one grant type');
+    if (type === 'public' && grantTypes.includes('client_credentials')) {
+      throw invalidRequest('grant_types: client_credentials needs a client secret; public applications cannot use it');
+    }
+    if (grantTypes.includes('refresh_token') && !grantTypes.some((g) => g === 'authorization_code' || g === 'urn:ietf:params:oauth:grant-type:device_code')) {
+      throw invalidRequest('grant_types: refresh_token needs authorization_code or the device code grant');
+    }
+    const redirectUris = [...new Set(input.redirectUris)];
+    redirectUris.forEach(checkRedirectUri);
+    if (grantTypes.includes('authorization_code') && !redirectUris.length) {
+      throw invalidRequest('redirect_uris: the authorization_code grant needs at least one redirect URI');
+    }
+    let scopes: string[] | null = null;
+    if (input.scopes) {
+      for (const s of input.scopes) if (!this.scopes.get(s)) throw invalidRequest(`scopes: unknown scope ${s}`);
+      scopes = this.scopes.names().filter((n) => input.scopes!.includes(n));
+    }
+    const homepageUrl = input.homepageUrl ?? null;
+    if (homepageUrl && !isHttpUrl(homepageUrl)) throw invalidRequest('homepage_url: must be an http(s) URL');
+    return { name: input.name, homepageUrl, redirectUris, grantTypes, scopes };
+  }
+}
+
+/** https anywhere; plain http only on the loopback (local development, native apps); no fragment. */
+export function checkRedirectUri(uri: string): void {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    throw invalidRequest(`redirect_uris: ${uri} is not a valid URL`);
+  }
+  if (url.hash || uri.includes('#')) throw invalidRequest(`redirect_uris: ${uri} must not contain a fragment`);
+  if (url.username || url.password) throw invalidRequest(`redirect_uris: ${uri} must not contain credentials`);
+  if (url.protocol === 'https:') return;
+  if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return;
+  throw invalidRequest(`redirect_uris: ${uri} must use https (http is allowed only for localhost and 127.0.0.1)`);
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,91 @@
+import { In, IsNull, LessThan, MoreThan, type DataSource, type Repository } from 'typeorm';
+import { OidcPayloadEntity, type OidcPayload } from '../entities/index.js';
+
+/** What the adapter writes for one artifact. */
+export type OidcPayloadRow = Omit<OidcPayload, 'createdAt' | 'consumedAt' | 'lastUsedAt'>;
+
+/** Rows removed by a bulk delete, so callers can report each revocation. */
+export type RemovedRow = Pick<OidcPayload, 'model' | 'id' | 'expiresAt'>;
+
+/**
+ * oidc-provider artifacts in MySQL/SQLite. Everything is keyed by (model, id); the secondary
+ * columns (grant, uid, user code, account, client) exist only to find rows by them.
+ */
+export class OidcPayloadStore {
+  private readonly repo: Repository<OidcPayload>;
+
+  constructor(dataSource: DataSource) {
+    this.repo = dataSource.getRepository(OidcPayloadEntity);
+  }
+
+  async upsert(row: OidcPayloadRow, now: Date): Promise<void> {
+    // Keep created_at/last_used_at of an existing row: the provider re-saves Grants and Sessions.
+    const existing = await this.repo.findOne({ where: { model: row.model, id: row.id }, select: { model: true, createdAt: true } });
+    if (existing) await this.repo.update({ model: row.model, id: row.id }, row);
+    else await this.repo.insert({ ...row, consumedAt: null, lastUsedAt: null, createdAt: now });
+  }
+
+  find(model: string, id: string): Promise<OidcPayload | null> {
+    return this.repo.findOneBy({ model, id });
+  }
+
+  findBy(model: string, column: 'uid' | 'userCode', value: string): Promise<OidcPayload | null> {
+    return this.repo.findOneBy({ model, [column]: value });
+  }
+
+  async consume(model: string, id: string, at: Date): Promise<void> {
+    await this.repo.update({ model, id }, { consumedAt: at });
+  }
+
+  async delete(model: string, id: string): Promise<RemovedRow | null> {
+    const row = await this.repo.findOne({ where: { model, id }, select: { model: true, id: true, expiresAt: true } });
+    if (!row) return null;
+    await this.repo.delete({ model, id });
+    return row;
+  }
+
+  /** Deletes one model's rows under a grant. */
+  deleteByGrant(model: string, grantId: string): Promise<RemovedRow[]> {
+    return this.deleteWhere({ model, grantId });
+  }
+
+  /** Deletes every artifact (any model) issued to a client. */
+  deleteByClient(clientId: string): Promise<RemovedRow[]> {
+    return this.deleteWhere({ clientId });
+  }
+
+  /** A user's grants that have not expired, newest first. */
+  listGrants(accountId: string, now: Date): Promise<OidcPayload[]> {
+    return this.repo.find({
+      where: [
+        { model: 'Grant', accountId, expiresAt: MoreThan(now) },
+        { model: 'Grant', accountId, expiresAt: IsNull() },
+      ],
+      order: { createdAt: 'DESC' },
+    });
+  }
+
+  /** Records that a token was just issued under the grant. */
+  async touchGrant(grantId: string, at: Date): Promise<void> {
+    await this.repo.update({ model: 'Grant', id: grantId }, { lastUsedAt: at });
+  }
+
+  /** Removes up to `limit` rows that expired before `before`; returns how many. */
+  async sweepExpired(before: Date, limit: number): Promise<number> {
+    const rows = await this.repo.find({ where: { expiresAt: LessThan(before) }, select: { model: true, id: true }, take: limit });
+    for (const model of new Set(rows.map((r) => r.model))) {
+      const ids = rows.filter((r) => r.model === model).map((r) => r.id);
+      await this.repo.delete({ model, id: In(ids) });
+    }
+    return rows.length;
+  }
+
+  private async deleteWhere(where: { model?: string; grantId?: string; clientId?: string }): Promise<RemovedRow[]> {
+    const rows = await this.repo.find({ where, select: { model: true, id: true, expiresAt: true } });
+    for (const model of new Set(rows.map((r) => r.model))) {
+      const ids = rows.filter((r) => r.model === model).map((r) => r.id);
+      for (let i = 0; i < ids.length; i += 500) await this.repo.delete({ model, id: In(ids.slice(i, i + 500)) });
+    }
+    return rows;
+  }
+}
