@@ -1,0 +1,29 @@
+import { html } from '../html.js';
+import { layout, type Page, type PageContext } from '../layout.js';
+
+/** The one page that shows a token secret: after create or regenerate, once. */
+export function tokenSecretPage(
+  ctx: PageContext,
+  view: { token: string; name: string; regenerated: boolean; back: string; section?: Page['section'] },
+): string {
+  const { t } = ctx;
+  const title = view.regenerated ? t('created.regenerated_title') : t('created.title');
+  return layout(ctx, {
+    title,
+    section: view.section ?? 'tokens',
+    body: html`<section>
+<h1>${title}</h1>
+<p class="token-name-line"><strong>${view.name}</strong></p>
+<p class="warning" role="alert">${t('created.warning')}</p>
+<div class="secret">
+  <label for="token-value">${t('created.label')}</label>
+  <div class="secret-row">
+    <input id="token-value" class="token-value" readonly value="${view.token}" spellcheck="false" autocomplete="off">
+    <button type="button" class="copy" data-copy-target="token-value" data-copied-label="${t('created.copied')}" hidden>${t('created.copy')}</button>
+  </div>
+  <span class="copy-status" role="status" aria-live="polite"></span>
+</div>
+<p><a href="${view.back}">${t('created.back')}</a></p>
+</section>`,
+  });
+}

@@ -1,0 +1,39 @@
+import { LessThanOrEqual, type DataSource, type Repository } from 'typeorm';
+import { WebSessionEntity, type WebSession } from '../entities/index.js';
+
+/** Browser sessions, by the digest of their id. */
+export interface WebSessionStore {
+  create(session: WebSession): Promise<void>;
+  findByDigest(idDigest: string): Promise<WebSession | null>;
+  setData(idDigest: string, data: string | null): Promise<void>;
+  delete(idDigest: string): Promise<void>;
+  deleteExpired(now: Date): Promise<void>;
+}
+
+export class TypeormWebSessionStore implements WebSessionStore {
+  private readonly repo: Repository<WebSession>;
+
+  constructor(dataSource: DataSource) {
+    this.repo = dataSource.getRepository(WebSessionEntity);
+  }
+
+  async create(session: WebSession): Promise<void> {
+    await this.repo.insert(session);
+  }
+
+  findByDigest(idDigest: string): Promise<WebSession | null> {
+    return this.repo.findOneBy({ idDigest });
+  }
+
+  async setData(idDigest: string, data: string | null): Promise<void> {
+    await this.repo.update({ idDigest }, { data });
+  }
+
+  async delete(idDigest: string): Promise<void> {
+    await this.repo.delete({ idDigest });
+  }
+
+  async deleteExpired(now: Date): Promise<void> {
+    await this.repo.delete({ expiresAt: LessThanOrEqual(now) });
+  }
+}

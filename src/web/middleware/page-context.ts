@@ -1,0 +1,55 @@
+import type { Context, Middleware } from 'koa';
+import type { PageContext } from '../../http/views/layout.js';
+import { chooseLang, LANG_COOKIE, translator, type MessageKey } from '../i18n/index.js';
+import type { ActiveWebSession, WebSessionService } from '../session/web-session-service.js';
+
+/**
+ * What every page template receives: language (cookie, else Accept-Language), the
+ * translator, the signed-in user and the CSRF token. Stored as `ctx.state.page`.
+ */
+export const pageContext: Middleware = async function buildPageContext(ctx, next) {
+  const lang = chooseLang(ctx.cookies.get(LANG_COOKIE), ctx.get('Accept-Language') || undefined);
+  const session: ActiveWebSession | undefined = ctx.state.webSession;
+  const page: PageContext = { lang, t: translator(lang), user: session?.user ?? null, csrfToken: session?.csrfToken, currentPath: ctx.url };
+  ctx.state.page = page;
+  ctx.vary('Accept-Language');
+  ctx.vary('Cookie');
+  return next();
+};
+
+/** Sends a rendered page with the headers every page gets: no caching, a strict CSP, no framing. */
+export function sendPage(ctx: Context, markup: string, status = 200): void {
+  ctx.status = status;
+  ctx.type = 'text/html; charset=utf-8';
+  ctx.set('Cache-Control', 'no-store');
+  ctx.set(
+    'Content-Security-Policy',
+    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  );
+  ctx.set('X-Frame-Options', 'DENY');
+  ctx.body = markup;
+}
+
+/** Leaves a one-line notice for the next page the user sees. */
+export async function setFlash(sessions: WebSessionService, session: ActiveWebSession, key: MessageKey, vars?: Record<string, string | number>): Promise<void> {
+  session.data.flash = { key, vars };
+  await sessions.save(session);
+}
+
+/** Moves the session's notice, if any, onto the page being rendered (shown once). */
+export async function takeFlash(sessions: WebSessionService, ctx: Context): Promise<void> {
+  const session: ActiveWebSession | undefined = ctx.state.webSession;
+  const flash = session?.data.flash;
+  if (!session || !flash) return;
+  delete session.data.flash;
+  await sessions.save(session);
+  const page: PageContext = ctx.state.page;
+  page.flash = page.t(flash.key as MessageKey, flash.vars);
+}
+
+/** A path on this site to return to; anything else (other hosts, `//evil`, `/\evil`) becomes the fallback. */
+export function safeLocalPath(candidate: unknown, fallback = '/'): string {
+  if (typeof candidate !== 'string' || !candidate.startsWith('/') || candidate.startsWith('//') || candidate.includes('\\')) return fallback;
+  if (/[\u0000-\u001f]/.test(candidate) || candidate.length > 2000) return fallback;
+  return candidate;
+}

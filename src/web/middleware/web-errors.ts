@@ -1,0 +1,43 @@
+import { bodyParser } from '@koa/bodyparser';
+import type { Middleware } from 'koa';
+import { ApiError } from '../../errors.js';
+import type { PageContext } from '../../http/views/layout.js';
+import { errorPage } from '../../http/views/pages/error.js';
+import type { Logger } from '../../logger.js';
+import { sendPage } from './page-context.js';
+
+/**
+ * Web pages fail as HTML pages, never as JSON or a bare 500: a refused CSRF token is a
+ * 403 page, someone else's token a 404 page. Unknown errors are logged and become a 500 page.
+ */
+export function webErrors(logger: Logger): Middleware {
+  return async function renderWebErrors(ctx, next) {
+    try {
+      await next();
+    } catch (err) {
+      const page: PageContext = ctx.state.page;
+      const { t } = page;
+      const e = err as { status?: number; expose?: boolean };
+      let status = 500;
+      let message = t('error.500');
+      if (err instanceof ApiError) {
+        status = err.status;
+        message =
+          err.code === 'csrf_failed' ? t('error.403_csrf') : status === 403 ? t('error.403') : status === 404 ? t('error.404') : err.description;
+        for (const [name, value] of Object.entries(err.headers)) ctx.set(name, value);
+      } else if (e.status && e.status >= 400 && e.status < 500 && e.expose !== false) {
+        // Body parsing: too large, wrong type, malformed.
+        status = e.status;
+        message = (err as Error).message;
+      } else {
+        logger.error({ err, requestId: ctx.state.requestId }, 'web page failed');
+      }
+      sendPage(ctx, errorPage(page, status, message), status);
+    }
+  };
+}
+
+/** Parses HTML form posts (urlencoded) up to 64 kB. */
+export function formBody(): Middleware {
+  return bodyParser({ enableTypes: ['form'], formLimit: '64kb' }) as unknown as Middleware;
+}

@@ -1,0 +1,117 @@
+import type Router from '@koa/router';
+import type { Context, Middleware } from 'koa';
+import { z } from 'zod';
+import type { Container } from '../../container.js';
+import type { User } from '../../entities/index.js';
+import { forbidden } from '../../errors.js';
+import { idParamSchema } from '../../http/schemas/pat-schemas.js';
+import { validate } from '../../http/validate.js';
+import { adminUsersPage, adminUserTokensPage, type NewUserValues } from '../../http/views/pages/admin-users.js';
+import type { TokenFormValues } from '../../http/views/pages/token-form.js';
+import { emptyTokenForm, readTokenForm, toCreateInput } from '../forms/token-form.js';
+import { sendPage, setFlash, takeFlash } from '../middleware/page-context.js';
+import { formAttempt, REVEAL_PATH, stashSecret } from './token-pages.js';
+import { pageOf, seeOther, sessionOf, webRouter } from './web-router.js';
+
+const USERS = '/admin/users';
+const MAX_LISTED = 200;
+
+const newUserSchema = z.object({
+  username: z.string().trim().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/, 'letters, digits, ".", "_" and "-" (up to 64)'),
+  email: z.email('must be an email address').max(254),
+  display_name: z.string().trim().max(128),
+  password: z.string().min(8, 'must be at least 8 characters').max(1024),
+});
+
+const requireAdminPage: Middleware = async function requireAdminPage(ctx, next) {
+  if (!sessionOf(ctx).user.isAdmin) throw forbidden('administrator rights are required');
+  return next();
+};
+
+/** Admin → Users: list, create, and each user's impersonation tokens (issue, revoke). Admins only. */
+export function adminPages(c: Container): Router {
+  const router = webRouter(c, { signedIn: true });
+  router.use(requireAdminPage);
+
+  const usersPage = async (ctx: Context, values: NewUserValues, error?: string, status = 200) => {
+    const [users] = await c.users.list(0, MAX_LISTED);
+    await takeFlash(c.webSessions, ctx);
+    sendPage(ctx, adminUsersPage(pageOf(ctx), { users, values, error }), status);
+  };
+
+  const userTokensPage = async (ctx: Context, user: User, values: TokenFormValues, error?: string, status = 200) => {
+    const [tokens] = await c.pats.list(user, { state: 'all', offset: 0, limit: 100 }, 'impersonation');
+    const page = pageOf(ctx);
+    await takeFlash(c.webSessions, ctx);
+    sendPage(ctx, adminUserTokensPage(page, {
+      user,
+      tokens,
+      now: c.clock(),
+      form: {
+        mode: 'create',
+        title: page.t('admin.issue_token'),
+        action: `${USERS}/${encodeURIComponent(user.username)}/impersonation-tokens`,
+        cancelHref: USERS,
+        values,
+        scopes: c.scopes.apiScopes(),
+        maxLifetimeDays: c.config.patMaxLifetimeDays,
+        error: error && page.t('form.error', { message: error }),
+      },
+    }), status);
+  };
+
+  router.get(USERS, async function listUsersPage(ctx) {
+    await usersPage(ctx, { username: '', email: '', displayName: '', isAdmin: false });
+  });
+
+  router.post(USERS, async function createUserFromForm(ctx) {
+    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    const values: NewUserValues = {
+      username: String(body.username ?? ''),
+      email: String(body.email ?? ''),
+      displayName: String(body.display_name ?? ''),
+      isAdmin: body.is_admin === '1',
+    };
+    let created = '';
+    const error = await formAttempt(async () => {
+      const input = validate(newUserSchema, body);
+      const user = await c.users.create({
+        username: input.username,
+        email: input.email,
+        displayName: input.display_name || undefined,
+        password: input.password,
+        isAdmin: values.isAdmin,
+      });
+      created = user.username;
+    });
+    if (error) return usersPage(ctx, values, pageOf(ctx).t('form.error', { message: error }), 400);
+    await setFlash(c.webSessions, sessionOf(ctx), 'flash.user_created', { name: created });
+    seeOther(ctx, USERS);
+  });
+
+  router.get(`${USERS}/:username`, async function userTokensAdminPage(ctx) {
+    await userTokensPage(ctx, await c.users.getByUsername(ctx.params.username!), emptyTokenForm());
+  });
+
+  router.post(`${USERS}/:username/impersonation-tokens`, async function issueImpersonationToken(ctx) {
+    const session = sessionOf(ctx);
+    const user = await c.users.getByUsername(ctx.params.username!);
+    const values = readTokenForm(ctx.request.body ?? {});
+    const back = `${USERS}/${encodeURIComponent(user.username)}`;
+    const error = await formAttempt(async () => {
+      const { pat, token } = await c.pats.create(user, toCreateInput(values), 'impersonation', session.user);
+      await stashSecret(c, session, { token, name: pat.name, regenerated: false, back });
+    });
+    if (error) return userTokensPage(ctx, user, values, error, 400);
+    seeOther(ctx, REVEAL_PATH);
+  });
+
+  router.post(`${USERS}/:username/impersonation-tokens/:id/revoke`, async function revokeImpersonationToken(ctx) {
+    const user = await c.users.getByUsername(ctx.params.username!);
+    await c.pats.revoke(user, validate(idParamSchema, ctx.params.id), 'impersonation');
+    await setFlash(c.webSessions, sessionOf(ctx), 'flash.revoked');
+    seeOther(ctx, `${USERS}/${encodeURIComponent(user.username)}`);
+  });
+
+  return router;
+}

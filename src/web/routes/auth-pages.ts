@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import type Router from '@koa/router';
+import type { Container } from '../../container.js';
+import { ApiError } from '../../errors.js';
+import { loginPage } from '../../http/views/pages/login.js';
+import type { LoginThrottle } from '../../security/login-throttle.js';
+import { isLang, LANG_COOKIE } from '../i18n/index.js';
+import { LOGIN_CSRF_COOKIE, loginCsrfToken } from '../middleware/csrf.js';
+import { safeLocalPath, sendPage } from '../middleware/page-context.js';
+import { clearSessionCookie, setSessionCookie } from '../middleware/web-session.js';
+import { SESSION_LIFETIME_MS } from '../session/web-session-service.js';
+import { pageOf, seeOther, webRouter } from './web-router.js';
+
+const HOME = '/settings/tokens';
+const loginForm = z.object({ username: z.string().max(64).catch(''), password: z.string().max(1024).catch(''), next: z.string().max(2000).optional().catch(undefined) });
+
+/** Sign in, sign out, the start page and the language switcher. */
+export function authPages(c: Container, throttle: LoginThrottle): Router {
+  const router = webRouter(c, { signedIn: false });
+
+  router.get('/', async function startPage(ctx) {
+    seeOther(ctx, ctx.state.webSession ? HOME : '/login');
+  });
+
+  router.get('/login', async function showLogin(ctx) {
+    const next = safeLocalPath(ctx.query.next, HOME);
+    if (ctx.state.webSession) return seeOther(ctx, next);
+    const page = pageOf(ctx);
+    page.csrfToken = loginCsrfToken(ctx);
+    sendPage(ctx, loginPage(page, { next }));
+  });
+
+  router.post('/login', async function signIn(ctx) {
+    const form = loginForm.parse(ctx.request.body ?? {});
+    const next = safeLocalPath(form.next, HOME);
+    const page = pageOf(ctx);
+    const again = (status: number, error: string) => {
+      page.csrfToken = loginCsrfToken(ctx);
+      sendPage(ctx, loginPage(page, { username: form.username, next, error }), status);
+    };
+    try {
+      await throttle.check(form.username, ctx.ip);
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status !== 429) throw err;
+      ctx.set('Retry-After', String(err.headers['Retry-After'] ?? '60'));
+      return again(429, page.t('auth.throttled', { seconds: String(err.headers['Retry-After'] ?? '60') }));
+    }
+    const user = form.username && form.password ? await c.users.authenticate(form.username, form.password) : null;
+    if (!user) {
+      await throttle.recordFailure(form.username, ctx.ip);
+      return again(401, page.t('auth.wrong'));
+    }
+    await throttle.recordSuccess(form.username, ctx.ip);
+    // A fresh id at every sign-in: a session id planted before sign-in is worth nothing.
+    if (ctx.state.webSession) await c.webSessions.end(ctx.state.webSession.id);
+    const id = await c.webSessions.start(user);
+    setSessionCookie(ctx, id, new Date(c.clock().getTime() + SESSION_LIFETIME_MS));
+    ctx.cookies.set(LOGIN_CSRF_COOKIE, null, { signed: true, path: '/login', overwrite: true });
+    seeOther(ctx, next);
+  });
+
+  router.post('/logout', async function signOut(ctx) {
+    if (ctx.state.webSession) await c.webSessions.end(ctx.state.webSession.id);
+    clearSessionCookie(ctx);
+    seeOther(ctx, '/login');
+  });
+
+  router.get('/language/:lang', async function switchLanguage(ctx) {
+    const lang = ctx.params.lang;
+    if (isLang(lang)) {
+      ctx.cookies.set(LANG_COOKIE, lang, { httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: '/', maxAge: 365 * 86_400_000, overwrite: true });
+    }
+    seeOther(ctx, safeLocalPath(ctx.query.next, '/'));
+  });
+
+  return router;
+}

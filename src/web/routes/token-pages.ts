@@ -1,0 +1,182 @@
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import type { Container } from '../../container.js';
+import { ApiError } from '../../errors.js';
+import { idParamSchema } from '../../http/schemas/pat-schemas.js';
+import { validate } from '../../http/validate.js';
+import { confirmPage } from '../../http/views/pages/confirm.js';
+import { tokenFormPage, type TokenFormValues, type TokenFormView } from '../../http/views/pages/token-form.js';
+import { tokenSecretPage } from '../../http/views/pages/token-secret.js';
+import { tokenListPage } from '../../http/views/pages/tokens.js';
+import { emptyTokenForm, readTokenForm, toCreateInput, toUpdateInput, tokenFormFrom } from '../forms/token-form.js';
+import { sendPage, setFlash, takeFlash } from '../middleware/page-context.js';
+import type { ActiveWebSession, SessionData } from '../session/web-session-service.js';
+import { pageOf, seeOther, sessionOf, webRouter } from './web-router.js';
+
+const PAGE_SIZE = 20;
+const LIST = '/settings/tokens';
+export const REVEAL_PATH = '/settings/tokens/reveal';
+
+/** Lenient on purpose: a hand-edited query string falls back to the defaults instead of failing. */
+const listQuery = z.object({
+  state: z.enum(['all', 'active', 'inactive']).catch('all'),
+  search: z.string().max(100).catch('').default(''),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+});
+
+/** Runs a service call for a form; a client error (400/409/…) comes back as the message to show inline. */
+export async function formAttempt(action: () => Promise<void>): Promise<string | undefined> {
+  try {
+    await action();
+    return undefined;
+  } catch (err) {
+    if (err instanceof ApiError && err.status < 500 && err.status !== 404) return err.description;
+    throw err;
+  }
+}
+
+/** Keeps a fresh secret in the session until the reveal page shows it, once. */
+export async function stashSecret(c: Container, session: ActiveWebSession, reveal: NonNullable<SessionData['reveal']>): Promise<void> {
+  session.data.reveal = reveal;
+  await c.webSessions.save(session);
+}
+
+/** Settings → Access tokens: list, new, reveal once, edit, regenerate, delete, delete all. All through c.pats. */
+export function tokenPages(c: Container): Router {
+  const router = webRouter(c, { signedIn: true });
+  const formView = (ctx: Context, view: Pick<TokenFormView, 'mode' | 'title' | 'action'> & { values: TokenFormValues; error?: string }): string =>
+    tokenFormPage(pageOf(ctx), {
+      ...view,
+      cancelHref: LIST,
+      scopes: c.scopes.apiScopes(),
+      maxLifetimeDays: c.config.patMaxLifetimeDays,
+    });
+
+  router.get(LIST, async function listTokenPage(ctx) {
+    const q = listQuery.parse(ctx.query);
+    const [tokens, total] = await c.pats.list(sessionOf(ctx).user, {
+      state: q.state,
+      search: q.search || undefined,
+      offset: (q.page - 1) * PAGE_SIZE,
+      limit: PAGE_SIZE,
+    });
+    await takeFlash(c.webSessions, ctx);
+    sendPage(ctx, tokenListPage(pageOf(ctx), { tokens, total, page: q.page, pageSize: PAGE_SIZE, state: q.state, search: q.search, now: c.clock() }));
+  });
+
+  router.get(`${LIST}/new`, async function newTokenPage(ctx) {
+    const t = pageOf(ctx).t;
+    sendPage(ctx, formView(ctx, { mode: 'create', title: t('form.new_title'), action: LIST, values: emptyTokenForm() }));
+  });
+
+  router.post(LIST, async function createTokenFromForm(ctx) {
+    const session = sessionOf(ctx);
+    const values = readTokenForm(ctx.request.body ?? {});
+    const error = await formAttempt(async () => {
+      const { pat, token } = await c.pats.create(session.user, toCreateInput(values));
+      await stashSecret(c, session, { token, name: pat.name, regenerated: false, back: LIST });
+    });
+    if (error) {
+      const t = pageOf(ctx).t;
+      return sendPage(ctx, formView(ctx, { mode: 'create', title: t('form.new_title'), action: LIST, values, error: t('form.error', { message: error }) }), 400);
+    }
+    seeOther(ctx, REVEAL_PATH);
+  });
+
+  router.get(REVEAL_PATH, async function revealSecretOnce(ctx) {
+    const session = sessionOf(ctx);
+    const reveal = session.data.reveal;
+    if (!reveal) {
+      await setFlash(c.webSessions, session, 'created.gone');
+      return seeOther(ctx, LIST);
+    }
+    delete session.data.reveal;
+    await c.webSessions.save(session);
+    sendPage(ctx, tokenSecretPage(pageOf(ctx), { ...reveal, section: reveal.back.startsWith('/admin') ? 'admin' : 'tokens' }));
+  });
+
+  router.get(`${LIST}/delete-all`, async function confirmDeleteAll(ctx) {
+    const t = pageOf(ctx).t;
+    const [, count] = await c.pats.list(sessionOf(ctx).user, { state: 'all', offset: 0, limit: 1 });
+    sendPage(ctx, confirmPage(pageOf(ctx), {
+      title: t('confirm.delete_all_title'),
+      message: t('confirm.delete_all_body', { count }),
+      action: `${LIST}/delete-all`,
+      confirmLabel: t('confirm.yes_delete_all'),
+      cancelHref: LIST,
+      section: 'tokens',
+    }));
+  });
+
+  router.post(`${LIST}/delete-all`, async function deleteAllFromForm(ctx) {
+    const session = sessionOf(ctx);
+    await c.pats.deleteAll(session.user);
+    await setFlash(c.webSessions, session, 'flash.deleted_all');
+    seeOther(ctx, LIST);
+  });
+
+  router.get(`${LIST}/:id/edit`, async function editTokenPage(ctx) {
+    const pat = await c.pats.get(sessionOf(ctx).user, validate(idParamSchema, ctx.params.id));
+    const t = pageOf(ctx).t;
+    sendPage(ctx, formView(ctx, { mode: 'edit', title: t('form.edit_title', { name: pat.name }), action: `${LIST}/${pat.id}/edit`, values: tokenFormFrom(pat) }));
+  });
+
+  router.post(`${LIST}/:id/edit`, async function updateTokenFromForm(ctx) {
+    const session = sessionOf(ctx);
+    const id = validate(idParamSchema, ctx.params.id);
+    const pat = await c.pats.get(session.user, id);
+    const values = readTokenForm(ctx.request.body ?? {});
+    const error = await formAttempt(async () => {
+      const updated = await c.pats.update(session.user, id, toUpdateInput(values));
+      await setFlash(c.webSessions, session, 'flash.updated', { name: updated.name });
+    });
+    if (error) {
+      const t = pageOf(ctx).t;
+      return sendPage(ctx, formView(ctx, { mode: 'edit', title: t('form.edit_title', { name: pat.name }), action: `${LIST}/${id}/edit`, values, error: t('form.error', { message: error }) }), 400);
+    }
+    seeOther(ctx, LIST);
+  });
+
+  router.get(`${LIST}/:id/regenerate`, async function confirmRegenerate(ctx) {
+    const pat = await c.pats.get(sessionOf(ctx).user, validate(idParamSchema, ctx.params.id));
+    const t = pageOf(ctx).t;
+    sendPage(ctx, confirmPage(pageOf(ctx), {
+      title: t('confirm.regenerate_title', { name: pat.name }),
+      message: t('confirm.regenerate_body'),
+      action: `${LIST}/${pat.id}/regenerate`,
+      confirmLabel: t('confirm.yes_regenerate'),
+      cancelHref: LIST,
+      section: 'tokens',
+    }));
+  });
+
+  router.post(`${LIST}/:id/regenerate`, async function regenerateFromForm(ctx) {
+    const session = sessionOf(ctx);
+    const { pat, token } = await c.pats.regenerate(session.user, validate(idParamSchema, ctx.params.id), {});
+    await stashSecret(c, session, { token, name: pat.name, regenerated: true, back: LIST });
+    seeOther(ctx, REVEAL_PATH);
+  });
+
+  router.get(`${LIST}/:id/delete`, async function confirmDelete(ctx) {
+    const pat = await c.pats.get(sessionOf(ctx).user, validate(idParamSchema, ctx.params.id));
+    const t = pageOf(ctx).t;
+    sendPage(ctx, confirmPage(pageOf(ctx), {
+      title: t('confirm.delete_title', { name: pat.name }),
+      message: t('confirm.delete_body'),
+      action: `${LIST}/${pat.id}/delete`,
+      confirmLabel: t('confirm.yes_delete'),
+      cancelHref: LIST,
+      section: 'tokens',
+    }));
+  });
+
+  router.post(`${LIST}/:id/delete`, async function deleteFromForm(ctx) {
+    const session = sessionOf(ctx);
+    await c.pats.delete(session.user, validate(idParamSchema, ctx.params.id));
+    await setFlash(c.webSessions, session, 'flash.deleted');
+    seeOther(ctx, LIST);
+  });
+
+  return router;
+}

@@ -1,0 +1,41 @@
+import Router from '@koa/router';
+import type { Context, Middleware } from 'koa';
+import type { Container } from '../../container.js';
+import type { PageContext } from '../../http/views/layout.js';
+import { requireCsrf } from '../middleware/csrf.js';
+import { pageContext } from '../middleware/page-context.js';
+import { formBody, webErrors } from '../middleware/web-errors.js';
+import type { ActiveWebSession } from '../session/web-session-service.js';
+
+/**
+ * A router for web pages: page context (language, user), HTML errors, form parsing and the
+ * CSRF check on every unsafe method, in that order. `signedIn` adds the sign-in requirement.
+ */
+export function webRouter(c: Container, options: { signedIn: boolean }): Router {
+  const router = new Router();
+  router.use(pageContext, webErrors(c.logger), formBody(), requireCsrf);
+  if (options.signedIn) router.use(requireSignedIn);
+  return router;
+}
+
+/** Signed-out visitors are sent to the sign-in page, which brings them back afterwards. */
+const requireSignedIn: Middleware = async function requireSignedIn(ctx, next) {
+  if (ctx.state.webSession) return next();
+  ctx.status = 303;
+  ctx.redirect(`/login?${new URLSearchParams({ next: ctx.method === 'GET' ? ctx.url : '/' }).toString()}`);
+};
+
+/** The session of a route behind requireSignedIn. */
+export function sessionOf(ctx: Context): ActiveWebSession {
+  return ctx.state.webSession as ActiveWebSession;
+}
+
+export function pageOf(ctx: Context): PageContext {
+  return ctx.state.page as PageContext;
+}
+
+/** POST-redirect-GET: 303 so the browser follows with GET and a refresh does not resubmit. */
+export function seeOther(ctx: Context, location: string): void {
+  ctx.status = 303;
+  ctx.redirect(location);
+}

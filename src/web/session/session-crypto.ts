@@ -1,0 +1,48 @@
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** A new session id: 256 random bits, base64url. Only the cookie ever holds it. */
+export function newSessionId(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** What the database keys a session by: the id itself would be a bearer credential. */
+export function sessionDigest(sessionId: string): string {
+  return createHash('sha256').update(sessionId).digest('hex');
+}
+
+/** The synchronizer token for a session's forms, derived from the id so it is never stored. */
+export function csrfTokenFor(sessionId: string): string {
+  return createHmac('sha256', sessionId).update('tessera csrf').digest('base64url');
+}
+
+/** Constant-time comparison of a presented token with the expected one. */
+export function tokensEqual(expected: string, presented: unknown): boolean {
+  if (typeof presented !== 'string') return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(presented);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function dataKey(sessionId: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', sessionId, '', 'tessera web session data', 32));
+}
+
+/** Seals session data with a key only the holder of the cookie can derive. */
+export function seal(sessionId: string, plaintext: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', dataKey(sessionId), iv);
+  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return [iv, cipher.getAuthTag(), body].map((b) => b.toString('base64url')).join('.');
+}
+
+/** Opens sealed data; null when it was not sealed for this session id. */
+export function unseal(sessionId: string, sealed: string): string | null {
+  try {
+    const [iv, tag, body] = sealed.split('.').map((p) => Buffer.from(p, 'base64url'));
+    const decipher = createDecipheriv('aes-256-gcm', dataKey(sessionId), iv!);
+    decipher.setAuthTag(tag!);
+    return Buffer.concat([decipher.update(body!), decipher.final()]).toString('utf8');
+  } catch {
+    return null;
+  }
+}
