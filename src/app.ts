@@ -1,0 +1,65 @@
+import Koa from 'koa';
+import type { Container } from './container.js';
+import { ApiError } from './errors.js';
+import { errorHandler } from './http/middleware/error-handler.js';
+import { requestContext } from './http/middleware/request-context.js';
+import { adminUserRoutes } from './http/routes/admin-users.js';
+import { currentUserRoutes } from './http/routes/current-user.js';
+import { healthRoutes } from './http/routes/health.js';
+import { impersonationTokenRoutes } from './http/routes/impersonation-tokens.js';
+import { scopeRoutes } from './http/routes/scopes.js';
+import { userTokenRoutes } from './http/routes/user-tokens.js';
+import { LoginThrottle } from './security/login-throttle.js';
+import { applicationRoutes } from './http/routes/applications.js';
+import { authorizationRoutes } from './http/routes/authorizations.js';
+import { InteractionCsrf } from './oidc/interactions/csrf.js';
+import { interactionRoutes } from './oidc/interactions/routes.js';
+import { mountProvider } from './oidc/mount.js';
+import { loadWebSession, webRoutes } from './web/index.js';
+
+/**
+ * Builds the Koa app: global middleware first (request id + log line, the single error
+ * exit), then Tessera's own routers.
+ */
+export function buildApp(c: Container): Koa {
+  const app = new Koa({ proxy: c.config.trustProxy, keys: c.config.cookieKeys });
+  app.silent = true; // errors are logged by errorHandler, once
+  const throttle = new LoginThrottle(c.redis, c.config.redisKeyPrefix);
+
+  app.use(requestContext(c.logger));
+  app.use(errorHandler(c.logger));
+  app.use(securityHeaders);
+  // Signed-in browsers: sets ctx.state.sessionUser for the API and the web pages.
+  app.use(loadWebSession(c.webSessions));
+
+  for (const router of [
+    healthRoutes(c),
+    scopeRoutes(c.scopes),
+    currentUserRoutes(c),
+    userTokenRoutes(c, throttle),
+    impersonationTokenRoutes(c, throttle),
+    adminUserRoutes(c, throttle),
+    ...webRoutes(c, throttle),
+    applicationRoutes(c, throttle),
+    authorizationRoutes(c, throttle),
+    interactionRoutes({ provider: c.oidc, users: c.users, scopes: c.scopes, throttle, csrf: new InteractionCsrf(c.config.cookieKeys[0]!) }),
+  ]) {
+    app.use(router.routes());
+    app.use(router.allowedMethods({ throw: true, methodNotAllowed: () => new ApiError(405, 'invalid_request', 'method not allowed') }));
+  }
+
+  // The authorization server answers its own routes (and errors) and passes everything else on;
+  // so it comes after our routers and before the 404.
+  app.use(mountProvider(c.oidc));
+
+  app.use(async function notFound(ctx) {
+    throw new ApiError(404, 'not_found', `no route for ${ctx.method} ${ctx.path}`);
+  });
+  return app;
+}
+
+const securityHeaders: Koa.Middleware = async function securityHeaders(ctx, next) {
+  ctx.set('X-Content-Type-Options', 'nosniff');
+  ctx.set('Referrer-Policy', 'no-referrer');
+  await next();
+};

@@ -1,0 +1,135 @@
+import { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config/index.js';
+import { createDataSource, runMigrations } from './db/data-source.js';
+import { createLogger, type Logger } from './logger.js';
+import { MemoryRevocationCache } from './revocation/memory-revocation-cache.js';
+import { RedisRevocationCache } from './revocation/redis-revocation-cache.js';
+import type { RevocationCache } from './revocation/revocation-cache.js';
+import { RevocationNotifier } from './revocation/revocation-notifier.js';
+import { userRevocationKey } from './revocation/revocation-keys.js';
+import { ScopeRegistry } from './scopes/scope-registry.js';
+import { PasswordHasher } from './security/password-hasher.js';
+import { PatService } from './services/pat-service.js';
+import { UserService } from './services/user-service.js';
+import { TypeormPatStore } from './stores/pat-store.js';
+import { TypeormUserStore } from './stores/user-store.js';
+import { PatFormat } from './tokens/format/pat-format.js';
+import { IntrospectorChain } from './tokens/introspection/introspector-chain.js';
+import { PatIntrospector } from './tokens/introspection/pat-introspector.js';
+import { TypeormWebSessionStore } from './stores/web-session-store.js';
+import { WebSessionService } from './web/session/web-session-service.js';
+import { createOidcComponents, type OidcComponents } from './oidc/index.js';
+
+/** Everything a Tessera instance is made of, wired once; tests build their own. */
+export interface Container {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  dataSource: DataSource;
+  redis: Redis | null;
+  scopes: ScopeRegistry;
+  revocationCache: RevocationCache;
+  /** What services call after revoking or changing anything a cache may hold. */
+  revocations: RevocationNotifier;
+  patFormat: PatFormat;
+  users: UserService;
+  pats: PatService;
+  /** Signed-in browsers (web pages), stored in the database. */
+  webSessions: WebSessionService;
+  introspector: IntrospectorChain;
+  close(): Promise<void>;
+}
+
+/** The authorization server: `c.oidc` is the provider; `c.oidcRevocations.hook` receives OAuth revocations. */
+export interface Container extends OidcComponents {}
+
+export interface ContainerOptions {
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/** Connects to the database (running pending migrations) and Redis, and wires the services. */
+export async function createContainer(config: Config, options: ContainerOptions = {}): Promise<Container> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const scopes = ScopeRegistry.load(config.scopesFile);
+
+  const dataSource = createDataSource(config);
+  await dataSource.initialize();
+  const applied = await runMigrations(dataSource);
+  if (applied.length) logger.info({ migrations: applied }, 'applied database migrations');
+
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : null;
+  if (redis) await waitUntilReady(redis, 3000);
+  const revocationCache: RevocationCache = redis
+    ? new RedisRevocationCache(redis, redis.duplicate({ enableOfflineQueue: true }), config.redisKeyPrefix)
+    : new MemoryRevocationCache(() => clock().getTime());
+  const revocations = new RevocationNotifier(revocationCache, clock, logger);
+
+  const patFormat = new PatFormat(config.patPrefix, config.tokenPepper);
+  const userStore = new TypeormUserStore(dataSource);
+  const patStore = new TypeormPatStore(dataSource);
+  const users = new UserService(userStore, new PasswordHasher(config.passwordScryptN), clock, (user) =>
+    revocations.revoked(userRevocationKey(user.id)),
+  );
+  const pats = new PatService(patStore, patFormat, scopes, revocations, clock, config.patMaxLifetimeDays);
+  const oauth = await createOidcComponents({ config, logger, clock, dataSource, redis, scopes, users });
+  const introspector = new IntrospectorChain([new PatIntrospector(patFormat, patStore, userStore, revocationCache, clock, logger)]);
+
+  return {
+    config,
+    logger,
+    clock,
+    dataSource,
+    redis,
+    scopes,
+    revocationCache,
+    revocations,
+    patFormat,
+    users,
+    pats,
+    introspector,
+    ...oauth,
+    webSessions: new WebSessionService(new TypeormWebSessionStore(dataSource), users, clock),
+    async close() {
+      await revocationCache.close();
+      if (dataSource.isInitialized) await dataSource.destroy();
+    },
+  };
+}
+
+function connectRedis(url: string, logger: Logger): Redis {
+  const redis = new Redis(url, {
+    // Fail fast instead of queueing while Redis is down; callers fall back to MySQL.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+  });
+  let down = false;
+  redis.on('error', (err: Error) => {
+    if (!down) logger.error({ err: err.message }, 'redis connection lost');
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) logger.info('redis connection restored');
+    down = false;
+  });
+  return redis;
+}
+
+/** Gives Redis a moment at start; if it is down the instance starts degraded and recovers later. */
+async function waitUntilReady(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, timeoutMs);
+    redis.once('ready', done);
+    function done() {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    }
+  });
+}
