@@ -10,6 +10,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { createContainer, type Container } from '../../src/container.js';
 import { createLogger } from '../../src/logger.js';
+import { generateSigningKeys } from '../../src/oidc/signing-keys.js';
 
 /**
  * The mode a suite runs in comes from the environment, exactly as for the server:
@@ -57,6 +58,8 @@ export async function createTestEnvironment(): Promise<TestEnvironment> {
   env.DATA_DIR = dataDir;
   let dropDatabase = async () => {};
   if (process.env.DATABASE_URL) {
+    // Production mode refuses to generate signing keys; hand it a set, as an operator would.
+    env.JWKS = JSON.stringify(await testSigningKeys());
     const base = new URL(process.env.DATABASE_URL);
     const database = `tessera_${id}`;
     const admin = await mysql.createConnection({ host: base.hostname, port: Number(base.port || 3306), user: decodeURIComponent(base.username), password: decodeURIComponent(base.password) });
@@ -90,6 +93,13 @@ export async function createTestEnvironment(): Promise<TestEnvironment> {
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+let signingKeys: ReturnType<typeof generateSigningKeys> | undefined;
+/** One key set per test process: RSA generation is slow enough to matter per file. */
+function testSigningKeys(): ReturnType<typeof generateSigningKeys> {
+  signingKeys ??= generateSigningKeys();
+  return signingKeys;
 }
 
 /** Starts a Tessera instance on a loopback port over the given environment. */
