@@ -54,9 +54,10 @@ export class TypeormPatStore implements PatStore {
     if (f.state === 'active') qb.andWhere(activeSql, { now: f.now });
     if (f.state === 'inactive') qb.andWhere(`NOT (${activeSql})`, { now: f.now });
     if (f.search) {
-      const like = `%${f.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      // '!' escapes LIKE wildcards: a backslash would itself need escaping in MySQL but not in SQLite.
+      const like = `%${f.search.replace(/[!%_]/g, (c) => `!${c}`)}%`;
       qb.andWhere(
-        new Brackets((b) => b.where("t.name LIKE :like ESCAPE '\\'", { like }).orWhere("t.description LIKE :like ESCAPE '\\'", { like })),
+        new Brackets((b) => b.where("t.name LIKE :like ESCAPE '!'", { like }).orWhere("t.description LIKE :like ESCAPE '!'", { like })),
       );
     }
     return qb.orderBy('t.id', 'DESC').skip(f.offset).take(f.limit).getManyAndCount();
