@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { z } from 'zod';
+import { ConfigError } from '../config/index.js';
 import { invalidScope } from '../errors.js';
 import { defaultScopes } from './default-scopes.js';
 import { oidcScopes } from './oidc-scopes.js';
@@ -66,8 +67,14 @@ export class ScopeRegistry {
 
   /** Built-in scopes plus the operator's SCOPES_FILE, if any. */
   static load(scopesFile?: string): ScopeRegistry {
-    const extra = scopesFile ? parseScopesFile(scopesFile) : [];
-    return new ScopeRegistry([...oidcScopes, ...defaultScopes, ...extra]);
+    if (!scopesFile) return new ScopeRegistry([...oidcScopes, ...defaultScopes]);
+    const extra = parseScopesFile(scopesFile);
+    try {
+      return new ScopeRegistry([...oidcScopes, ...defaultScopes, ...extra]);
+    } catch (err) {
+      // A duplicate or dangling `implies` in the operator's file: say which file, without a stack.
+      throw new ConfigError(`Invalid configuration: SCOPES_FILE ${scopesFile}: ${(err as Error).message}`);
+    }
   }
 
   all(): ScopeDefinition[] {
@@ -112,12 +119,12 @@ function parseScopesFile(file: string): ScopeDefinition[] {
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`SCOPES_FILE ${file} cannot be read as JSON: ${(err as Error).message}`);
+    throw new ConfigError(`Invalid configuration: SCOPES_FILE ${file} cannot be read as JSON: ${(err as Error).message}`);
   }
   const parsed = scopeFileSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new Error(`SCOPES_FILE ${file}: ${issue.path.join('.')} ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: SCOPES_FILE ${file}: ${issue.path.join('.')} ${issue.message}`);
   }
   return parsed.data;
 }
