@@ -1,13 +1,14 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
 /**
  * Structured JSON logs. Request logs never carry headers, bodies or query strings, and
  * these paths are redacted as a second line of defence in case an object slips through.
+ * `destination` defaults to stdout; tests pass a stream to read what would be logged.
  */
-export function createLogger(level: string): Logger {
-  return pino({
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service: 'tessera' },
     redact: {
@@ -24,8 +25,14 @@ export function createLogger(level: string): Logger {
         '*.authorization',
         '*.headers.authorization',
         '*.headers.cookie',
+        // A failed query's values (password hashes, token digests) as TypeORM and mysql2 attach them.
+        'err.parameters',
+        'err.sql',
+        'err.driverError.sql',
+        'err.driverError.parameters',
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
