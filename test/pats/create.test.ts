@@ -101,7 +101,7 @@ describe('POST /api/v1/user/tokens', () => {
     expect(past.status).toBe(400);
     expect(past.body.error_description).toMatch(/future/);
 
-    for (const expires_at of ['tomorrow', '2030-13-45', '2030-01-01T10:00']) {
+    for (const expires_at of ['tomorrow', '2030-13-45', '2030-02-30', '2031-04-31', '2030-01-01T10:00', '2030-01-01T10:00:00', 20300101]) {
       const res = await create({ name: 'x', scopes: ['user'], expires_at });
       expect([res.status, res.body.error_description]).toEqual([400, expect.stringMatching(/^expires_at/)]);
     }
