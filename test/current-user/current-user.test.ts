@@ -89,6 +89,10 @@ describe('GET /api/v1/user with a personal access token', () => {
       'eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.',
       "tsp_' OR 1=1 --",
     ];
+    // Malformed strings are refused by their shape alone (prefix, length, alphabet, checksum), before any lookup.
+    for (const malformed of [flipLast, flipRandom, token.slice(0, -1), `${token}x`]) {
+      expect(server.container.patFormat.isWellFormed(malformed)).toBe(false);
+    }
     for (const candidate of candidates) {
       for (const auth of [`Bearer ${candidate}`, basicAuth('ivy', candidate)]) {
         const res = await me(auth);
