@@ -195,6 +195,16 @@ describe('GET /api/v1/user behind a trusted reverse proxy (TRUST_PROXY=true)', (
     );
     expect(used.last_used_ip).toBe('203.0.113.9');
   });
+
+  it('matches IPv6 clients against IPv6 ranges, and IPv4-mapped addresses against IPv4 ranges', async () => {
+    const res = await api(server.url, 'POST', '/api/v1/user/tokens', { auth: jay.basic, body: { name: 'v6', scopes: ['user'], ip_allowlist: ['2001:db8:1::/48', '203.0.113.0/24'] } });
+    const me = (xff: string) => api(server.url, 'GET', '/api/v1/user', { auth: `Bearer ${res.body.token}`, headers: { 'X-Forwarded-For': xff } });
+    expect((await me('2001:db8:1::5')).status).toBe(200);
+    expect((await me('2001:db8:2::5')).status).toBe(401);
+    expect((await me('::ffff:203.0.113.20')).status).toBe(200);
+    expect((await me('::ffff:198.51.100.1')).status).toBe(401);
+    expect((await me('not-an-ip')).status).toBe(401);
+  });
 });
 
 /** Polls until `done` holds (last_used_at is written after the response, off the hot path). */
