@@ -1,14 +1,13 @@
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
 
 /**
  * Structured JSON logs. Request logs never carry headers, bodies or query strings, and
  * these paths are redacted as a second line of defence in case an object slips through.
- * `destination` defaults to stdout; tests pass a stream to read what would be logged.
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
-  const options: pino.LoggerOptions = {
+  const options: LoggerOptions = {
     level,
     base: { service: 'tessera' },
     redact: {
@@ -34,5 +33,6 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       censor: '[redacted]',
     },
   };
+  // stdout by default; the CLI passes stderr so its own output stays clean.
   return destination ? pino(options, destination) : pino(options);
 }

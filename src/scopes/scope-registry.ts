@@ -68,12 +68,12 @@ export class ScopeRegistry {
   /** Built-in scopes plus the operator's SCOPES_FILE, if any. */
   static load(scopesFile?: string): ScopeRegistry {
     if (!scopesFile) return new ScopeRegistry([...oidcScopes, ...defaultScopes]);
-    const extra = parseScopesFile(scopesFile);
     try {
-      return new ScopeRegistry([...oidcScopes, ...defaultScopes, ...extra]);
+      return new ScopeRegistry([...oidcScopes, ...defaultScopes, ...parseScopesFile(scopesFile)]);
     } catch (err) {
-      // A duplicate or dangling `implies` in the operator's file: say which file, without a stack.
-      throw new ConfigError(`Invalid configuration: SCOPES_FILE ${scopesFile}: ${(err as Error).message}`);
+      // A bad file is bad configuration: one clear line at start, naming the variable.
+      const message = (err as Error).message;
+      throw new ConfigError(`Invalid configuration: ${message.startsWith('SCOPES_FILE') ? message : `SCOPES_FILE ${scopesFile}: ${message}`}`);
     }
   }
 
@@ -119,12 +119,12 @@ function parseScopesFile(file: string): ScopeDefinition[] {
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new ConfigError(`Invalid configuration: SCOPES_FILE ${file} cannot be read as JSON: ${(err as Error).message}`);
+    throw new Error(`SCOPES_FILE ${file} cannot be read as JSON: ${(err as Error).message}`);
   }
   const parsed = scopeFileSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`Invalid configuration: SCOPES_FILE ${file}: ${issue.path.join('.')} ${issue.message}`);
+    throw new Error(`SCOPES_FILE ${file}: ${issue.path.join('.')} ${issue.message}`);
   }
   return parsed.data;
 }

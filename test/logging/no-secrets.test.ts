@@ -1,6 +1,11 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config/index.js';
+import { createContainer, type Container } from '../../src/container.js';
 import { createLogger } from '../../src/logger.js';
-import { api, basicAuth, startTestServer, type TestServer } from '../support/harness.js';
+import { api, basicAuth, createTestEnvironment, type TestEnvironment } from '../support/harness.js';
 
 /** A pino destination that keeps every line, so the test can read what would have been logged. */
 class CapturedLog extends Writable {
@@ -15,42 +20,57 @@ class CapturedLog extends Writable {
 }
 
 describe('secrets never reach the logs', () => {
-  let server: TestServer;
   const log = new CapturedLog();
+  let environment: TestEnvironment;
+  let container: Container;
+  let httpServer: http.Server;
+  let url: string;
 
+  // Like the harness's startServer, but with the real logger configuration writing to `log`.
   beforeAll(async () => {
-    server = await startTestServer({}, { logger: createLogger('trace', log) });
+    environment = await createTestEnvironment();
+    container = await createContainer(loadConfig(environment.env), { logger: createLogger('trace', log) });
+    httpServer = http.createServer(buildApp(container).callback());
+    await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
   });
-  afterAll(() => server.close());
+  afterAll(async () => {
+    httpServer.closeAllConnections();
+    await new Promise((resolve) => httpServer.close(resolve));
+    await container.close();
+    await environment.destroy();
+  });
 
   it('passwords and token strings used across the PAT lifecycle appear in no log line', async () => {
-    const admin = await server.createUser('root', { admin: true });
+    const adminPassword = 'admin password 1234';
+    await container.users.create({ username: 'root', email: 'root@example.test', password: adminPassword, isAdmin: true });
+    const admin = { password: adminPassword, basic: basicAuth('root', adminPassword) };
     const newPassword = 'correct horse battery staple 42';
-    const created = await api(server.url, 'POST', '/api/v1/users', { auth: admin.basic, body: { username: 'mona', email: 'mona@example.test', password: newPassword } });
+    const created = await api(url, 'POST', '/api/v1/users', { auth: admin.basic, body: { username: 'mona', email: 'mona@example.test', password: newPassword } });
     expect(created.status).toBe(201);
     const mona = basicAuth('mona', newPassword);
 
-    const pat = (await api(server.url, 'POST', '/api/v1/user/tokens', { auth: mona, body: { name: 'ci', scopes: ['user', 'user:email'] } })).body;
+    const pat = (await api(url, 'POST', '/api/v1/user/tokens', { auth: mona, body: { name: 'ci', scopes: ['user', 'user:email'] } })).body;
     const secrets: string[] = [admin.password, newPassword, pat.token];
     for (const auth of [`Bearer ${pat.token}`, `token ${pat.token}`, basicAuth('mona', pat.token)]) {
-      expect((await api(server.url, 'GET', '/api/v1/user', { auth })).status).toBe(200);
+      expect((await api(url, 'GET', '/api/v1/user', { auth })).status).toBe(200);
     }
     // A token in the query string (a client mistake) is not logged either.
-    await api(server.url, 'GET', `/api/v1/user?access_token=${pat.token}`);
+    await api(url, 'GET', `/api/v1/user?access_token=${pat.token}`);
     // Failures: wrong password, token used to manage tokens, tampered token, malformed JSON carrying a secret.
-    expect((await api(server.url, 'GET', '/api/v1/user/tokens', { auth: basicAuth('mona', `${newPassword}x`) })).status).toBe(401);
-    expect((await api(server.url, 'POST', '/api/v1/user/tokens', { auth: `Bearer ${pat.token}`, body: { name: 'x', scopes: ['user'] } })).status).toBe(401);
-    expect((await api(server.url, 'GET', '/api/v1/user', { auth: `Bearer ${pat.token.slice(0, -1)}x` })).status).toBe(401);
-    const malformed = await api(server.url, 'POST', '/api/v1/users', { auth: admin.basic, rawBody: `{"username":"x","password":"${newPassword}"` });
+    expect((await api(url, 'GET', '/api/v1/user/tokens', { auth: basicAuth('mona', `${newPassword}x`) })).status).toBe(401);
+    expect((await api(url, 'POST', '/api/v1/user/tokens', { auth: `Bearer ${pat.token}`, body: { name: 'x', scopes: ['user'] } })).status).toBe(401);
+    expect((await api(url, 'GET', '/api/v1/user', { auth: `Bearer ${pat.token.slice(0, -1)}x` })).status).toBe(401);
+    const malformed = await api(url, 'POST', '/api/v1/users', { auth: admin.basic, rawBody: `{"username":"x","password":"${newPassword}"` });
     expect(malformed.status).toBe(400);
 
-    const regenerated = (await api(server.url, 'POST', `/api/v1/user/tokens/${pat.id}/regenerate`, { auth: mona })).body;
+    const regenerated = (await api(url, 'POST', `/api/v1/user/tokens/${pat.id}/regenerate`, { auth: mona })).body;
     secrets.push(regenerated.token);
-    expect((await api(server.url, 'GET', '/api/v1/user', { auth: `Bearer ${regenerated.token}` })).status).toBe(200);
-    const imp = (await api(server.url, 'POST', '/api/v1/users/mona/impersonation-tokens', { auth: admin.basic, body: { name: 'i', scopes: ['user'] } })).body;
+    expect((await api(url, 'GET', '/api/v1/user', { auth: `Bearer ${regenerated.token}` })).status).toBe(200);
+    const imp = (await api(url, 'POST', '/api/v1/users/mona/impersonation-tokens', { auth: admin.basic, body: { name: 'i', scopes: ['user'] } })).body;
     secrets.push(imp.token);
-    expect((await api(server.url, 'GET', '/api/v1/user', { auth: `Bearer ${imp.token}` })).status).toBe(200);
-    expect((await api(server.url, 'DELETE', `/api/v1/user/tokens/${pat.id}`, { auth: mona })).status).toBe(204);
+    expect((await api(url, 'GET', '/api/v1/user', { auth: `Bearer ${imp.token}` })).status).toBe(200);
+    expect((await api(url, 'DELETE', `/api/v1/user/tokens/${pat.id}`, { auth: mona })).status).toBe(204);
 
     // The log is real (one JSON line per request, with a request id), and holds none of the secrets.
     const requests = log.lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request');

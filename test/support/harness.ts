@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { createContainer, type Container } from '../../src/container.js';
-import { createLogger, type Logger } from '../../src/logger.js';
+import { createLogger } from '../../src/logger.js';
 import { generateSigningKeys } from '../../src/oidc/signing-keys.js';
 
 /**
@@ -103,10 +103,10 @@ function testSigningKeys(): ReturnType<typeof generateSigningKeys> {
 }
 
 /** Starts a Tessera instance on a loopback port over the given environment. */
-export async function startServer(environment: TestEnvironment, overrides: NodeJS.ProcessEnv = {}, options: { logger?: Logger } = {}): Promise<TestServer> {
+export async function startServer(environment: TestEnvironment, overrides: NodeJS.ProcessEnv = {}): Promise<TestServer> {
   const config = loadConfig({ ...environment.env, ...overrides });
   const clock = new TestClock();
-  const container = await createContainer(config, { clock: clock.now, logger: options.logger ?? createLogger(config.logLevel) });
+  const container = await createContainer(config, { clock: clock.now, logger: createLogger(config.logLevel) });
   const server = http.createServer(buildApp(container).callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -129,12 +129,9 @@ export async function startServer(environment: TestEnvironment, overrides: NodeJ
 }
 
 /** One server over a fresh environment; what most suites need. */
-export async function startTestServer(
-  overrides: NodeJS.ProcessEnv = {},
-  options: { logger?: Logger } = {},
-): Promise<TestServer & { environment: TestEnvironment }> {
+export async function startTestServer(overrides: NodeJS.ProcessEnv = {}): Promise<TestServer & { environment: TestEnvironment }> {
   const environment = await createTestEnvironment();
-  const server = await startServer(environment, overrides, options);
+  const server = await startServer(environment, overrides);
   return {
     ...server,
     environment,

@@ -1,15 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { ScopeRegistry } from '../../src/scopes/scope-registry.js';
 import { api, startTestServer } from '../support/harness.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const PEPPER = 'p'.repeat(32);
 
+/** Unit level (loadConfig). Starting the real process with bad settings: test/config/config.test.ts (CLI branch). */
 describe('configuration', () => {
   let dataDir: string;
   beforeEach(() => {
@@ -82,21 +80,6 @@ describe('configuration', () => {
     expect(() => ScopeRegistry.load(file)).toThrow(/^Invalid configuration: SCOPES_FILE .*user/);
     fs.writeFileSync(file, JSON.stringify([{ name: 'x:y', access: 'write', description: { en: 'x', zh: 'x' } }]));
     expect(() => ScopeRegistry.load(file)).toThrow(/^Invalid configuration: SCOPES_FILE .*access/);
-  });
-
-  it.each([
-    [{ PORT: 'abc' }, 'PORT'],
-    [{ SCOPES_FILE: '/nonexistent/scopes.json' }, 'SCOPES_FILE'],
-  ])('the server refuses to start with %o: exit 1 and one line on stderr naming %s', (env, variable) => {
-    const started = spawnSync(process.execPath, [path.join(root, 'dist/src/main.js')], {
-      env: { PATH: process.env.PATH, DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env },
-      encoding: 'utf8',
-      timeout: 20_000,
-    });
-    expect(started.status).toBe(1);
-    // oidc-provider may warn about the Node version; everything else is our one message.
-    const lines = started.stderr.split('\n').filter((l) => l && !/oidc-provider|node:|Trace|^\s+at |--trace-warnings/.test(l));
-    expect(lines).toEqual([expect.stringMatching(new RegExp(`^Invalid configuration: ${variable}\\b`))]);
   });
 });
 
