@@ -22,7 +22,9 @@ import { loadWebSession, webRoutes } from './web/index.js';
  * exit), then Tessera's own routers.
  */
 export function buildApp(c: Container): Koa {
-  const app = new Koa({ proxy: c.config.trustProxy, keys: c.config.cookieKeys });
+  // Trust one proxy hop: ctx.ip is the address the proxy appended (the rightmost X-Forwarded-For
+  // entry), not one the client wrote in front of it to pass an IP allowlist or dodge throttling.
+  const app = new Koa({ proxy: c.config.trustProxy, maxIpsCount: 1, keys: c.config.cookieKeys });
   app.silent = true; // errors are logged by errorHandler, once
   const throttle = new LoginThrottle(c.redis, c.config.redisKeyPrefix);
 
