@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
 
@@ -6,8 +6,8 @@ export type { Logger };
  * Structured JSON logs. Request logs never carry headers, bodies or query strings, and
  * these paths are redacted as a second line of defence in case an object slips through.
  */
-export function createLogger(level: string): Logger {
-  return pino({
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options: LoggerOptions = {
     level,
     base: { service: 'tessera' },
     redact: {
@@ -27,5 +27,7 @@ export function createLogger(level: string): Logger {
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  // stdout by default; the CLI passes stderr so its own output stays clean.
+  return destination ? pino(options, destination) : pino(options);
 }
