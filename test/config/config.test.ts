@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { loadConfig } from '../../src/config/index.js';
+import { environmentSchema } from '../../src/config/schema.js';
 import { api, startTestServer } from '../support/harness.js';
 import { repoRoot } from '../support/processes.js';
 
@@ -89,5 +91,48 @@ describe('configuration', () => {
     } finally {
       await server.close();
     }
+  });
+
+  describe('example files and docs', () => {
+    /** KEY=value lines of an env file, and the names of commented-out `# KEY=` lines. */
+    function readEnvFile(name: string): { values: Record<string, string>; mentioned: Set<string> } {
+      const text = fs.readFileSync(path.join(repoRoot, 'config', name), 'utf8');
+      const values: Record<string, string> = {};
+      const mentioned = new Set<string>();
+      for (const line of text.split('\n')) {
+        const match = /^(#\s*)?([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
+        if (!match) continue;
+        mentioned.add(match[2]!);
+        if (!match[1]) values[match[2]!] = match[3]!;
+      }
+      return { values, mentioned };
+    }
+    const variables = Object.keys(environmentSchema.shape);
+
+    test.each(['embedded.env.example', 'production.env.example'])('%s mentions every variable the config reads', (name) => {
+      const { mentioned } = readEnvFile(name);
+      expect(variables.filter((v) => !mentioned.has(v))).toEqual([]);
+      expect([...mentioned].filter((v) => !variables.includes(v))).toEqual([]);
+    });
+
+    test('docs/configuration.md has a row for every variable', () => {
+      const doc = fs.readFileSync(path.join(repoRoot, 'docs/configuration.md'), 'utf8');
+      expect(variables.filter((v) => !doc.includes(`| \`${v}\` |`))).toEqual([]);
+    });
+
+    test('embedded.env.example states the real defaults', () => {
+      const { values } = readEnvFile('embedded.env.example');
+      const fromExample = loadConfig({ ...values, DATA_DIR: dataDir });
+      const defaults = loadConfig({ DATA_DIR: dataDir });
+      expect(fromExample).toEqual(defaults);
+    });
+
+    test('production.env.example is accepted once its secrets are filled in', () => {
+      const { values } = readEnvFile('production.env.example');
+      const jwksFile = path.join(dataDir, 'jwks.json');
+      fs.writeFileSync(jwksFile, JSON.stringify({ keys: [{ kty: 'RSA', d: 'x', n: 'x', e: 'AQAB' }] }));
+      const config = loadConfig({ ...values, TOKEN_PEPPER: 'p'.repeat(48), COOKIE_KEYS: 'k'.repeat(48), JWKS_FILE: jwksFile });
+      expect(config).toMatchObject({ mode: 'production', redisUrl: values.REDIS_URL, issuer: values.ISSUER, trustProxy: true });
+    });
   });
 });
