@@ -3,6 +3,7 @@ import { ApiError } from '../errors.js';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from './cli-error.js';
 import { commandHelp, type Command } from './command.js';
 import { clientCreateCommand, clientDeleteCommand, clientListCommand, clientSetIntrospectionCommand } from './commands/client.js';
+import { jwksGenerateCommand } from './commands/jwks.js';
 import { migrateCommand } from './commands/migrate.js';
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './commands/token.js';
 import { userCreateCommand, userListCommand } from './commands/user.js';
@@ -19,6 +20,7 @@ const commands: Command[] = [
   clientListCommand,
   clientDeleteCommand,
   clientSetIntrospectionCommand,
+  jwksGenerateCommand,
 ];
 
 function overview(): string {

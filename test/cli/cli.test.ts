@@ -1,3 +1,4 @@
+import { loadConfig } from '../../src/config/index.js';
 import { api, basicAuth, createTestEnvironment, startServer, type TestEnvironment, type TestServer } from '../support/harness.js';
 import { expectOneLineError, runCli } from './run-cli.js';
 
@@ -232,6 +233,15 @@ describe('tessera CLI', () => {
     const redirect = await cli(['client', 'create', '--name', 'x', '--redirect-uri', 'http://app.example/cb']);
     expect(redirect.code).toBe(2);
     expectOneLineError(redirect, /must use https/);
+  });
+
+  test('jwks generate prints a private JWK Set that production configuration accepts', async () => {
+    const result = await runCli({ PATH: process.env.PATH }, ['jwks', 'generate']);
+    expect(result.code).toBe(0);
+    const jwks = JSON.parse(result.stdout);
+    expect(jwks.keys.map((k: { alg: string }) => k.alg)).toEqual(['RS256', 'ES256']);
+    const config = loadConfig({ ...environment.env, DATABASE_URL: 'mysql://root@127.0.0.1:3306/test', JWKS: result.stdout });
+    expect(config.jwks?.keys).toHaveLength(2);
   });
 
   test('invalid configuration fails with one line naming the variable', async () => {
