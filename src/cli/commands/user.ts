@@ -26,15 +26,12 @@ export const userCreateCommand: Command = {
       { email: { type: 'string' }, admin: { type: 'boolean', default: false }, 'display-name': { type: 'string' } },
       { min: 1, max: 1, usage: createUsage },
     );
+    const fields = { username: positionals[0], email: values.email ?? '', name: values['display-name'], admin: values.admin };
+    // Everything else is checked before anyone is asked to type a password.
+    validateInput(createUserSchema.omit({ password: true }), fields);
     const password = await readPassword();
     if (!password) throw usageError('no password given: set TESSERA_PASSWORD or pass it on stdin');
-    const input = validateInput(createUserSchema, {
-      username: positionals[0],
-      email: values.email ?? '',
-      name: values['display-name'],
-      password,
-      admin: values.admin,
-    });
+    const input = validateInput(createUserSchema, { ...fields, password });
     const user = await withContainer((c) =>
       c.users.create({ username: input.username, email: input.email, displayName: input.name, password: input.password, isAdmin: input.admin }),
     );
