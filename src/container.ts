@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/index.js';
-import { createDataSource, runMigrations } from './db/data-source.js';
+import { createDataSource, runMigrations, sqliteExternalWrites } from './db/data-source.js';
 import { createLogger, type Logger } from './logger.js';
 import { MemoryRevocationCache } from './revocation/memory-revocation-cache.js';
 import { RedisRevocationCache } from './revocation/redis-revocation-cache.js';
@@ -65,7 +65,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   if (redis) await waitUntilReady(redis, 3000);
   const revocationCache: RevocationCache = redis
     ? new RedisRevocationCache(redis, redis.duplicate({ enableOfflineQueue: true }), config.redisKeyPrefix)
-    : new MemoryRevocationCache(() => clock().getTime());
+    : new MemoryRevocationCache(() => clock().getTime(), sqliteExternalWrites(dataSource) ?? undefined);
   const revocations = new RevocationNotifier(revocationCache, clock, logger);
 
   const patFormat = new PatFormat(config.patPrefix, config.tokenPepper);

@@ -105,7 +105,33 @@ export class ApplicationService {
 
   /** Deletes the app and, with it, every grant and token issued to it. */
   async delete(owner: User, id: number): Promise<void> {
-    const app = await this.get(owner, id);
+    await this.remove(await this.get(owner, id));
+  }
+
+  /** Operator view (the CLI): every app, whoever registered it. */
+  listAll(): Promise<OAuthApplication[]> {
+    return this.apps.listAll();
+  }
+
+  /** Operator lookup (the CLI) by the public client_id, whoever owns the app. */
+  async getByClientId(clientId: string): Promise<OAuthApplication> {
+    const app = await this.apps.findByClientId(clientId);
+    if (!app) throw notFound('application');
+    return app;
+  }
+
+  /** Operator action (the CLI): deletes any app by client_id, with its grants and tokens. */
+  async deleteByClientId(clientId: string): Promise<void> {
+    await this.remove(await this.getByClientId(clientId));
+  }
+
+  /** Operator action (the CLI): allows or forbids an app to call the introspection endpoint. */
+  async setIntrospection(clientId: string, allowed: boolean): Promise<OAuthApplication> {
+    const app = await this.getByClientId(clientId);
+    return this.apps.update(app, { introspection: allowed }, this.clock());
+  }
+
+  private async remove(app: OAuthApplication): Promise<void> {
     await this.apps.delete(app.id);
     await this.revocations.report(await this.payloads.deleteByClient(app.clientId));
   }
