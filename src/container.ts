@@ -133,6 +133,8 @@ function connectRedis(url: string, logger: Logger): Redis {
   const redis = new Redis(url, {
     // Fail fast instead of queueing while Redis is down; callers fall back to MySQL.
     enableOfflineQueue: false,
+    // Commands issued in the same tick (many concurrent introspections) share one write.
+    enableAutoPipelining: true,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
