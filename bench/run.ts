@@ -43,6 +43,9 @@ interface Result {
   errors: number;
 }
 
+/** 1-minute load average when the run started: other work on the machine skews every figure. */
+const loadAtStart = os.loadavg()[0]!;
+
 async function main(): Promise<void> {
   const base = new URL(DATABASE_URL);
   const database = `tessera_bench_${randomBytes(3).toString('hex')}`;
@@ -195,6 +198,7 @@ function report(results: Result[]): void {
     .replace('{{date}}', new Date().toISOString().slice(0, 10))
     .replace('{{machine}}', `${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`)
     .replace('{{duration}}', String(DURATION))
+    .replace('{{load}}', `${loadAtStart.toFixed(1)} at the start and ${os.loadavg()[0]!.toFixed(1)} at the end (1-minute load average; ${os.cpus().length} cores)`)
     .replace('{{table}}', table);
   fs.writeFileSync(path.join(root, 'docs/performance.md'), doc);
   process.stdout.write('\nwrote docs/performance.md\n');
