@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../logger.js';
 import type { ScopeRegistry } from '../scopes/scope-registry.js';
@@ -101,7 +101,7 @@ export function createOidcProvider(deps: OidcProviderDeps): Provider {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
       deviceFlow: { enabled: true, ...deviceFlowPages },
-      revocation: { enabled: true },
+      revocation: { enabled: true, allowedPolicy: revocationAllowed },
       introspection: { enabled: true, allowedPolicy: introspectionAllowed },
       userinfo: { enabled: true },
       pushedAuthorizationRequests: { enabled: true },
@@ -131,4 +131,15 @@ async function introspectionAllowed(
   token: { clientId?: string },
 ): Promise<boolean> {
   return client.metadata()[INTROSPECTION_METADATA] === true || token.clientId === client.clientId;
+}
+
+/**
+ * A client revokes only tokens issued to it (RFC 7009 §2.1). Another client's token is
+ * refused with invalid_request for confidential callers, and silently ignored for public ones
+ * (they cannot prove who they are, so they learn nothing about foreign tokens).
+ */
+async function revocationAllowed(_ctx: KoaContextWithOIDC, client: { clientId: string; clientAuthMethod?: string }, token: { clientId?: string }): Promise<boolean> {
+  if (token.clientId === client.clientId) return true;
+  if (client.clientAuthMethod === 'none') return false;
+  throw new errors.InvalidRequest('client is not authorized to revoke the presented token');
 }
