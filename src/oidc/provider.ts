@@ -118,6 +118,7 @@ export function createOidcProvider(deps: OidcProviderDeps): Provider {
   provider.Client.prototype.compareClientSecret = function compareHashedSecret(this: { clientSecret?: string }, presented: string) {
     return clientSecrets.matches(presented, this.clientSecret);
   };
+  provider.use(unauthorizedClientForDisallowedGrant);
   provider.on('server_error', (ctx: KoaContextWithOIDC, err: Error) => {
     deps.logger.error({ err, requestId: ctx.state.requestId, path: ctx.path }, 'authorization server error');
   });
@@ -142,4 +143,19 @@ async function revocationAllowed(_ctx: KoaContextWithOIDC, client: { clientId: s
   if (token.clientId === client.clientId) return true;
   if (client.clientAuthMethod === 'none') return false;
   throw new errors.InvalidRequest('client is not authorized to revoke the presented token');
+}
+
+const GRANT_NOT_ALLOWED = 'requested grant type is not allowed for this client';
+
+/**
+ * RFC 6749 §5.2 names a grant type the client may not use `unauthorized_client`;
+ * oidc-provider answers `invalid_request` with this description. Its per-route error handler
+ * has already rendered the body when this (outer) middleware sees it.
+ */
+async function unauthorizedClientForDisallowedGrant(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
+  await next();
+  const body = ctx.body as { error?: unknown; error_description?: unknown } | undefined;
+  if (ctx.status === 400 && body && typeof body === 'object' && body.error === 'invalid_request' && body.error_description === GRANT_NOT_ALLOWED) {
+    body.error = 'unauthorized_client';
+  }
 }
