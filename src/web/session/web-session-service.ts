@@ -12,6 +12,8 @@ export interface SessionData {
   flash?: { key: string; vars?: Record<string, string | number> };
   /** A token secret waiting to be shown once (post-redirect-get); removed when shown. */
   reveal?: { token: string; name: string; regenerated: boolean; back: string };
+  /** A new app's client id and secret (or a regenerated secret), waiting to be shown once. */
+  appSecret?: { appId: number; name: string; clientId: string; secret: string | null; created: boolean };
 }
 
 /** A session found from its cookie. */
