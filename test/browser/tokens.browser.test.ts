@@ -59,7 +59,7 @@ describeInBrowser('access tokens in the browser', () => {
     const copy = page.getByRole('button', { name: /Copy/ });
     await copy.click();
     await page.getByText('Copied').first().waitFor();
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(token);
 
     // Refresh: gone for good.
     await page.reload();
