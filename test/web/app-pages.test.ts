@@ -233,3 +233,57 @@ describe('app pages', () => {
     expect(zh.text).toContain('输入设备上显示的代码');
   });
 });
+
+describe('device verification page', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  it('a person enters the code, approves, signs in and consents; the device then gets its token', async () => {
+    const alice = await server.createUser('alice');
+    const owner = await server.container.users.getByUsername('alice');
+    const { app } = await server.container.applications.create(owner, {
+      name: 'Terminal Tool',
+      redirectUris: [],
+      type: 'public',
+      grantTypes: ['urn:ietf:params:oauth:grant-type:device_code'],
+    });
+    const form = (body: Record<string, string>) => ({
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(body).toString(),
+    });
+    const started = (await (await fetch(`${server.url}/device/auth`, form({ client_id: app.clientId, scope: 'openid user' }))).json()) as { device_code: string; user_code: string };
+
+    const web = new WebClient(server.url, { 'Accept-Language': 'zh-CN' });
+    const input = await web.get('/device');
+    expect(input.text).toContain('<label for="user_code">代码</label>');
+    const confirm = await web.post('/device', { xsrf: fieldValue(input.text, 'xsrf')!, user_code: started.user_code });
+    expect(confirm.status).toBe(200);
+    expect(confirm.text).toContain('<h1>确认设备</h1>');
+    expect(confirm.text).toContain('Terminal Tool');
+    const approved = await web.post('/device', { xsrf: fieldValue(confirm.text, 'xsrf')!, user_code: fieldValue(confirm.text, 'user_code')!, confirm: 'yes' });
+    expect(approved.status).toBe(303);
+    const login = await follow(web, approved.location!);
+    const afterLogin = await web.post(login.path, { csrf_token: fieldValue(login.text, 'csrf_token')!, action: 'login', ...alice });
+    const consent = await follow(web, afterLogin.location!);
+    expect(consent.text).toContain('授权 Terminal Tool');
+    const confirmed = await web.post(consent.path, { csrf_token: fieldValue(consent.text, 'csrf_token')!, action: 'confirm' });
+    const done = await follow(web, confirmed.location!);
+    expect(done.text).toContain('<h1>设备已连接</h1>');
+
+    const token = await fetch(`${server.url}/token`, form({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: started.device_code, client_id: app.clientId }));
+    expect(token.status).toBe(200);
+  });
+
+  it('a wrong code is answered on the same page, in the shared layout', async () => {
+    const web = new WebClient(server.url);
+    const input = await web.get('/device');
+    const wrong = await web.post('/device', { xsrf: fieldValue(input.text, 'xsrf')!, user_code: 'BCDF-GHJK' });
+    expect(wrong.text).toContain('The code you entered is incorrect or has expired.');
+    expect(wrong.text).toContain('aria-describedby="code-hint form-error"');
+  });
+});
