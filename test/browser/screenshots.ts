@@ -30,7 +30,7 @@ describe('screenshots', () => {
     await api(server.url, 'GET', '/api/v1/user', { auth: `Bearer ${token}` });
     await pats.create(alice, { name: 'ci-deploy', description: 'deploy job', scopes: ['project', 'project:file'], expiresInDays: 30, ipAllowlist: ['10.0.0.0/8'] });
     const { pat: old } = await pats.create(alice, { name: 'old-script', scopes: ['notification'], expiresInDays: 7 });
-    await pats.revoke(alice, old.id);
+    await pats.revoke(alice, old.id, 'personal');
     const { app } = await applications.create(alice, { name: 'Photo Printer', homepageUrl: 'https://printer.example/', redirectUris: ['http://127.0.0.1:8976/callback'], type: 'confidential' });
     clientId = app.clientId;
   }, 60_000);

@@ -50,13 +50,11 @@ export function applicationPages(c: Container): Router {
 
   router.get(REVEAL, async function revealClientSecretOnce(ctx) {
     const session = sessionOf(ctx);
-    const reveal = session.data.appSecret;
+    const reveal = await c.webSessions.take(session, 'appSecret');
     if (!reveal) {
       await setFlash(c.webSessions, session, 'apps.secret_gone');
       return seeOther(ctx, APPS);
     }
-    delete session.data.appSecret;
-    await c.webSessions.save(session);
     sendPage(ctx, applicationSecretPage(pageOf(ctx), reveal));
   });
 

@@ -71,6 +71,15 @@ export class WebSessionService {
     await this.sessions.setData(sessionDigest(session.id), empty ? null : seal(session.id, JSON.stringify(session.data)));
   }
 
+  /** Removes one value from the session and returns it: what is shown once (a notice, a secret). */
+  async take<K extends keyof SessionData>(session: ActiveWebSession, key: K): Promise<SessionData[K] | undefined> {
+    const value = session.data[key];
+    if (value === undefined) return undefined;
+    delete session.data[key];
+    await this.save(session);
+    return value;
+  }
+
   async end(id: string): Promise<void> {
     await this.sessions.delete(sessionDigest(id));
   }
