@@ -279,6 +279,15 @@ describe('device verification page', () => {
     expect(token.status).toBe(200);
   });
 
+  it("the authorization server's own error pages (unknown client) are drawn in the shared layout too", async () => {
+    const res = await new WebClient(server.url, { 'Accept-Language': 'zh-CN' }).get('/auth?client_id=nope&response_type=code&scope=openid&redirect_uri=https%3A%2F%2Fx.example%2Fcb');
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    expect(res.text).toContain('href="/static/tessera.css');
+    expect(res.text).toContain('<h1>出错了</h1>');
+    expect(res.text).toContain('<code>invalid_client</code>');
+  });
+
   it('a wrong code is answered on the same page, in the shared layout', async () => {
     const web = new WebClient(server.url);
     const input = await web.get('/device');
