@@ -10,7 +10,7 @@ import { AuthorizationService } from '../services/authorization-service.js';
 import type { UserService } from '../services/user-service.js';
 import { TypeormApplicationStore } from '../stores/application-store.js';
 import { OidcPayloadStore } from '../stores/oidc-payload-store.js';
-import { RevocationReporter, type RevocationHook } from './adapter/index.js';
+import { ArtifactKeys, RevocationReporter, type RevocationHook } from './adapter/index.js';
 import { ClientSecrets } from './client-secret.js';
 import { grantRevoker } from './grant-revoker.js';
 import { createOidcProvider } from './provider.js';
@@ -27,6 +27,11 @@ export interface OidcComponents {
    * its grant or its app). Set `oidcRevocations.hook` to forward those to a revocation cache.
    */
   oidcRevocations: RevocationReporter;
+  /**
+   * The storage key of an OAuth artifact: `oidcArtifactKeys.of('AccessToken', token)` is the id
+   * the revocation hook reports for that access token (likewise RefreshToken, …).
+   */
+  oidcArtifactKeys: ArtifactKeys;
 }
 
 export interface OidcDependencies {
@@ -47,6 +52,7 @@ export async function createOidcComponents(d: OidcDependencies): Promise<OidcCom
   const payloads = new OidcPayloadStore(d.dataSource);
   const clientSecrets = new ClientSecrets(d.config.tokenPepper);
   const oidcRevocations = new RevocationReporter(d.logger, d.onRevoked);
+  const oidcArtifactKeys = new ArtifactKeys(d.config.tokenPepper);
   const oidc = createOidcProvider({
     config: d.config,
     logger: d.logger,
@@ -58,6 +64,7 @@ export async function createOidcComponents(d: OidcDependencies): Promise<OidcCom
     clientSecrets,
     signingKeys,
     revocations: oidcRevocations,
+    artifactKeys: oidcArtifactKeys,
   });
   return {
     oidc,
@@ -65,5 +72,6 @@ export async function createOidcComponents(d: OidcDependencies): Promise<OidcCom
     authorizations: new AuthorizationService(payloads, applicationStore, grantRevoker(oidc), d.clock),
     clientSecrets,
     oidcRevocations,
+    oidcArtifactKeys,
   };
 }

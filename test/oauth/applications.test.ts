@@ -193,6 +193,41 @@ describe('OAuth apps and authorized apps API', () => {
       expect(again.text).toContain('value="confirm"');
     });
 
+    it('reports every revoked artifact to the revocation hook, named by the digest of the token', async () => {
+      const app = await registerApp(server.url, alice.basic, { name: 'Hooked' });
+      const rp = await relyingParty(server.url, app);
+      const tokens = await codeFlow(rp, new Browser(), alice, { scope: 'openid user offline_access', prompt: 'consent' });
+      const reported: { model: string; id: string; expiresAt: Date | null }[] = [];
+      server.container.oidcRevocations.hook = (model, id, expiresAt) => void reported.push({ model, id, expiresAt });
+      try {
+        const list = await api(server.url, 'GET', '/api/v1/user/authorizations', { auth: alice.basic });
+        const entry = list.body.find((a: { application: { client_id: string } }) => a.application.client_id === app.client_id);
+        expect((await api(server.url, 'DELETE', `/api/v1/user/authorizations/${entry.id}`, { auth: alice.basic })).status).toBe(204);
+      } finally {
+        server.container.oidcRevocations.hook = undefined;
+      }
+      const keys = server.container.oidcArtifactKeys;
+      expect(reported).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ model: 'AccessToken', id: keys.of('AccessToken', tokens.access_token) }),
+          expect.objectContaining({ model: 'RefreshToken', id: keys.of('RefreshToken', tokens.refresh_token!) }),
+        ]),
+      );
+      const access = reported.find((r) => r.model === 'AccessToken')!;
+      expect(access.expiresAt!.getTime()).toBeGreaterThan(Date.now());
+    });
+
+    it('stores no usable token: rows are named by a keyed digest and hold no token string', async () => {
+      const app = await registerApp(server.url, alice.basic, { name: 'At rest' });
+      const rp = await relyingParty(server.url, app);
+      const tokens = await codeFlow(rp, new Browser(), alice, { scope: 'openid user offline_access', prompt: 'consent' });
+      const rows: { id: string; payload: string }[] = await server.container.dataSource.query('SELECT id, payload FROM oidc_payloads');
+      const dump = JSON.stringify(rows);
+      expect(dump).not.toContain(tokens.access_token);
+      expect(dump).not.toContain(tokens.refresh_token!);
+      expect(rows.map((r) => r.id)).toContain(server.container.oidcArtifactKeys.of('AccessToken', tokens.access_token));
+    });
+
     it('validates the id', async () => {
       const res = await api(server.url, 'DELETE', '/api/v1/user/authorizations/bad%20id!', { auth: alice.basic });
       expect(res.status).toBe(400);
