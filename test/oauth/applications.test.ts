@@ -92,6 +92,28 @@ describe('OAuth apps and authorized apps API', () => {
       expect(wrong.status).toBe(401);
     });
 
+    it('cannot be managed with an OAuth access token', async () => {
+      const app = await registerApp(server.url, alice.basic, { name: 'Token holder' });
+      const tokens = await codeFlow(await relyingParty(server.url, app), new Browser(), alice, { scope: 'openid user' });
+      const res = await api(server.url, 'GET', '/api/v1/user/applications', { auth: `Bearer ${tokens.access_token}` });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toMatch(/^Basic/);
+    });
+
+    it('limits an app registered with scopes to those scopes', async () => {
+      const app = await registerApp(server.url, alice.basic, { name: 'Narrow', scopes: ['openid', 'user'] });
+      const rp = await relyingParty(server.url, app);
+      expect((await codeFlow(rp, new Browser(), alice, { scope: 'openid user' })).scope?.split(' ').sort()).toEqual(['openid', 'user']);
+      const url = oidc.buildAuthorizationUrl(rp, {
+        redirect_uri: REDIRECT_URI,
+        scope: 'openid project',
+        code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+        code_challenge_method: 'S256',
+      });
+      const res = await new Browser().request('GET', url.href);
+      expect(new URL(res.location!).searchParams.get('error')).toBe('invalid_scope');
+    });
+
     it('hides another user’s apps exactly like missing ones', async () => {
       const app = await registerApp(server.url, alice.basic, { name: 'Private' });
       for (const [method, path] of [

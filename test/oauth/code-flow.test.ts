@@ -137,6 +137,17 @@ describe('authorization code + PKCE through the login and consent pages', () => 
     expect((await codeFlow(rp, new Browser(), alice, { scope: 'user' })).refresh_token).toBeTruthy();
   });
 
+  it('accepts pushed authorization requests (PAR), and checks their scopes', async () => {
+    const codeVerifier = oidc.randomPKCECodeVerifier();
+    const params = { redirect_uri: REDIRECT_URI, scope: 'openid user', code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier), code_challenge_method: 'S256', state: 'par-state' };
+    const url = await oidc.buildAuthorizationUrlWithPAR(rp, params);
+    expect(url.searchParams.get('request_uri')).toMatch(/^urn:ietf:params:oauth:request_uri:/);
+    const callback = await signInAndConsent(new Browser(), url, alice);
+    const tokens = await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: codeVerifier, expectedState: 'par-state' });
+    expect(tokens.scope?.split(' ').sort()).toEqual(['openid', 'user']);
+    await expect(oidc.buildAuthorizationUrlWithPAR(rp, { ...params, scope: 'openid nope' })).rejects.toMatchObject({ error: 'invalid_scope' });
+  });
+
   it('works for a public client with PKCE and no secret', async () => {
     const app = await registerApp(server.url, alice.basic, { name: 'SPA', type: 'public' });
     expect(app.client_secret).toBeNull();
