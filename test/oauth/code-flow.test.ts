@@ -148,6 +148,21 @@ describe('authorization code + PKCE through the login and consent pages', () => 
     await expect(oidc.buildAuthorizationUrlWithPAR(rp, { ...params, scope: 'openid nope' })).rejects.toMatchObject({ error: 'invalid_scope' });
   });
 
+  it('signs the user out through Tessera’s sign-out pages (RP-initiated logout)', async () => {
+    const browser = new Browser();
+    await codeFlow(rp, browser, alice, { scope: 'openid' });
+    const question = await browser.follow(`${server.url}/session/end`, 'never');
+    expect(question.status).toBe(200);
+    expect(question.text).toContain('<html lang="en">');
+    expect(question.text).toMatch(/<button type="submit" form="op.logoutForm" name="logout" value="yes"/);
+    const done = await browser.submit(question, { logout: 'yes' }, 'never');
+    expect(done.status).toBe(200);
+    expect(done.text).toContain('You are signed out.');
+    // The next authorization asks for the password again.
+    const next = await authorizationRequest(rp, { scope: 'openid' });
+    expect((await browser.follow(next.url.href)).text).toContain('name="password"');
+  });
+
   it('works for a public client with PKCE and no secret', async () => {
     const app = await registerApp(server.url, alice.basic, { name: 'SPA', type: 'public' });
     expect(app.client_secret).toBeNull();

@@ -194,7 +194,7 @@ export function renderDeviceConfirm(d: DeviceConfirmPageData): string {
     t.confirmDevice,
     `<h1>${escapeHtml(t.confirmDevice)}</h1>
 <p>${escapeHtml(t.confirmCode(d.clientName))}</p>
-<p class="code" aria-label="${escapeHtml(t.code)}">${escapeHtml(d.userCode)}</p>
+<p>${escapeHtml(t.code)}: <strong class="code">${escapeHtml(d.userCode)}</strong></p>
 <form method="post" action="${escapeHtml(d.action)}">
 <input type="hidden" name="xsrf" value="${escapeHtml(d.xsrf)}">
 <input type="hidden" name="user_code" value="${escapeHtml(d.userCode)}">
