@@ -75,6 +75,21 @@ describe('authorization code + PKCE through the login and consent pages', () => 
     expect(again.text).toContain('name="password"');
   });
 
+  it('throttles password guessing on the sign-in page (429 after 10 failures), even with the right password', async () => {
+    const mallory = await server.createUser('mallory');
+    const browser = new Browser();
+    const request = await authorizationRequest(rp, { scope: 'openid' });
+    let page = await browser.follow(request.url.href);
+    for (let i = 0; i < 10; i++) {
+      page = await browser.submit(page, { username: 'mallory', password: `guess-${i}`, action: 'login' });
+      expect(page.status).toBe(401);
+    }
+    const blocked = await browser.submit(page, { username: 'mallory', password: mallory.password, action: 'login' });
+    expect(blocked.status).toBe(429);
+    expect(blocked.text).toContain('role="alert"');
+    expect(blocked.text).toContain('name="password"');
+  });
+
   it('sends access_denied back to the app when the user cancels', async () => {
     const browser = new Browser();
     const request = await authorizationRequest(rp, { scope: 'openid user' });
