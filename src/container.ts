@@ -99,8 +99,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
   // PATs first: their prefix and checksum make the claim exact; provider tokens are 43 opaque characters.
   const introspector = new IntrospectorChain([
     new PatIntrospector(patFormat, patStore, userStore, revocationCache, clock, logger),
-    new OAuthTokenIntrospector('access_token', oauth.oidc, userStore, revocationCache, clock),
-    new OAuthTokenIntrospector('refresh_token', oauth.oidc, userStore, revocationCache, clock),
+    new OAuthTokenIntrospector('access_token', oauth.oidc, userStore, revocationCache, clock, oauth.oidcArtifactKeys),
+    new OAuthTokenIntrospector('refresh_token', oauth.oidc, userStore, revocationCache, clock, oauth.oidcArtifactKeys),
   ]);
   const introspectionCallers = new ApplicationIntrospectionCallers(new TypeormApplicationStore(dataSource), oauth.clientSecrets, revocationCache);
   const introspectionResponder = new IntrospectionResponder(config.issuer, introspectionJwtSigner(oauth.signingKeys), clock);

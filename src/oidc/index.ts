@@ -10,7 +10,7 @@ import { AuthorizationService } from '../services/authorization-service.js';
 import type { UserService } from '../services/user-service.js';
 import { TypeormApplicationStore } from '../stores/application-store.js';
 import { OidcPayloadStore } from '../stores/oidc-payload-store.js';
-import { RevocationReporter, type RevocationHook } from './adapter/index.js';
+import { ArtifactKeys, RevocationReporter, type RevocationHook } from './adapter/index.js';
 import { ClientSecrets } from './client-secret.js';
 import { grantRevoker } from './grant-revoker.js';
 import { createOidcProvider } from './provider.js';
@@ -29,6 +29,11 @@ export interface OidcComponents {
   oidcRevocations: RevocationReporter;
   /** The provider's private signing keys (also signing RFC 9701 introspection responses). */
   signingKeys: SigningKeySet;
+  /**
+   * The storage key of an OAuth artifact: `oidcArtifactKeys.of('AccessToken', token)` is the id
+   * the revocation hook reports for that access token (likewise RefreshToken, …).
+   */
+  oidcArtifactKeys: ArtifactKeys;
 }
 
 export interface OidcDependencies {
@@ -51,6 +56,7 @@ export async function createOidcComponents(d: OidcDependencies): Promise<OidcCom
   const payloads = new OidcPayloadStore(d.dataSource);
   const clientSecrets = new ClientSecrets(d.config.tokenPepper);
   const oidcRevocations = new RevocationReporter(d.logger, d.onRevoked);
+  const oidcArtifactKeys = new ArtifactKeys(d.config.tokenPepper);
   const oidc = createOidcProvider({
     config: d.config,
     logger: d.logger,
@@ -62,6 +68,7 @@ export async function createOidcComponents(d: OidcDependencies): Promise<OidcCom
     clientSecrets,
     signingKeys,
     revocations: oidcRevocations,
+    artifactKeys: oidcArtifactKeys,
   });
   return {
     oidc,
@@ -70,5 +77,6 @@ export async function createOidcComponents(d: OidcDependencies): Promise<OidcCom
     clientSecrets,
     oidcRevocations,
     signingKeys,
+    oidcArtifactKeys,
   };
 }

@@ -6,7 +6,7 @@ import type { ScopeRegistry } from '../scopes/scope-registry.js';
 import type { UserService } from '../services/user-service.js';
 import type { ApplicationStore } from '../stores/application-store.js';
 import type { OidcPayloadStore } from '../stores/oidc-payload-store.js';
-import { createAdapterFactory, type RevocationReporter } from './adapter/index.js';
+import { createAdapterFactory, type ArtifactKeys, type RevocationReporter } from './adapter/index.js';
 import { INTROSPECTION_METADATA } from './adapter/client-adapter.js';
 import { claimsByScope, findAccount } from './account.js';
 import type { ClientSecrets } from './client-secret.js';
@@ -26,6 +26,8 @@ export interface OidcProviderDeps {
   signingKeys: SigningKeySet;
   /** Tells the (optional) revocation hook about every artifact that stops being usable. */
   revocations: RevocationReporter;
+  /** Digests artifact ids (= token strings) before they reach storage. */
+  artifactKeys: ArtifactKeys;
 }
 
 const DAY = 24 * 60 * 60;
@@ -47,6 +49,7 @@ export function createOidcProvider(deps: OidcProviderDeps): Provider {
       redisKeyPrefix: config.redisKeyPrefix,
       logger: deps.logger,
       revocations: deps.revocations,
+      keys: deps.artifactKeys,
     }),
     clients: [],
     findAccount: findAccount(deps.users),

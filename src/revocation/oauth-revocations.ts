@@ -8,7 +8,7 @@ const TOKEN_MODELS = new Set(['AccessToken', 'ClientCredentials', 'RefreshToken'
 
 /**
  * The adapter's RevocationHook, forwarded to the revocation cache: a destroyed or consumed
- * token (RFC 7009 revocation, refresh rotation, grant or app revocation) marks `oauth:<jti>`,
+ * token (RFC 7009 revocation, refresh rotation, grant or app revocation) marks `oauth:<storage key>`,
  * a destroyed grant marks `grant:<id>` (which every token issued under it depends on).
  * Other models (codes, sessions, interactions) are never introspected.
  */

@@ -92,6 +92,28 @@ describe('OAuth apps and authorized apps API', () => {
       expect(wrong.status).toBe(401);
     });
 
+    it('cannot be managed with an OAuth access token', async () => {
+      const app = await registerApp(server.url, alice.basic, { name: 'Token holder' });
+      const tokens = await codeFlow(await relyingParty(server.url, app), new Browser(), alice, { scope: 'openid user' });
+      const res = await api(server.url, 'GET', '/api/v1/user/applications', { auth: `Bearer ${tokens.access_token}` });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toMatch(/^Basic/);
+    });
+
+    it('limits an app registered with scopes to those scopes', async () => {
+      const app = await registerApp(server.url, alice.basic, { name: 'Narrow', scopes: ['openid', 'user'] });
+      const rp = await relyingParty(server.url, app);
+      expect((await codeFlow(rp, new Browser(), alice, { scope: 'openid user' })).scope?.split(' ').sort()).toEqual(['openid', 'user']);
+      const url = oidc.buildAuthorizationUrl(rp, {
+        redirect_uri: REDIRECT_URI,
+        scope: 'openid project',
+        code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+        code_challenge_method: 'S256',
+      });
+      const res = await new Browser().request('GET', url.href);
+      expect(new URL(res.location!).searchParams.get('error')).toBe('invalid_scope');
+    });
+
     it('hides another user’s apps exactly like missing ones', async () => {
       const app = await registerApp(server.url, alice.basic, { name: 'Private' });
       for (const [method, path] of [
@@ -191,6 +213,41 @@ describe('OAuth apps and authorized apps API', () => {
       // The next authorization asks for consent again.
       const again = await authorizationPage(rp, browser);
       expect(again.text).toContain('value="confirm"');
+    });
+
+    it('reports every revoked artifact to the revocation hook, named by the digest of the token', async () => {
+      const app = await registerApp(server.url, alice.basic, { name: 'Hooked' });
+      const rp = await relyingParty(server.url, app);
+      const tokens = await codeFlow(rp, new Browser(), alice, { scope: 'openid user offline_access', prompt: 'consent' });
+      const reported: { model: string; id: string; expiresAt: Date | null }[] = [];
+      server.container.oidcRevocations.hook = (model, id, expiresAt) => void reported.push({ model, id, expiresAt });
+      try {
+        const list = await api(server.url, 'GET', '/api/v1/user/authorizations', { auth: alice.basic });
+        const entry = list.body.find((a: { application: { client_id: string } }) => a.application.client_id === app.client_id);
+        expect((await api(server.url, 'DELETE', `/api/v1/user/authorizations/${entry.id}`, { auth: alice.basic })).status).toBe(204);
+      } finally {
+        server.container.oidcRevocations.hook = undefined;
+      }
+      const keys = server.container.oidcArtifactKeys;
+      expect(reported).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ model: 'AccessToken', id: keys.of('AccessToken', tokens.access_token) }),
+          expect.objectContaining({ model: 'RefreshToken', id: keys.of('RefreshToken', tokens.refresh_token!) }),
+        ]),
+      );
+      const access = reported.find((r) => r.model === 'AccessToken')!;
+      expect(access.expiresAt!.getTime()).toBeGreaterThan(Date.now());
+    });
+
+    it('stores no usable token: rows are named by a keyed digest and hold no token string', async () => {
+      const app = await registerApp(server.url, alice.basic, { name: 'At rest' });
+      const rp = await relyingParty(server.url, app);
+      const tokens = await codeFlow(rp, new Browser(), alice, { scope: 'openid user offline_access', prompt: 'consent' });
+      const rows: { id: string; payload: string }[] = await server.container.dataSource.query('SELECT id, payload FROM oidc_payloads');
+      const dump = JSON.stringify(rows);
+      expect(dump).not.toContain(tokens.access_token);
+      expect(dump).not.toContain(tokens.refresh_token!);
+      expect(rows.map((r) => r.id)).toContain(server.container.oidcArtifactKeys.of('AccessToken', tokens.access_token));
     });
 
     it('validates the id', async () => {

@@ -75,6 +75,21 @@ describe('authorization code + PKCE through the login and consent pages', () => 
     expect(again.text).toContain('name="password"');
   });
 
+  it('throttles password guessing on the sign-in page (429 after 10 failures), even with the right password', async () => {
+    const mallory = await server.createUser('mallory');
+    const browser = new Browser();
+    const request = await authorizationRequest(rp, { scope: 'openid' });
+    let page = await browser.follow(request.url.href);
+    for (let i = 0; i < 10; i++) {
+      page = await browser.submit(page, { username: 'mallory', password: `guess-${i}`, action: 'login' });
+      expect(page.status).toBe(401);
+    }
+    const blocked = await browser.submit(page, { username: 'mallory', password: mallory.password, action: 'login' });
+    expect(blocked.status).toBe(429);
+    expect(blocked.text).toContain('role="alert"');
+    expect(blocked.text).toContain('name="password"');
+  });
+
   it('sends access_denied back to the app when the user cancels', async () => {
     const browser = new Browser();
     const request = await authorizationRequest(rp, { scope: 'openid user' });
@@ -135,6 +150,32 @@ describe('authorization code + PKCE through the login and consent pages', () => 
     expect((await codeFlow(rp, new Browser(), alice, { scope: 'openid offline_access' })).refresh_token).toBeUndefined();
     // Plain OAuth requests (no openid) get one whenever the app may use the grant, as on GitHub.
     expect((await codeFlow(rp, new Browser(), alice, { scope: 'user' })).refresh_token).toBeTruthy();
+  });
+
+  it('accepts pushed authorization requests (PAR), and checks their scopes', async () => {
+    const codeVerifier = oidc.randomPKCECodeVerifier();
+    const params = { redirect_uri: REDIRECT_URI, scope: 'openid user', code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier), code_challenge_method: 'S256', state: 'par-state' };
+    const url = await oidc.buildAuthorizationUrlWithPAR(rp, params);
+    expect(url.searchParams.get('request_uri')).toMatch(/^urn:ietf:params:oauth:request_uri:/);
+    const callback = await signInAndConsent(new Browser(), url, alice);
+    const tokens = await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: codeVerifier, expectedState: 'par-state' });
+    expect(tokens.scope?.split(' ').sort()).toEqual(['openid', 'user']);
+    await expect(oidc.buildAuthorizationUrlWithPAR(rp, { ...params, scope: 'openid nope' })).rejects.toMatchObject({ error: 'invalid_scope' });
+  });
+
+  it('signs the user out through Tessera’s sign-out pages (RP-initiated logout)', async () => {
+    const browser = new Browser();
+    await codeFlow(rp, browser, alice, { scope: 'openid' });
+    const question = await browser.follow(`${server.url}/session/end`, 'never');
+    expect(question.status).toBe(200);
+    expect(question.text).toContain('<html lang="en">');
+    expect(question.text).toMatch(/<button type="submit" form="op.logoutForm" name="logout" value="yes"/);
+    const done = await browser.submit(question, { logout: 'yes' }, 'never');
+    expect(done.status).toBe(200);
+    expect(done.text).toContain('You are signed out.');
+    // The next authorization asks for the password again.
+    const next = await authorizationRequest(rp, { scope: 'openid' });
+    expect((await browser.follow(next.url.href)).text).toContain('name="password"');
   });
 
   it('works for a public client with PKCE and no secret', async () => {

@@ -4,11 +4,13 @@ import type { Logger } from '../../logger.js';
 import type { ApplicationStore } from '../../stores/application-store.js';
 import type { OidcPayloadStore } from '../../stores/oidc-payload-store.js';
 import { SHORT_LIVED_MODELS, type RevocationReporter } from './adapter-hooks.js';
+import type { ArtifactKeys } from './artifact-keys.js';
 import { ClientAdapter } from './client-adapter.js';
 import { RedisAdapter } from './redis-adapter.js';
 import { SqlAdapter } from './sql-adapter.js';
 
 export { RevocationReporter, type RevocationHook, type RevokedArtifact } from './adapter-hooks.js';
+export { ArtifactKeys } from './artifact-keys.js';
 
 export interface AdapterFactoryOptions {
   payloads: OidcPayloadStore;
@@ -19,6 +21,8 @@ export interface AdapterFactoryOptions {
   logger: Logger;
   /** Told about every destroyed, consumed or grant-revoked artifact (see RevocationHook). */
   revocations: RevocationReporter;
+  /** Names stored artifacts by a digest of their id (which is the token itself). */
+  keys: ArtifactKeys;
 }
 
 /**
@@ -27,12 +31,12 @@ export interface AdapterFactoryOptions {
  * any number of Tessera processes can share one database and Redis.
  */
 export function createAdapterFactory(options: AdapterFactoryOptions): (model: string) => Adapter {
-  const { payloads, applications, redis, redisKeyPrefix, logger, revocations } = options;
+  const { payloads, applications, redis, redisKeyPrefix, logger, revocations, keys } = options;
   const report = (removed: Parameters<RevocationReporter['report']>[0]) => revocations.report(removed);
   const clients = new ClientAdapter(applications);
   return function adapterFor(model: string): Adapter {
     if (model === 'Client') return clients;
-    if (redis && SHORT_LIVED_MODELS.has(model)) return new RedisAdapter(model, redis, redisKeyPrefix, report);
-    return new SqlAdapter(model, payloads, report, logger);
+    if (redis && SHORT_LIVED_MODELS.has(model)) return new RedisAdapter(model, redis, redisKeyPrefix, report, keys);
+    return new SqlAdapter(model, payloads, report, logger, keys);
   };
 }

@@ -2,6 +2,7 @@ import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Logger } from '../../logger.js';
 import type { OidcPayloadStore } from '../../stores/oidc-payload-store.js';
 import { epochSeconds, EXPIRY_GRACE_SECONDS, type RevokedArtifact } from './adapter-hooks.js';
+import type { ArtifactKeys } from './artifact-keys.js';
 
 /** One sweep of expired rows every this many writes, on average. */
 const SWEEP_ONE_IN = 200;
@@ -10,7 +11,8 @@ const SWEEP_BATCH = 500;
 /**
  * The oidc-provider adapter contract for one model, over MySQL/SQLite. Rows past their expiry
  * (plus a grace period, so the provider can still say "expired") are deleted when read, and a
- * probabilistic sweep on writes removes the ones nobody reads again.
+ * probabilistic sweep on writes removes the ones nobody reads again. Rows are keyed by
+ * ArtifactKeys, never by the token itself.
  */
 export class SqlAdapter implements Adapter {
   constructor(
@@ -18,7 +20,12 @@ export class SqlAdapter implements Adapter {
     private readonly store: OidcPayloadStore,
     private readonly onRemoved: (removed: RevokedArtifact[]) => Promise<void>,
     private readonly logger: Logger,
+    private readonly keys: ArtifactKeys,
   ) {}
+
+  private key(id: string): string {
+    return this.keys.of(this.model, id);
+  }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
     // Real time, not the injected clock: oidc-provider computes expiry with Date.now().
@@ -26,8 +33,8 @@ export class SqlAdapter implements Adapter {
     await this.store.upsert(
       {
         model: this.model,
-        id,
-        payload: JSON.stringify(payload),
+        id: this.key(id),
+        payload: JSON.stringify(this.keys.forStorage(this.model, payload)),
         grantId: payload.grantId ?? null,
         uid: payload.uid ?? null,
         userCode: payload.userCode ?? null,
@@ -45,7 +52,8 @@ export class SqlAdapter implements Adapter {
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
-    return this.live(await this.store.find(this.model, id));
+    const payload = await this.live(await this.store.find(this.model, this.key(id)));
+    return payload && this.keys.fromStorage(payload, id);
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
@@ -57,13 +65,14 @@ export class SqlAdapter implements Adapter {
   }
 
   async consume(id: string): Promise<void> {
-    await this.store.consume(this.model, id, new Date());
-    const row = await this.store.find(this.model, id);
-    if (row) await this.onRemoved([{ model: this.model, id, expiresAt: row.expiresAt }]);
+    const key = this.key(id);
+    await this.store.consume(this.model, key, new Date());
+    const row = await this.store.find(this.model, key);
+    if (row) await this.onRemoved([{ model: this.model, id: key, expiresAt: row.expiresAt }]);
   }
 
   async destroy(id: string): Promise<void> {
-    const removed = await this.store.delete(this.model, id);
+    const removed = await this.store.delete(this.model, this.key(id));
     if (removed) await this.onRemoved([removed]);
   }
 

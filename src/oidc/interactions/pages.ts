@@ -138,7 +138,7 @@ export function renderDeviceConfirm(d: DeviceConfirmPageData): string {
     body: html`<section class="narrow">
 <h1>${t('oauth.confirm_device')}</h1>
 <p>${t('oauth.confirm_code', { app: d.clientName })}</p>
-<p><span class="user-code" aria-label="${t('oauth.code')}">${d.userCode}</span></p>
+<p>${t('oauth.code')}: <strong class="user-code">${d.userCode}</strong></p>
 <form method="post" action="${d.action}" class="actions">
   <input type="hidden" name="xsrf" value="${d.xsrf}">
   <input type="hidden" name="user_code" value="${d.userCode}">
