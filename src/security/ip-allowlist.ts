@@ -19,6 +19,15 @@ export function normaliseAllowlistEntry(entry: string): string | null {
   }
 }
 
+/**
+ * The canonical text of an address (IPv4-mapped IPv6 as plain IPv4, IPv6 compressed), or
+ * undefined if it is not an address: what a dual-stack socket or a proxy header says varies.
+ */
+export function canonicalIp(ip: string | undefined): string | undefined {
+  if (!ip || !ipaddr.isValid(ip)) return undefined;
+  return ipaddr.process(ip).toString();
+}
+
 /** True if `ip` falls inside any entry (IPv4-mapped IPv6 addresses count as IPv4). */
 export function ipAllowed(allowlist: readonly string[], ip: string | undefined): boolean {
   if (!ip || !ipaddr.isValid(ip)) return false;

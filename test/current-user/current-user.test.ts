@@ -205,6 +205,21 @@ describe('GET /api/v1/user behind a trusted reverse proxy (TRUST_PROXY=true)', (
     expect((await me('::ffff:198.51.100.1')).status).toBe(401);
     expect((await me('not-an-ip')).status).toBe(401);
   });
+
+  it('records the canonical address: IPv4-mapped as IPv4, and no address when the proxy sent junk', async () => {
+    const create = async (name: string) => (await api(server.url, 'POST', '/api/v1/user/tokens', { auth: jay.basic, body: { name, scopes: ['user'] } })).body;
+    const record = (id: number) => api(server.url, 'GET', `/api/v1/user/tokens/${id}`, { auth: jay.basic }).then((r) => r.body);
+    const mapped = await create('mapped');
+    await api(server.url, 'GET', '/api/v1/user', { auth: `Bearer ${mapped.token}`, headers: { 'X-Forwarded-For': '::ffff:203.0.113.9' } });
+    expect((await eventually(() => record(mapped.id), (r) => r.last_used_at !== null)).last_used_ip).toBe('203.0.113.9');
+
+    const junk = await create('junk');
+    const res = await api(server.url, 'GET', '/api/v1/user', { auth: `Bearer ${junk.token}`, headers: { 'X-Forwarded-For': `junk-${'x'.repeat(60)}` } });
+    expect(res.status).toBe(200);
+    const used = await eventually(() => record(junk.id), (r) => r.last_used_at !== null);
+    expect(used.last_used_at).not.toBeNull();
+    expect(used.last_used_ip).toBeNull();
+  });
 });
 
 /** Polls until `done` holds (last_used_at is written after the response, off the hot path). */

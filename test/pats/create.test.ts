@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { crc32 } from 'node:zlib';
+import * as oidc from 'openid-client';
+import { registerApp, relyingParty } from '../oauth/oauth-support.js';
 import { api, basicAuth, startTestServer, type TestServer } from '../support/harness.js';
 
 const DAY = 86_400_000;
@@ -184,6 +186,17 @@ describe('POST /api/v1/user/tokens', () => {
     }
     // The token is untouched and still works.
     expect((await api(server.url, 'GET', '/api/v1/user', { auth: `Bearer ${pat.token}` })).status).toBe(200);
+  });
+
+  it('a real OAuth access token cannot mint or manage tokens either', async () => {
+    const app = await registerApp(server.url, alice.basic, { name: 'Robot', redirect_uris: [], grant_types: ['client_credentials'] });
+    const { access_token } = await oidc.clientCredentialsGrant(await relyingParty(server.url, app), { scope: 'user project' });
+    for (const auth of [`Bearer ${access_token}`, `token ${access_token}`, basicAuth('alice', access_token)]) {
+      const minted = await api(server.url, 'POST', '/api/v1/user/tokens', { auth, body: { name: 'escalate', scopes: ['user'] } });
+      expect(minted.status).toBe(401);
+      expect((await api(server.url, 'DELETE', '/api/v1/user/tokens', { auth })).status).toBe(401);
+    }
+    expect((await api(server.url, 'GET', '/api/v1/user/tokens', { auth: alice.basic })).body.map((t: { name: string }) => t.name)).not.toContain('escalate');
   });
 });
 

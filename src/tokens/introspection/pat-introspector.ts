@@ -3,7 +3,7 @@ import type { PersonalAccessToken } from '../../entities/index.js';
 import type { Logger } from '../../logger.js';
 import type { RevocationCache } from '../../revocation/revocation-cache.js';
 import { patRevocationKey, userRevocationKey } from '../../revocation/revocation-keys.js';
-import { ipAllowed } from '../../security/ip-allowlist.js';
+import { canonicalIp, ipAllowed } from '../../security/ip-allowlist.js';
 import type { PatStore } from '../../stores/pat-store.js';
 import type { UserStore } from '../../stores/user-store.js';
 import type { PatFormat } from '../format/pat-format.js';
@@ -70,7 +70,7 @@ export class PatIntrospector implements TokenIntrospector {
     if (pat.lastUsedAt && now.getTime() - pat.lastUsedAt.getTime() < LAST_USED_THROTTLE_MS) return;
     // Updating the (possibly cached) record keeps other requests in this minute from writing too.
     pat.lastUsedAt = now;
-    this.pats.touchLastUsed(pat.id, ip, now, LAST_USED_THROTTLE_MS).catch((err: unknown) => {
+    this.pats.touchLastUsed(pat.id, canonicalIp(ip), now, LAST_USED_THROTTLE_MS).catch((err: unknown) => {
       this.logger.warn({ err, patId: pat.id }, 'could not record token use');
     });
   }
