@@ -58,8 +58,8 @@ describe('GET /api/v1/user with a personal access token', () => {
   it('no token → 401 with a Bearer challenge; the user\'s password is not a token', async () => {
     const none = await me();
     expect(none.status).toBe(401);
-    // RFC 6750 §3.1: no credentials at all → a challenge without an error code.
-    expect(none.headers.get('www-authenticate')).toMatch(/^Bearer realm="tessera"/);
+    // As the issue asks: missing is answered like invalid, error code included.
+    expect(none.headers.get('www-authenticate')).toMatch(/^Bearer realm="tessera", error="invalid_token"/);
     expect(none.headers.get('www-authenticate')).toContain('Basic realm="tessera"');
     expectInvalidToken(await me(ivy.basic));
     for (const malformed of ['Bearer', 'Basic !!!', 'Digest abc', 'Bearer a b']) {

@@ -19,8 +19,10 @@ export function requireScopes(introspector: IntrospectorChain, registry: ScopeRe
     const credentials = parseAuthorization(ctx.get('Authorization') || undefined);
     const presented = credentials.scheme === 'bearer' ? credentials.token : credentials.scheme === 'basic' ? credentials.password : undefined;
     if (!presented) {
-      // RFC 6750 §3.1: a request with no credentials gets a challenge without an error code.
-      const challenge = credentials.scheme === 'none' ? `Bearer ${REALM}${scopeParam}` : `Bearer ${REALM}, error="invalid_request"`;
+      // RFC 6750 §3.1 lets a bare challenge answer a request with no credentials; we name the
+      // error anyway, so clients and scripts handle "no token" and "bad token" with one rule.
+      const challenge =
+        credentials.scheme === 'none' ? `Bearer ${REALM}, error="invalid_token"${scopeParam}` : `Bearer ${REALM}, error="invalid_request"`;
       throw new ApiError(401, credentials.scheme === 'none' ? 'invalid_token' : 'invalid_request',
         credentials.scheme === 'none' ? 'an access token is required' : 'the Authorization header is malformed',
         { 'WWW-Authenticate': [challenge, BASIC_CHALLENGE] });
