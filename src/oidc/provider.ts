@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../logger.js';
 import type { ScopeRegistry } from '../scopes/scope-registry.js';
@@ -101,7 +101,7 @@ export function createOidcProvider(deps: OidcProviderDeps): Provider {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
       deviceFlow: { enabled: true, ...deviceFlowPages },
-      revocation: { enabled: true },
+      revocation: { enabled: true, allowedPolicy: revocationAllowed },
       introspection: { enabled: true, allowedPolicy: introspectionAllowed },
       userinfo: { enabled: true },
       pushedAuthorizationRequests: { enabled: true },
@@ -118,6 +118,7 @@ export function createOidcProvider(deps: OidcProviderDeps): Provider {
   provider.Client.prototype.compareClientSecret = function compareHashedSecret(this: { clientSecret?: string }, presented: string) {
     return clientSecrets.matches(presented, this.clientSecret);
   };
+  provider.use(unauthorizedClientForDisallowedGrant);
   provider.on('server_error', (ctx: KoaContextWithOIDC, err: Error) => {
     deps.logger.error({ err, requestId: ctx.state.requestId, path: ctx.path }, 'authorization server error');
   });
@@ -131,4 +132,30 @@ async function introspectionAllowed(
   token: { clientId?: string },
 ): Promise<boolean> {
   return client.metadata()[INTROSPECTION_METADATA] === true || token.clientId === client.clientId;
+}
+
+/**
+ * A client revokes only tokens issued to it (RFC 7009 §2.1). Another client's token is
+ * refused with invalid_request for confidential callers, and silently ignored for public ones
+ * (they cannot prove who they are, so they learn nothing about foreign tokens).
+ */
+async function revocationAllowed(_ctx: KoaContextWithOIDC, client: { clientId: string; clientAuthMethod?: string }, token: { clientId?: string }): Promise<boolean> {
+  if (token.clientId === client.clientId) return true;
+  if (client.clientAuthMethod === 'none') return false;
+  throw new errors.InvalidRequest('client is not authorized to revoke the presented token');
+}
+
+const GRANT_NOT_ALLOWED = 'requested grant type is not allowed for this client';
+
+/**
+ * RFC 6749 §5.2 names a grant type the client may not use `unauthorized_client`;
+ * oidc-provider answers `invalid_request` with this description. Its per-route error handler
+ * has already rendered the body when this (outer) middleware sees it.
+ */
+async function unauthorizedClientForDisallowedGrant(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
+  await next();
+  const body = ctx.body as { error?: unknown; error_description?: unknown } | undefined;
+  if (ctx.status === 400 && body && typeof body === 'object' && body.error === 'invalid_request' && body.error_description === GRANT_NOT_ALLOWED) {
+    body.error = 'unauthorized_client';
+  }
 }

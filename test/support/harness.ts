@@ -104,12 +104,15 @@ function testSigningKeys(): ReturnType<typeof generateSigningKeys> {
 
 /** Starts a Tessera instance on a loopback port over the given environment. */
 export async function startServer(environment: TestEnvironment, overrides: NodeJS.ProcessEnv = {}): Promise<TestServer> {
-  const config = loadConfig({ ...environment.env, ...overrides });
-  const clock = new TestClock();
-  const container = await createContainer(config, { clock: clock.now, logger: createLogger(config.logLevel) });
-  const server = http.createServer(buildApp(container).callback());
+  // Listen first, so the OIDC issuer can be the real URL (clients check it on discovery).
+  let handle: http.RequestListener = (_req, res) => res.writeHead(503).end();
+  const server = http.createServer((req, res) => handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const config = loadConfig({ ISSUER: url, ...environment.env, ...overrides });
+  const clock = new TestClock();
+  const container = await createContainer(config, { clock: clock.now, logger: createLogger(config.logLevel) });
+  handle = buildApp(container).callback();
   return {
     url,
     container,

@@ -1,0 +1,211 @@
+import * as oidc from 'openid-client';
+import { api, startTestServer, type TestServer } from '../support/harness.js';
+import { Browser, codeFlow, isActive, registerApp, relyingParty, REDIRECT_URI } from './oauth-support.js';
+
+const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
+
+describe('OAuth apps and authorized apps API', () => {
+  let server: TestServer;
+  let alice: { username: string; password: string; basic: string };
+  let bob: { username: string; password: string; basic: string };
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    alice = await server.createUser('alice');
+    bob = await server.createUser('bob');
+  });
+  afterAll(() => server?.close());
+
+  describe('/api/v1/user/applications', () => {
+    it('registers an app and shows the secret once', async () => {
+      const created = await api(server.url, 'POST', '/api/v1/user/applications', {
+        auth: alice.basic,
+        body: { name: 'My app', homepage_url: 'https://app.example', redirect_uris: [REDIRECT_URI, 'https://app.example/cb'] },
+      });
+      expect(created.status).toBe(201);
+      expect(created.headers.get('cache-control')).toBe('no-store');
+      expect(created.headers.get('location')).toBe(`/api/v1/user/applications/${created.body.id}`);
+      expect(created.body).toMatchObject({
+        name: 'My app',
+        homepage_url: 'https://app.example',
+        redirect_uris: [REDIRECT_URI, 'https://app.example/cb'],
+        type: 'confidential',
+        grant_types: ['authorization_code', 'refresh_token'],
+        introspection: false,
+      });
+      expect(created.body.client_id).toMatch(/^[0-9a-f]{32}$/);
+      expect(created.body.client_secret).toMatch(/^tcs_/);
+      expect(created.body.client_secret_last_four).toBe(created.body.client_secret.slice(-4));
+
+      const fetched = await api(server.url, 'GET', `/api/v1/user/applications/${created.body.id}`, { auth: alice.basic });
+      expect(fetched.status).toBe(200);
+      expect(fetched.body.client_secret).toBeUndefined();
+      expect(JSON.stringify(fetched.body)).not.toContain(created.body.client_secret);
+      const list = await api(server.url, 'GET', '/api/v1/user/applications', { auth: alice.basic });
+      expect(list.body.map((a: { id: number }) => a.id)).toContain(created.body.id);
+    });
+
+    it('updates an app, and the provider sees the change at once', async () => {
+      const app = await registerApp(server.url, alice.basic, { name: 'Before' });
+      const patched = await api(server.url, 'PATCH', `/api/v1/user/applications/${app.id}`, {
+        auth: alice.basic,
+        body: { name: 'After', redirect_uris: ['http://localhost:8080/cb'] },
+      });
+      expect(patched.status).toBe(200);
+      expect(patched.body).toMatchObject({ name: 'After', redirect_uris: ['http://localhost:8080/cb'] });
+      // The old redirect URI is no longer accepted.
+      const res = await new Browser().request(
+        'GET',
+        `${server.url}/auth?${new URLSearchParams({ client_id: app.client_id, response_type: 'code', scope: 'openid', redirect_uri: REDIRECT_URI, code_challenge: 'a'.repeat(43), code_challenge_method: 'S256' })}`,
+      );
+      expect(res.status).toBe(400);
+      expect(res.text).toContain('invalid_redirect_uri');
+    });
+
+    it('validates input', async () => {
+      const bad = [
+        {},
+        { name: '' },
+        { name: 'x', redirect_uris: ['not a url'] },
+        { name: 'x', redirect_uris: ['http://example.com/cb'] },
+        { name: 'x', redirect_uris: ['https://example.com/cb#frag'] },
+        { name: 'x', redirect_uris: [] },
+        { name: 'x', type: 'public', redirect_uris: [], grant_types: ['client_credentials'] },
+        { name: 'x', redirect_uris: [REDIRECT_URI], grant_types: ['implicit'] },
+        { name: 'x', redirect_uris: [REDIRECT_URI], scopes: ['nope'] },
+        { name: 'x', redirect_uris: [REDIRECT_URI], unknown: 1 },
+      ];
+      for (const body of bad) {
+        const res = await api(server.url, 'POST', '/api/v1/user/applications', { auth: alice.basic, body });
+        expect({ body, status: res.status }).toEqual({ body, status: 400 });
+        expect(typeof res.body.error).toBe('string');
+      }
+      const malformed = await api(server.url, 'POST', '/api/v1/user/applications', { auth: alice.basic, rawBody: '{nope' });
+      expect(malformed.status).toBe(400);
+      const id = await api(server.url, 'GET', '/api/v1/user/applications/abc', { auth: alice.basic });
+      expect(id.status).toBe(400);
+    });
+
+    it('needs the user’s password: no credentials or a wrong one get 401', async () => {
+      expect((await api(server.url, 'GET', '/api/v1/user/applications')).status).toBe(401);
+      const wrong = await api(server.url, 'GET', '/api/v1/user/applications', { auth: `Basic ${Buffer.from('alice:nope').toString('base64')}` });
+      expect(wrong.status).toBe(401);
+    });
+
+    it('hides another user’s apps exactly like missing ones', async () => {
+      const app = await registerApp(server.url, alice.basic, { name: 'Private' });
+      for (const [method, path] of [
+        ['GET', `/api/v1/user/applications/${app.id}`],
+        ['PATCH', `/api/v1/user/applications/${app.id}`],
+        ['POST', `/api/v1/user/applications/${app.id}/secret`],
+        ['DELETE', `/api/v1/user/applications/${app.id}`],
+      ] as const) {
+        const theirs = await api(server.url, method, path, { auth: bob.basic, body: method === 'PATCH' ? { name: 'x' } : undefined });
+        const missing = await api(server.url, method, path.replace(String(app.id), '999999'), { auth: bob.basic, body: method === 'PATCH' ? { name: 'x' } : undefined });
+        expect(theirs.status).toBe(404);
+        expect(theirs.body).toEqual(missing.body);
+      }
+      expect((await api(server.url, 'GET', '/api/v1/user/applications', { auth: bob.basic })).body.map((a: { id: number }) => a.id)).not.toContain(app.id);
+    });
+
+    it('regenerates the secret: the new one works, the old one fails at once', async () => {
+      const app = await registerApp(server.url, alice.basic, { name: 'Rotating', redirect_uris: [], grant_types: ['client_credentials'] });
+      const oldRp = await relyingParty(server.url, app);
+      expect((await oidc.clientCredentialsGrant(oldRp, { scope: 'project' })).access_token).toBeTruthy();
+      const regenerated = await api(server.url, 'POST', `/api/v1/user/applications/${app.id}/secret`, { auth: alice.basic });
+      expect(regenerated.status).toBe(200);
+      expect(regenerated.body.client_secret).toMatch(/^tcs_/);
+      expect(regenerated.body.client_secret).not.toBe(app.client_secret);
+      await expect(oidc.clientCredentialsGrant(oldRp, { scope: 'project' })).rejects.toBeInstanceOf(oidc.WWWAuthenticateChallengeError);
+      const newRp = await relyingParty(server.url, { ...app, client_secret: regenerated.body.client_secret });
+      expect((await oidc.clientCredentialsGrant(newRp, { scope: 'project' })).access_token).toBeTruthy();
+    });
+
+    it('has no secret to regenerate for a public app', async () => {
+      const app = await registerApp(server.url, alice.basic, { name: 'Public', type: 'public', grant_types: ['authorization_code', DEVICE_CODE] });
+      const res = await api(server.url, 'POST', `/api/v1/user/applications/${app.id}/secret`, { auth: alice.basic });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe('invalid_request');
+    });
+
+    it('deleting an app revokes every token issued to it', async () => {
+      const app = await registerApp(server.url, alice.basic, { name: 'Doomed', introspection: true });
+      const rp = await relyingParty(server.url, app);
+      const tokens = await codeFlow(rp, new Browser(), alice, { scope: 'openid user offline_access', prompt: 'consent' });
+      // A second app keeps introspecting after the first is gone.
+      const watcher = await registerApp(server.url, alice.basic, { name: 'Watcher', redirect_uris: [], grant_types: ['client_credentials'], introspection: true });
+      const watcherRp = await relyingParty(server.url, watcher);
+      expect(await isActive(watcherRp, tokens.access_token)).toBe(true);
+      expect(await isActive(watcherRp, tokens.refresh_token!)).toBe(true);
+
+      const deleted = await api(server.url, 'DELETE', `/api/v1/user/applications/${app.id}`, { auth: alice.basic });
+      expect(deleted.status).toBe(204);
+      expect(await isActive(watcherRp, tokens.access_token)).toBe(false);
+      expect(await isActive(watcherRp, tokens.refresh_token!)).toBe(false);
+      await expect(oidc.fetchUserInfo(rp, tokens.access_token, oidc.skipSubjectCheck)).rejects.toBeTruthy();
+      expect((await api(server.url, 'GET', `/api/v1/user/applications/${app.id}`, { auth: alice.basic })).status).toBe(404);
+      expect((await api(server.url, 'GET', '/api/v1/user/authorizations', { auth: alice.basic })).body.map((a: { application: { client_id: string } }) => a.application.client_id)).not.toContain(app.client_id);
+    });
+  });
+
+  describe('/api/v1/user/authorizations', () => {
+    it('lists the apps a user authorized, with scopes and dates, and only theirs', async () => {
+      const app = await registerApp(server.url, alice.basic, { name: 'Listed', homepage_url: 'https://listed.example' });
+      const rp = await relyingParty(server.url, app);
+      await codeFlow(rp, new Browser(), alice, { scope: 'openid user project' });
+      const list = await api(server.url, 'GET', '/api/v1/user/authorizations', { auth: alice.basic });
+      expect(list.status).toBe(200);
+      const entry = list.body.find((a: { application: { client_id: string } }) => a.application.client_id === app.client_id);
+      expect(entry).toMatchObject({ application: { name: 'Listed', homepage_url: 'https://listed.example' } });
+      expect([...entry.scopes].sort()).toEqual(['openid', 'project', 'user']);
+      expect(Date.parse(entry.created_at)).not.toBeNaN();
+      expect(Date.parse(entry.last_used_at)).not.toBeNaN();
+
+      const bobs = await api(server.url, 'GET', '/api/v1/user/authorizations', { auth: bob.basic });
+      expect(bobs.body).toEqual([]);
+      expect((await api(server.url, 'DELETE', `/api/v1/user/authorizations/${entry.id}`, { auth: bob.basic })).status).toBe(404);
+    });
+
+    it('revoking an authorization kills every token of the grant at once', async () => {
+      const app = await registerApp(server.url, alice.basic, { name: 'Revoked', introspection: true });
+      const rp = await relyingParty(server.url, app);
+      const browser = new Browser();
+      const first = await codeFlow(rp, browser, alice, { scope: 'openid user offline_access', prompt: 'consent' });
+      const second = await oidc.refreshTokenGrant(rp, first.refresh_token!);
+      expect(await isActive(rp, first.access_token)).toBe(true);
+      expect(await isActive(rp, second.access_token)).toBe(true);
+
+      const list = await api(server.url, 'GET', '/api/v1/user/authorizations', { auth: alice.basic });
+      const entry = list.body.find((a: { application: { client_id: string } }) => a.application.client_id === app.client_id);
+      const revoked = await api(server.url, 'DELETE', `/api/v1/user/authorizations/${entry.id}`, { auth: alice.basic });
+      expect(revoked.status).toBe(204);
+
+      expect(await isActive(rp, first.access_token)).toBe(false);
+      expect(await isActive(rp, second.access_token)).toBe(false);
+      await expect(oidc.refreshTokenGrant(rp, second.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+      const after = await api(server.url, 'GET', '/api/v1/user/authorizations', { auth: alice.basic });
+      expect(after.body.map((a: { id: string }) => a.id)).not.toContain(entry.id);
+      // A second delete finds nothing.
+      expect((await api(server.url, 'DELETE', `/api/v1/user/authorizations/${entry.id}`, { auth: alice.basic })).status).toBe(404);
+
+      // The next authorization asks for consent again.
+      const again = await authorizationPage(rp, browser);
+      expect(again.text).toContain('value="confirm"');
+    });
+
+    it('validates the id', async () => {
+      const res = await api(server.url, 'DELETE', '/api/v1/user/authorizations/bad%20id!', { auth: alice.basic });
+      expect(res.status).toBe(400);
+    });
+  });
+
+  async function authorizationPage(rp: oidc.Configuration, browser: Browser) {
+    const url = oidc.buildAuthorizationUrl(rp, {
+      redirect_uri: REDIRECT_URI,
+      scope: 'openid user',
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+    });
+    return browser.follow(url.href);
+  }
+});

@@ -1,0 +1,150 @@
+import * as oidc from 'openid-client';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { startTestServer, type TestServer } from '../support/harness.js';
+import { Browser, authorizationRequest, codeFlow, hiddenFields, isActive, registerApp, relyingParty, REDIRECT_URI, signInAndConsent } from './oauth-support.js';
+
+describe('authorization code + PKCE through the login and consent pages', () => {
+  let server: TestServer;
+  let alice: { username: string; password: string; basic: string };
+  let rp: oidc.Configuration;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    alice = await server.createUser('alice');
+    const app = await registerApp(server.url, alice.basic, { name: 'Code app', introspection: true });
+    rp = await relyingParty(server.url, app);
+  });
+  afterAll(() => server?.close());
+
+  it('signs in, consents, and gets tokens whose ID token verifies against the JWKS', async () => {
+    const browser = new Browser();
+    const tokens = await codeFlow(rp, browser, alice, { scope: 'openid profile email offline_access user', prompt: 'consent' });
+    expect(tokens.token_type.toLowerCase()).toBe('bearer');
+    expect(tokens.scope?.split(' ').sort()).toEqual(['email', 'offline_access', 'openid', 'profile', 'user']);
+    expect(tokens.refresh_token).toBeTruthy();
+
+    // openid-client already validated the ID token; check it independently with jose as well.
+    const claims = tokens.claims()!;
+    const jwks = createRemoteJWKSet(new URL(rp.serverMetadata().jwks_uri!));
+    const { payload, protectedHeader } = await jwtVerify(tokens.id_token!, jwks, { issuer: server.url, audience: rp.clientMetadata().client_id });
+    expect(protectedHeader.alg).toBe('RS256');
+    expect(payload.sub).toBe(claims.sub);
+
+    const info = await oidc.fetchUserInfo(rp, tokens.access_token, claims.sub);
+    expect(info).toMatchObject({ sub: claims.sub, preferred_username: 'alice', email: 'alice@example.test' });
+  });
+
+  it('lists each requested scope with its description on the consent page, with CSRF and labelled controls', async () => {
+    const browser = new Browser();
+    const request = await authorizationRequest(rp, { scope: 'openid project' });
+    const login = await browser.follow(request.url.href);
+    expect(login.status).toBe(200);
+    expect(login.text).toMatch(/<label for="username">/);
+    expect(login.text).toMatch(/<label for="password">/);
+    expect(hiddenFields(login.text).csrf_token).toBeTruthy();
+    const consent = await browser.submit(login, { username: alice.username, password: alice.password, action: 'login' });
+    expect(consent.status).toBe(200);
+    expect(consent.text).toContain('Code app');
+    expect(consent.text).toContain(server.container.scopes.get('project')!.description.en);
+    expect(consent.text).toContain('>Authorize</button>');
+    expect(consent.text).toContain('>Cancel</button>');
+
+    // Chinese when the browser asks for it.
+    const zh = await new Browser({ 'Accept-Language': 'zh-CN' }).follow(request.url.href);
+    expect(zh.text).toContain('<html lang="zh">');
+  });
+
+  it('refuses a form post without the CSRF token', async () => {
+    const browser = new Browser();
+    const request = await authorizationRequest(rp, { scope: 'openid' });
+    const login = await browser.follow(request.url.href);
+    const { csrf_token: _dropped, ...withoutCsrf } = hiddenFields(login.text);
+    const action = new URL(/<form[^>]*action="([^"]*)"/.exec(login.text)![1]!, login.url).href;
+    const res = await browser.request('POST', action, { ...withoutCsrf, username: alice.username, password: alice.password, action: 'login' });
+    expect(res.status).toBe(403);
+    expect(res.location).toBeNull();
+  });
+
+  it('shows the login form again, with an alert, after a wrong password', async () => {
+    const browser = new Browser();
+    const request = await authorizationRequest(rp, { scope: 'openid' });
+    const login = await browser.follow(request.url.href);
+    const again = await browser.submit(login, { username: alice.username, password: 'wrong-password', action: 'login' });
+    expect(again.status).toBe(401);
+    expect(again.text).toContain('role="alert"');
+    expect(again.text).toContain('name="password"');
+  });
+
+  it('sends access_denied back to the app when the user cancels', async () => {
+    const browser = new Browser();
+    const request = await authorizationRequest(rp, { scope: 'openid user' });
+    const login = await browser.follow(request.url.href);
+    const consent = await browser.submit(login, { username: alice.username, password: alice.password, action: 'login' });
+    const cancelled = await browser.submit(consent, { action: 'abort' });
+    const callback = new URL(cancelled.location!);
+    expect(callback.href.startsWith(REDIRECT_URI)).toBe(true);
+    expect(callback.searchParams.get('error')).toBe('access_denied');
+    expect(callback.searchParams.get('state')).toBe(request.state);
+  });
+
+  it('skips consent when the scopes were granted before, and asks again for new ones', async () => {
+    const browser = new Browser();
+    await codeFlow(rp, browser, alice, { scope: 'openid user' });
+    // Same session, same scopes: straight back to the app.
+    const again = await authorizationRequest(rp, { scope: 'openid user' });
+    const first = await browser.follow(again.url.href);
+    expect(first.location?.startsWith(REDIRECT_URI)).toBe(true);
+    // A new scope needs consent again.
+    const more = await authorizationRequest(rp, { scope: 'openid user notification' });
+    const page = await browser.follow(more.url.href);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(server.container.scopes.get('notification')!.description.en);
+  });
+
+  it('rotates refresh tokens, and reusing a rotated one revokes the whole grant', async () => {
+    const tokens = await codeFlow(rp, new Browser(), alice, { scope: 'openid offline_access user', prompt: 'consent' });
+    const first = tokens.refresh_token!;
+    const rotated = await oidc.refreshTokenGrant(rp, first);
+    expect(rotated.refresh_token).toBeTruthy();
+    expect(rotated.refresh_token).not.toBe(first);
+    expect(rotated.scope?.split(' ').sort()).toEqual(['offline_access', 'openid', 'user']);
+    expect(await isActive(rp, rotated.access_token)).toBe(true);
+
+    // Replay of the rotated token: refused, and everything under the grant dies with it.
+    await expect(oidc.refreshTokenGrant(rp, first)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(oidc.refreshTokenGrant(rp, rotated.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    expect(await isActive(rp, rotated.access_token)).toBe(false);
+    expect(await isActive(rp, tokens.access_token)).toBe(false);
+  });
+
+  it('revokes access and refresh tokens (RFC 7009)', async () => {
+    const tokens = await codeFlow(rp, new Browser(), alice, { scope: 'openid offline_access', prompt: 'consent' });
+    expect(await isActive(rp, tokens.access_token)).toBe(true);
+    await oidc.tokenRevocation(rp, tokens.access_token, { token_type_hint: 'access_token' });
+    expect(await isActive(rp, tokens.access_token)).toBe(false);
+    await expect(oidc.fetchUserInfo(rp, tokens.access_token, oidc.skipSubjectCheck)).rejects.toBeTruthy();
+
+    await oidc.tokenRevocation(rp, tokens.refresh_token!);
+    await expect(oidc.refreshTokenGrant(rp, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    // Revoking an unknown token is not an error (RFC 7009 §2.2).
+    await oidc.tokenRevocation(rp, 'not-a-token');
+  });
+
+  it('issues refresh tokens to OpenID requests only for offline_access with prompt=consent (OIDC Core §11)', async () => {
+    expect((await codeFlow(rp, new Browser(), alice, { scope: 'openid' })).refresh_token).toBeUndefined();
+    expect((await codeFlow(rp, new Browser(), alice, { scope: 'openid offline_access' })).refresh_token).toBeUndefined();
+    // Plain OAuth requests (no openid) get one whenever the app may use the grant, as on GitHub.
+    expect((await codeFlow(rp, new Browser(), alice, { scope: 'user' })).refresh_token).toBeTruthy();
+  });
+
+  it('works for a public client with PKCE and no secret', async () => {
+    const app = await registerApp(server.url, alice.basic, { name: 'SPA', type: 'public' });
+    expect(app.client_secret).toBeNull();
+    const spa = await relyingParty(server.url, app);
+    const browser = new Browser();
+    const request = await authorizationRequest(spa, { scope: 'openid user' });
+    const callback = await signInAndConsent(browser, request.url, alice);
+    const tokens = await oidc.authorizationCodeGrant(spa, callback, { pkceCodeVerifier: request.codeVerifier, expectedState: request.state });
+    expect(tokens.access_token).toBeTruthy();
+  });
+});
