@@ -207,9 +207,21 @@ describe('tessera CLI', () => {
     expect(listed.stdout).not.toContain(app.client_secret);
     expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ client_id: app.client_id, introspection: true, owner: 'alice' })]);
 
+    // The running server has just authenticated this caller; the permission change must still bite at once.
+    const introspect = () =>
+      fetch(discovery.body.introspection_endpoint, {
+        method: 'POST',
+        headers: { Authorization: basicAuth(app.client_id, app.client_secret), 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'token=not-a-token',
+      });
+    const allowed = await introspect();
+    expect(allowed.status).toBe(200);
+    expect(await allowed.json()).toEqual({ active: false });
+
     const off = await cli(['client', 'set-introspection', app.client_id, 'off', '--json']);
     expect(off.code).toBe(0);
     expect(JSON.parse(off.stdout)).toMatchObject({ client_id: app.client_id, introspection: false });
+    expect((await introspect()).status).toBe(403);
     const badSetting = await cli(['client', 'set-introspection', app.client_id, 'maybe']);
     expect(badSetting.code).toBe(2);
     expectOneLineError(badSetting, /"on" or "off"/);
