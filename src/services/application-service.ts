@@ -138,7 +138,10 @@ export class ApplicationService {
   /** Operator action (the CLI): allows or forbids an app to call the introspection endpoint. */
   async setIntrospection(clientId: string, allowed: boolean): Promise<OAuthApplication> {
     const app = await this.getByClientId(clientId);
-    return this.apps.update(app, { introspection: allowed }, this.clock());
+    const updated = await this.apps.update(app, { introspection: allowed }, this.clock());
+    // Running instances keep callers in memory; the change must reach them at once.
+    await this.onClientChanged(app.clientId, 'changed');
+    return updated;
   }
 
   private async remove(app: OAuthApplication): Promise<void> {

@@ -7,6 +7,9 @@ import { expectOneLineError, runCli } from './run-cli.js';
  * server, and what they do is seen by that server at once: accounts, tokens, apps, and
  * revocations (through Redis in production mode, through SQLite's change counter in embedded).
  */
+/** Tests that run several commands, each a Node process loading the whole service. */
+const SLOW = 60_000;
+
 describe('tessera CLI', () => {
   let environment: TestEnvironment;
   let server: TestServer;
@@ -77,7 +80,7 @@ describe('tessera CLI', () => {
     const taken = await cli(['user', 'create', 'alice', '--email', 'other@example.test'], { env: { TESSERA_PASSWORD: 'long-enough-pw' } });
     expect(taken.code).toBe(1);
     expectOneLineError(taken, /username alice is taken/);
-  });
+  }, SLOW);
 
   test('user list shows the accounts, as JSON and as a table', async () => {
     const json = await cli(['user', 'list', '--json']);
@@ -138,7 +141,7 @@ describe('tessera CLI', () => {
     expect(listed.map((t: { id: number }) => t.id)).toEqual([tokenId]);
   });
 
-  test('token commands refuse an unknown scope, an unknown user, bad flags and unknown ids', async () => {
+  test('token create refuses an unknown or OpenID-only scope, an unknown user and bad flags', async () => {
     const scope = await cli(['token', 'create', 'alice', '--name', 'x', '--scopes', 'user,no:such']);
     expect(scope.code).toBe(2);
     expectOneLineError(scope, /unknown scope: no:such/);
@@ -154,7 +157,9 @@ describe('tessera CLI', () => {
     const flag = await cli(['token', 'create', 'alice', '--name', 'x', '--scopes', 'user', '--frobnicate']);
     expect(flag.code).toBe(2);
     expectOneLineError(flag, /Unknown option '--frobnicate'/);
+  }, SLOW);
 
+  test('token commands refuse bad values, unknown ids and unknown subcommands', async () => {
     const days = await cli(['token', 'create', 'alice', '--name', 'x', '--scopes', 'user', '--expires-in-days', 'soon']);
     expect(days.code).toBe(2);
     expectOneLineError(days, /--expires-in-days must be a whole number/);
@@ -174,7 +179,7 @@ describe('tessera CLI', () => {
     const unknown = await cli(['token', 'frob']);
     expect(unknown.code).toBe(2);
     expectOneLineError(unknown, /unknown command "token frob"/);
-  });
+  }, SLOW);
 
   test('client create registers an app the server authenticates; list, set-introspection and delete manage it', async () => {
     const created = await cli([
@@ -202,9 +207,21 @@ describe('tessera CLI', () => {
     expect(listed.stdout).not.toContain(app.client_secret);
     expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ client_id: app.client_id, introspection: true, owner: 'alice' })]);
 
+    // The running server has just authenticated this caller; the permission change must still bite at once.
+    const introspect = () =>
+      fetch(discovery.body.introspection_endpoint, {
+        method: 'POST',
+        headers: { Authorization: basicAuth(app.client_id, app.client_secret), 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'token=not-a-token',
+      });
+    const allowed = await introspect();
+    expect(allowed.status).toBe(200);
+    expect(await allowed.json()).toEqual({ active: false });
+
     const off = await cli(['client', 'set-introspection', app.client_id, 'off', '--json']);
     expect(off.code).toBe(0);
     expect(JSON.parse(off.stdout)).toMatchObject({ client_id: app.client_id, introspection: false });
+    expect((await introspect()).status).toBe(403);
     const badSetting = await cli(['client', 'set-introspection', app.client_id, 'maybe']);
     expect(badSetting.code).toBe(2);
     expectOneLineError(badSetting, /"on" or "off"/);
@@ -215,7 +232,7 @@ describe('tessera CLI', () => {
     const again = await cli(['client', 'delete', app.client_id]);
     expect(again.code).toBe(1);
     expectOneLineError(again, /application not found/);
-  });
+  }, SLOW);
 
   test('client create prints the public client without a secret, and refuses bad input', async () => {
     const pub = await cli(['client', 'create', '--name', 'CLI app', '--public', '--redirect-uri', 'http://127.0.0.1:8765/cb', '--json']);
@@ -233,7 +250,7 @@ describe('tessera CLI', () => {
     const redirect = await cli(['client', 'create', '--name', 'x', '--redirect-uri', 'http://app.example/cb']);
     expect(redirect.code).toBe(2);
     expectOneLineError(redirect, /must use https/);
-  });
+  }, SLOW);
 
   test('jwks generate prints a private JWK Set that production configuration accepts', async () => {
     const result = await runCli({ PATH: process.env.PATH }, ['jwks', 'generate']);
