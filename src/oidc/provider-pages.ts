@@ -1,5 +1,6 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import {
+  PAGE_HEADERS,
   deviceInputError,
   pickLang,
   renderDeviceConfirm,
@@ -13,6 +14,7 @@ import {
 /** oidc-provider's page hooks, answered with Tessera's own pages (interactions/pages.ts). */
 
 function html(ctx: KoaContextWithOIDC, body: string): void {
+  ctx.set(PAGE_HEADERS);
   ctx.type = 'html';
   ctx.body = body;
 }

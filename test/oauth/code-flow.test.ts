@@ -48,6 +48,8 @@ describe('authorization code + PKCE through the login and consent pages', () => 
     expect(consent.text).toContain(server.container.scopes.get('project')!.description.en);
     expect(consent.text).toContain('>Authorize</button>');
     expect(consent.text).toContain('>Cancel</button>');
+    expect(consent.headers.get('x-frame-options')).toBe('DENY');
+    expect(consent.headers.get('cache-control')).toBe('no-store');
 
     // Chinese when the browser asks for it.
     const zh = await new Browser({ 'Accept-Language': 'zh-CN' }).follow(request.url.href);

@@ -59,6 +59,16 @@ const STRINGS = {
   },
 } satisfies Record<Lang, Record<string, unknown>>;
 
+/**
+ * Headers for every one of these pages: never cached (they carry CSRF tokens and user data),
+ * never framed (a framed consent page invites clickjacking).
+ */
+export const PAGE_HEADERS: Readonly<Record<string, string>> = {
+  'Cache-Control': 'no-store',
+  'X-Frame-Options': 'DENY',
+  'Content-Security-Policy': "frame-ancestors 'none'",
+};
+
 /** Picks zh when the browser prefers Chinese, else English. */
 export function pickLang(acceptLanguage: string | undefined): Lang {
   const first = (acceptLanguage ?? '').split(',')[0]?.trim().toLowerCase() ?? '';

@@ -9,7 +9,7 @@ import type { LoginThrottle } from '../../security/login-throttle.js';
 import type { UserService } from '../../services/user-service.js';
 import { accountIdOf } from '../account.js';
 import type { InteractionCsrf } from './csrf.js';
-import { pickLang, renderConsent, renderError, renderLogin, type Lang } from './pages.js';
+import { PAGE_HEADERS, pickLang, renderConsent, renderError, renderLogin, type Lang } from './pages.js';
 
 export interface InteractionDeps {
   provider: Provider;
@@ -31,7 +31,7 @@ const formBody = bodyParser({ enableTypes: ['form'], formLimit: '16kb' }) as unk
 export function interactionRoutes(deps: InteractionDeps): Router {
   const { provider, csrf } = deps;
   const router = new Router({ prefix: '/interaction' });
-  router.use(noStore, renderFailures);
+  router.use(pageHeaders, renderFailures);
 
   router.get('/:uid', async function showInteraction(ctx) {
     const details = await loadInteraction(ctx, provider);
@@ -141,8 +141,8 @@ function langOf(ctx: Context): Lang {
   return pickLang(ctx.get('Accept-Language'));
 }
 
-const noStore: Middleware = async function noStore(ctx, next) {
-  ctx.set('Cache-Control', 'no-store');
+const pageHeaders: Middleware = async function pageHeaders(ctx, next) {
+  ctx.set(PAGE_HEADERS);
   await next();
 };
 
