@@ -154,6 +154,19 @@ describe('authorization code + PKCE through the login and consent pages', () => 
     expect((await codeFlow(rp, new Browser(), alice, { scope: 'user' })).refresh_token).toBeTruthy();
   });
 
+  it('binds tokens to a DPoP key when the app sends proofs (RFC 9449)', async () => {
+    const DPoP = oidc.getDPoPHandle(rp, await oidc.randomDPoPKeyPair('ES256'));
+    const request = await authorizationRequest(rp, { scope: 'openid profile' });
+    const callback = await signInAndConsent(new Browser(), request.url, alice);
+    const tokens = await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: request.codeVerifier, expectedState: request.state }, undefined, { DPoP });
+    expect(tokens.token_type.toLowerCase()).toBe('dpop');
+    const info = await oidc.fetchUserInfo(rp, tokens.access_token, tokens.claims()!.sub, { DPoP });
+    expect(info.preferred_username).toBe('alice');
+    // Without the proof the bound token is useless.
+    const res = await fetch(`${server.url}/me`, { headers: { Authorization: `Bearer ${tokens.access_token}` } });
+    expect(res.status).toBe(401);
+  });
+
   it('accepts pushed authorization requests (PAR), and checks their scopes', async () => {
     const codeVerifier = oidc.randomPKCECodeVerifier();
     const params = { redirect_uri: REDIRECT_URI, scope: 'openid user', code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier), code_challenge_method: 'S256', state: 'par-state' };
