@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import mysql from 'mysql2/promise';
+import { generateSigningKeys } from '../src/oidc/signing-keys.js';
 
 /**
  * `npm run bench`: starts MariaDB-backed Tessera (with Redis) and a bare Koa endpoint as
@@ -37,8 +38,13 @@ interface Result {
   p99: number;
   p50At4: number;
   p99At4: number;
+  /** Server CPU time (user + system) per request at 50 connections, µs; null off Linux. */
+  cpuPerRequest: number | null;
   errors: number;
 }
+
+/** 1-minute load average when the run started: other work on the machine skews every figure. */
+const loadAtStart = os.loadavg()[0]!;
 
 async function main(): Promise<void> {
   const base = new URL(DATABASE_URL);
@@ -59,18 +65,26 @@ async function main(): Promise<void> {
       TOKEN_PEPPER: randomBytes(32).toString('hex'),
       COOKIE_KEYS: randomBytes(32).toString('hex'),
       TESSERA_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      // Production mode takes its signing keys from the operator; the bench is the operator here.
+      JWKS: JSON.stringify(await generateSigningKeys()),
       DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-bench-')),
       LOG_LEVEL: 'info',
     }, `http://127.0.0.1:${tesseraPort}/healthz`);
     const barePort = tesseraPort + 1000;
     const bare = await startProcess(children, 'dist/bench/bare-koa.js', { PORT: String(barePort) }, `http://127.0.0.1:${barePort}/`);
-    const scenarios = await prepareScenarios(tessera, bare);
+    // BENCH_ONLY=<substring>: measure only matching scenarios (the ceiling is always measured).
+    const only = process.env.BENCH_ONLY;
+    const scenarios = (await prepareScenarios(tessera, bare)).filter((s, i) => i === 0 || !only || s.name.includes(only));
 
     const results: Result[] = [];
     for (const scenario of scenarios) {
       process.stderr.write(`measuring ${scenario.name} …\n`);
       await measure(scenario, 50, WARMUP);
+      // Which process answers this scenario: its CPU per request does not depend on what else runs.
+      const server = scenario.url.startsWith(bare) ? children[1]! : children[0]!;
+      const cpuBefore = cpuSeconds(server.pid);
       const loaded = await measure(scenario, 50, DURATION);
+      const cpuAfter = cpuSeconds(server.pid);
       const light = await measure(scenario, 4, DURATION);
       results.push({
         name: scenario.name,
@@ -79,6 +93,7 @@ async function main(): Promise<void> {
         p99: loaded.latency.p99,
         p50At4: light.latency.p50,
         p99At4: light.latency.p99,
+        cpuPerRequest: cpuBefore !== null && cpuAfter !== null ? ((cpuAfter - cpuBefore) * 1e6) / Math.max(1, loaded.requests.total) : null,
         errors: loaded.non2xx + loaded.errors + light.non2xx + light.errors,
       });
     }
@@ -135,7 +150,9 @@ function measure(scenario: Scenario, connections: number, duration: number): Pro
 }
 
 async function startProcess(children: ChildProcess[], script: string, env: Record<string, string>, readyUrl: string): Promise<string> {
-  const child = spawn(process.execPath, [path.join(root, script)], { cwd: root, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  // BENCH_PROFILE=<dir>: write V8 CPU profiles of the measured processes there (for finding hot spots).
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
+  const child = spawn(process.execPath, [...profile, path.join(root, script)], { cwd: root, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   children.push(child);
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -152,15 +169,27 @@ async function startProcess(children: ChildProcess[], script: string, env: Recor
   throw new Error(`${script} did not start: ${stderr}`);
 }
 
+/** utime + stime of a process from /proc (Linux), in seconds; null where unavailable. */
+function cpuSeconds(pid: number | undefined): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // Fields 14 and 15 of stat(5), counted after "pid (comm) ": indexes 11 and 12. Clock ticks are 100 Hz on Linux.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
 function report(results: Result[]): void {
   const ceiling = results[0]!;
   const rows = results.map((r) => {
     const ratio = (r.rps / ceiling.rps).toFixed(2);
-    return `| ${r.name} | ${Math.round(r.rps)} | ${ratio}× | ${r.p50} | ${r.p99} | ${r.p50At4} | ${r.p99At4} | ${r.errors} |`;
+    const cpu = r.cpuPerRequest === null ? 'n/a' : String(Math.round(r.cpuPerRequest));
+    return `| ${r.name} | ${Math.round(r.rps)} | ${ratio}× | ${r.p50} | ${r.p99} | ${r.p50At4} | ${r.p99At4} | ${cpu} | ${r.errors} |`;
   });
   const table = [
-    '| scenario | req/s (50 conn) | ratio to bare Koa | p50 ms (50) | p99 ms (50) | p50 ms (4) | p99 ms (4) | errors |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| scenario | req/s (50 conn) | ratio to bare Koa | p50 ms (50) | p99 ms (50) | p50 ms (4) | p99 ms (4) | server CPU µs/req | errors |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
   ].join('\n');
   process.stdout.write(`\n${table}\n`);
@@ -169,6 +198,7 @@ function report(results: Result[]): void {
     .replace('{{date}}', new Date().toISOString().slice(0, 10))
     .replace('{{machine}}', `${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`)
     .replace('{{duration}}', String(DURATION))
+    .replace('{{load}}', `${loadAtStart.toFixed(1)} at the start and ${os.loadavg()[0]!.toFixed(1)} at the end (1-minute load average; ${os.cpus().length} cores)`)
     .replace('{{table}}', table);
   fs.writeFileSync(path.join(root, 'docs/performance.md'), doc);
   process.stdout.write('\nwrote docs/performance.md\n');

@@ -1,9 +1,10 @@
-// The only script: a copy-to-clipboard button for the token shown once. Without it the
-// token is still selectable in a read-only field; the button stays hidden.
+// The only script: copy-to-clipboard buttons for values shown once (token, client secret).
+// Without it the value is still selectable in a read-only field; the buttons stay hidden.
 document.addEventListener('DOMContentLoaded', function () {
   document.querySelectorAll('button[data-copy-target]').forEach(function (button) {
     var field = document.getElementById(button.getAttribute('data-copy-target'));
-    var status = document.querySelector('.copy-status');
+    var box = button.closest('.secret');
+    var status = box ? box.querySelector('.copy-status') : null;
     if (!field) return;
     button.hidden = false;
     field.addEventListener('focus', function () { field.select(); });
@@ -12,12 +13,11 @@ document.addEventListener('DOMContentLoaded', function () {
         if (status) status.textContent = button.getAttribute('data-copied-label');
         button.textContent = button.getAttribute('data-copied-label');
       };
+      var fallback = function () { field.select(); document.execCommand('copy'); done(); };
       if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(field.value).then(done, function () { field.select(); document.execCommand('copy'); done(); });
+        navigator.clipboard.writeText(field.value).then(done, fallback);
       } else {
-        field.select();
-        document.execCommand('copy');
-        done();
+        fallback();
       }
     });
   });

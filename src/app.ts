@@ -6,6 +6,7 @@ import { requestContext } from './http/middleware/request-context.js';
 import { adminUserRoutes } from './http/routes/admin-users.js';
 import { currentUserRoutes } from './http/routes/current-user.js';
 import { healthRoutes } from './http/routes/health.js';
+import { introspectionRoutes } from './http/routes/introspection.js';
 import { impersonationTokenRoutes } from './http/routes/impersonation-tokens.js';
 import { scopeRoutes } from './http/routes/scopes.js';
 import { userTokenRoutes } from './http/routes/user-tokens.js';
@@ -22,7 +23,9 @@ import { loadWebSession, webRoutes } from './web/index.js';
  * exit), then Tessera's own routers.
  */
 export function buildApp(c: Container): Koa {
-  const app = new Koa({ proxy: c.config.trustProxy, keys: c.config.cookieKeys });
+  // Trust one proxy hop: ctx.ip is the address the proxy appended (the rightmost X-Forwarded-For
+  // entry), not one the client wrote in front of it to pass an IP allowlist or dodge throttling.
+  const app = new Koa({ proxy: c.config.trustProxy, maxIpsCount: 1, keys: c.config.cookieKeys });
   app.silent = true; // errors are logged by errorHandler, once
   const throttle = new LoginThrottle(c.redis, c.config.redisKeyPrefix);
 
@@ -33,6 +36,14 @@ export function buildApp(c: Container): Koa {
   app.use(loadWebSession(c.webSessions));
 
   for (const router of [
+    // The one RFC 7662 endpoint, at the provider's own introspection path so discovery's
+    // introspection_endpoint names it: the provider's handler cannot answer for PATs.
+    introspectionRoutes({
+      path: c.oidc.pathFor('introspection'),
+      callers: c.introspectionCallers,
+      introspector: c.introspector,
+      responder: c.introspectionResponder,
+    }),
     healthRoutes(c),
     scopeRoutes(c.scopes),
     currentUserRoutes(c),

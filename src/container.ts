@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/index.js';
-import { createDataSource, runMigrations } from './db/data-source.js';
+import { createDataSource, runMigrations, sqliteExternalWrites } from './db/data-source.js';
 import { createLogger, type Logger } from './logger.js';
 import { MemoryRevocationCache } from './revocation/memory-revocation-cache.js';
 import { RedisRevocationCache } from './revocation/redis-revocation-cache.js';
@@ -18,6 +18,12 @@ import { TypeormUserStore } from './stores/user-store.js';
 import { PatFormat } from './tokens/format/pat-format.js';
 import { IntrospectorChain } from './tokens/introspection/introspector-chain.js';
 import { PatIntrospector } from './tokens/introspection/pat-introspector.js';
+import { OAuthTokenIntrospector } from './tokens/introspection/oauth-token-introspector.js';
+import { ApplicationIntrospectionCallers, type IntrospectionCallers } from './tokens/introspection/introspection-callers.js';
+import { IntrospectionResponder } from './tokens/introspection/introspection-response.js';
+import { introspectionJwtSigner } from './tokens/introspection/introspection-jwt.js';
+import { clientChangeHook, oauthRevocationHook } from './revocation/oauth-revocations.js';
+import { TypeormApplicationStore } from './stores/application-store.js';
 import { TypeormWebSessionStore } from './stores/web-session-store.js';
 import { WebSessionService } from './web/session/web-session-service.js';
 import { createOidcComponents, type OidcComponents } from './oidc/index.js';
@@ -38,7 +44,11 @@ export interface Container {
   pats: PatService;
   /** Signed-in browsers (web pages), stored in the database. */
   webSessions: WebSessionService;
+  /** Every token kind: PATs, OAuth access and refresh tokens (one chain for the endpoint and our own APIs). */
   introspector: IntrospectorChain;
+  /** Who may call the introspection endpoint (confidential apps with the permission). */
+  introspectionCallers: IntrospectionCallers;
+  introspectionResponder: IntrospectionResponder;
   close(): Promise<void>;
 }
 
@@ -65,7 +75,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   if (redis) await waitUntilReady(redis, 3000);
   const revocationCache: RevocationCache = redis
     ? new RedisRevocationCache(redis, redis.duplicate({ enableOfflineQueue: true }), config.redisKeyPrefix)
-    : new MemoryRevocationCache(() => clock().getTime());
+    : new MemoryRevocationCache(() => clock().getTime(), sqliteExternalWrites(dataSource) ?? undefined);
   const revocations = new RevocationNotifier(revocationCache, clock, logger);
 
   const patFormat = new PatFormat(config.patPrefix, config.tokenPepper);
@@ -75,8 +85,25 @@ export async function createContainer(config: Config, options: ContainerOptions 
     revocations.revoked(userRevocationKey(user.id)),
   );
   const pats = new PatService(patStore, patFormat, scopes, revocations, clock, config.patMaxLifetimeDays);
-  const oauth = await createOidcComponents({ config, logger, clock, dataSource, redis, scopes, users });
-  const introspector = new IntrospectorChain([new PatIntrospector(patFormat, patStore, userStore, revocationCache, clock, logger)]);
+  const oauth = await createOidcComponents({
+    config,
+    logger,
+    clock,
+    dataSource,
+    redis,
+    scopes,
+    users,
+    onRevoked: oauthRevocationHook(revocations),
+    onClientChanged: clientChangeHook(revocations),
+  });
+  // PATs first: their prefix and checksum make the claim exact; provider tokens are 43 opaque characters.
+  const introspector = new IntrospectorChain([
+    new PatIntrospector(patFormat, patStore, userStore, revocationCache, clock, logger),
+    new OAuthTokenIntrospector('access_token', oauth.oidc, userStore, revocationCache, clock, oauth.oidcArtifactKeys),
+    new OAuthTokenIntrospector('refresh_token', oauth.oidc, userStore, revocationCache, clock, oauth.oidcArtifactKeys),
+  ]);
+  const introspectionCallers = new ApplicationIntrospectionCallers(new TypeormApplicationStore(dataSource), oauth.clientSecrets, revocationCache);
+  const introspectionResponder = new IntrospectionResponder(config.issuer, introspectionJwtSigner(oauth.signingKeys), clock);
 
   return {
     config,
@@ -91,6 +118,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
     users,
     pats,
     introspector,
+    introspectionCallers,
+    introspectionResponder,
     ...oauth,
     webSessions: new WebSessionService(new TypeormWebSessionStore(dataSource), users, clock),
     async close() {
@@ -104,6 +133,8 @@ function connectRedis(url: string, logger: Logger): Redis {
   const redis = new Redis(url, {
     // Fail fast instead of queueing while Redis is down; callers fall back to MySQL.
     enableOfflineQueue: false,
+    // Commands issued in the same tick (many concurrent introspections) share one write.
+    enableAutoPipelining: true,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),

@@ -42,7 +42,7 @@ export const environmentSchema = z.object({
   PAT_MAX_LIFETIME_DAYS: z.coerce.number().int().min(0).max(36500).default(0),
   /** Optional JSON file adding scopes to the built-in registry (see config/scopes.example.json). */
   SCOPES_FILE: z.string().min(1).optional(),
-  /** Trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy. */
+  /** Trust X-Forwarded-For / X-Forwarded-Proto from one reverse proxy directly in front (its appended, rightmost entry is the client). */
   TRUST_PROXY: bool.default(false),
   /** scrypt cost parameter N for new password hashes (power of two). */
   PASSWORD_SCRYPT_N: z.coerce

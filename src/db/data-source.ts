@@ -50,3 +50,20 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
     await runner.release();
   }
 }
+
+/**
+ * A counter SQLite bumps whenever another connection — another process, such as the
+ * `tessera` CLI — commits to the database file; this process's own writes leave it alone.
+ * Null for MySQL, where Redis carries revocations between processes.
+ */
+export function sqliteExternalWrites(dataSource: DataSource): (() => number) | null {
+  if (dataSource.options.type !== 'better-sqlite3') return null;
+  const statement = (dataSource.driver as unknown as { databaseConnection: BetterSqliteDatabase }).databaseConnection
+    .prepare('PRAGMA data_version')
+    .pluck();
+  return () => Number(statement.get());
+}
+
+interface BetterSqliteDatabase {
+  prepare(sql: string): { pluck(): { get(): unknown } };
+}

@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../logger.js';
 import type { ScopeRegistry } from '../scopes/scope-registry.js';
-import { ApplicationService } from '../services/application-service.js';
+import { ApplicationService, type ClientChangeHook } from '../services/application-service.js';
 import { AuthorizationService } from '../services/authorization-service.js';
 import type { UserService } from '../services/user-service.js';
 import { TypeormApplicationStore } from '../stores/application-store.js';
@@ -14,7 +14,7 @@ import { ArtifactKeys, RevocationReporter, type RevocationHook } from './adapter
 import { ClientSecrets } from './client-secret.js';
 import { grantRevoker } from './grant-revoker.js';
 import { createOidcProvider } from './provider.js';
-import { loadOrCreateSigningKeys } from './signing-keys.js';
+import { loadOrCreateSigningKeys, type SigningKeySet } from './signing-keys.js';
 
 export interface OidcComponents {
   /** The oidc-provider instance (mounted last in app.ts). */
@@ -27,6 +27,8 @@ export interface OidcComponents {
    * its grant or its app). Set `oidcRevocations.hook` to forward those to a revocation cache.
    */
   oidcRevocations: RevocationReporter;
+  /** The provider's private signing keys (also signing RFC 9701 introspection responses). */
+  signingKeys: SigningKeySet;
   /**
    * The storage key of an OAuth artifact: `oidcArtifactKeys.of('AccessToken', token)` is the id
    * the revocation hook reports for that access token (likewise RefreshToken, …).
@@ -43,6 +45,8 @@ export interface OidcDependencies {
   scopes: ScopeRegistry;
   users: UserService;
   onRevoked?: RevocationHook;
+  /** Told when an app's secret or permissions change or it is deleted (see ClientChangeHook). */
+  onClientChanged?: ClientChangeHook;
 }
 
 /** Wires the authorization server: signing keys, stores, provider and the OAuth services. */
@@ -68,10 +72,11 @@ export async function createOidcComponents(d: OidcDependencies): Promise<OidcCom
   });
   return {
     oidc,
-    applications: new ApplicationService(applicationStore, payloads, clientSecrets, d.scopes, oidcRevocations, d.clock),
+    applications: new ApplicationService(applicationStore, payloads, clientSecrets, d.scopes, oidcRevocations, d.clock, d.onClientChanged),
     authorizations: new AuthorizationService(payloads, applicationStore, grantRevoker(oidc), d.clock),
     clientSecrets,
     oidcRevocations,
+    signingKeys,
     oidcArtifactKeys,
   };
 }

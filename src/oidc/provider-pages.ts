@@ -1,4 +1,5 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import { LANG_COOKIE } from '../web/i18n/index.js';
 import {
   PAGE_HEADERS,
   deviceInputError,
@@ -19,7 +20,8 @@ function html(ctx: KoaContextWithOIDC, body: string): void {
   ctx.body = body;
 }
 
-const lang = (ctx: KoaContextWithOIDC) => pickLang(ctx.get('Accept-Language'));
+/** Same choice as every other page: the switcher's cookie, else Accept-Language. */
+const lang = (ctx: KoaContextWithOIDC) => pickLang(ctx.get('Accept-Language'), ctx.cookies.get(LANG_COOKIE));
 
 /** Errors that cannot be redirected back to the app (bad client, bad redirect URI, …). */
 export async function errorPage(ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }): Promise<void> {

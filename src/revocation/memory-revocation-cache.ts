@@ -5,7 +5,14 @@ export class MemoryRevocationCache implements RevocationCache {
   private readonly entries = new Map<string, { value: string; expires: number }>();
   private readonly listeners: ((key: string) => void)[] = [];
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    /**
+     * Changes when another process wrote to the database (the `tessera` CLI revoking a
+     * token): caches then re-read it, since that process's markers never reach this map.
+     */
+    private readonly externalWrites: () => number = () => 0,
+  ) {}
 
   async state(key: string): Promise<string | null> {
     const entry = this.entries.get(key);
@@ -36,7 +43,7 @@ export class MemoryRevocationCache implements RevocationCache {
   }
 
   generation(): number {
-    return 0;
+    return this.externalWrites();
   }
 
   async ping(): Promise<void> {}

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { z } from 'zod';
+import { ConfigError } from '../config/index.js';
 import { invalidScope } from '../errors.js';
 import { defaultScopes } from './default-scopes.js';
 import { oidcScopes } from './oidc-scopes.js';
@@ -66,8 +67,14 @@ export class ScopeRegistry {
 
   /** Built-in scopes plus the operator's SCOPES_FILE, if any. */
   static load(scopesFile?: string): ScopeRegistry {
-    const extra = scopesFile ? parseScopesFile(scopesFile) : [];
-    return new ScopeRegistry([...oidcScopes, ...defaultScopes, ...extra]);
+    if (!scopesFile) return new ScopeRegistry([...oidcScopes, ...defaultScopes]);
+    try {
+      return new ScopeRegistry([...oidcScopes, ...defaultScopes, ...parseScopesFile(scopesFile)]);
+    } catch (err) {
+      // A bad file is bad configuration: one clear line at start, naming the variable.
+      const message = (err as Error).message;
+      throw new ConfigError(`Invalid configuration: ${message.startsWith('SCOPES_FILE') ? message : `SCOPES_FILE ${scopesFile}: ${message}`}`);
+    }
   }
 
   all(): ScopeDefinition[] {

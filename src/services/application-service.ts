@@ -27,6 +27,12 @@ export interface ApplicationWithSecret {
   secret: string | null;
 }
 
+/**
+ * Told after an app changed (new secret, new permissions: caches must re-read it) or was
+ * deleted (everything cached for it is dead), so every instance sees it at once.
+ */
+export type ClientChangeHook = (clientId: string, change: 'changed' | 'deleted') => Promise<void>;
+
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
@@ -41,6 +47,7 @@ export class ApplicationService {
     private readonly scopes: ScopeRegistry,
     private readonly revocations: RevocationReporter,
     private readonly clock: Clock,
+    private readonly onClientChanged: ClientChangeHook = async () => {},
   ) {}
 
   async create(owner: User | null, input: ApplicationInput): Promise<ApplicationWithSecret> {
@@ -91,7 +98,9 @@ export class ApplicationService {
     );
     const update: ApplicationChanges = { ...merged };
     if (changes.introspection !== undefined) update.introspection = changes.introspection;
-    return this.apps.update(app, update, this.clock());
+    const updated = await this.apps.update(app, update, this.clock());
+    await this.onClientChanged(app.clientId, 'changed');
+    return updated;
   }
 
   /** A new secret replaces the old one at once; the old one stops working. */
@@ -100,14 +109,42 @@ export class ApplicationService {
     if (app.type !== 'confidential') throw invalidRequest('public applications have no client secret');
     const secret = this.secrets.generate();
     const updated = await this.apps.update(app, { secretDigest: this.secrets.digest(secret), secretLastFour: secret.slice(-4) }, this.clock());
+    await this.onClientChanged(app.clientId, 'changed');
     return { app: updated, secret };
   }
 
   /** Deletes the app and, with it, every grant and token issued to it. */
   async delete(owner: User, id: number): Promise<void> {
-    const app = await this.get(owner, id);
+    await this.remove(await this.get(owner, id));
+  }
+
+  /** Operator view (the CLI): every app, whoever registered it. */
+  listAll(): Promise<OAuthApplication[]> {
+    return this.apps.listAll();
+  }
+
+  /** Operator lookup (the CLI) by the public client_id, whoever owns the app. */
+  async getByClientId(clientId: string): Promise<OAuthApplication> {
+    const app = await this.apps.findByClientId(clientId);
+    if (!app) throw notFound('application');
+    return app;
+  }
+
+  /** Operator action (the CLI): deletes any app by client_id, with its grants and tokens. */
+  async deleteByClientId(clientId: string): Promise<void> {
+    await this.remove(await this.getByClientId(clientId));
+  }
+
+  /** Operator action (the CLI): allows or forbids an app to call the introspection endpoint. */
+  async setIntrospection(clientId: string, allowed: boolean): Promise<OAuthApplication> {
+    const app = await this.getByClientId(clientId);
+    return this.apps.update(app, { introspection: allowed }, this.clock());
+  }
+
+  private async remove(app: OAuthApplication): Promise<void> {
     await this.apps.delete(app.id);
     await this.revocations.report(await this.payloads.deleteByClient(app.clientId));
+    await this.onClientChanged(app.clientId, 'deleted');
   }
 
   private checked(input: Omit<ApplicationInput, 'type'> & { grantTypes: ApplicationGrantType[] }, type: 'confidential' | 'public') {

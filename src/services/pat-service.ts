@@ -129,7 +129,17 @@ export class PatService {
 
   /** Marks a token revoked but keeps its record (impersonation tokens, admin action, CLI). */
   async revoke(owner: User, id: number, kind: PatKind): Promise<PersonalAccessToken> {
-    const pat = await this.get(owner, id, kind);
+    return this.markRevoked(await this.get(owner, id, kind));
+  }
+
+  /** Operator action (`tessera token revoke <id>`): any user's token, personal or impersonation. */
+  async revokeById(id: number): Promise<PersonalAccessToken> {
+    const pat = await this.pats.findById(id);
+    if (!pat) throw notFound('token');
+    return this.markRevoked(pat);
+  }
+
+  private async markRevoked(pat: PersonalAccessToken): Promise<PersonalAccessToken> {
     if (pat.revokedAt) return pat;
     const updated = await this.pats.update(pat, { revokedAt: this.clock() }, this.clock());
     await this.revocations.tokenRevoked(pat.tokenDigest, pat.expiresAt);

@@ -12,6 +12,8 @@ export interface ApplicationStore {
   findByClientId(clientId: string): Promise<OAuthApplication | null>;
   findForUser(userId: number, id: number): Promise<OAuthApplication | null>;
   listForUser(userId: number): Promise<OAuthApplication[]>;
+  /** Every app, whoever registered it: operator tools (the CLI) only. */
+  listAll(): Promise<OAuthApplication[]>;
   update(app: OAuthApplication, changes: ApplicationChanges, now: Date): Promise<OAuthApplication>;
   delete(id: number): Promise<void>;
 }
@@ -37,6 +39,10 @@ export class TypeormApplicationStore implements ApplicationStore {
 
   listForUser(userId: number): Promise<OAuthApplication[]> {
     return this.repo.find({ where: { userId }, order: { id: 'ASC' } });
+  }
+
+  listAll(): Promise<OAuthApplication[]> {
+    return this.repo.find({ order: { id: 'ASC' } });
   }
 
   async update(app: OAuthApplication, changes: ApplicationChanges, now: Date): Promise<OAuthApplication> {

@@ -18,6 +18,8 @@ export interface PatListFilter {
 export interface PatStore {
   create(pat: NewPat, now: Date): Promise<PersonalAccessToken>;
   findForUser(userId: number, id: number): Promise<PersonalAccessToken | null>;
+  /** Any user's token by id: operator tools (the CLI) only, never an API route. */
+  findById(id: number): Promise<PersonalAccessToken | null>;
   findByDigest(digest: string): Promise<PersonalAccessToken | null>;
   list(filter: PatListFilter): Promise<[PersonalAccessToken[], number]>;
   listForUser(userId: number): Promise<PersonalAccessToken[]>;
@@ -41,6 +43,10 @@ export class TypeormPatStore implements PatStore {
 
   findForUser(userId: number, id: number): Promise<PersonalAccessToken | null> {
     return this.repo.findOneBy({ id, userId });
+  }
+
+  findById(id: number): Promise<PersonalAccessToken | null> {
+    return this.repo.findOneBy({ id });
   }
 
   findByDigest(digest: string): Promise<PersonalAccessToken | null> {

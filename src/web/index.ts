@@ -2,6 +2,8 @@ import type Router from '@koa/router';
 import type { Container } from '../container.js';
 import type { LoginThrottle } from '../security/login-throttle.js';
 import { adminPages } from './routes/admin-pages.js';
+import { applicationPages } from './routes/app-pages.js';
+import { authorizationPages } from './routes/authorization-pages.js';
 import { authPages } from './routes/auth-pages.js';
 import { staticFiles } from './routes/static-files.js';
 import { tokenPages } from './routes/token-pages.js';
@@ -10,5 +12,5 @@ export { loadWebSession } from './middleware/web-session.js';
 
 /** Every web-page router, in mounting order. */
 export function webRoutes(c: Container, throttle: LoginThrottle): Router[] {
-  return [staticFiles(), authPages(c, throttle), tokenPages(c), adminPages(c)];
+  return [staticFiles(), authPages(c, throttle), tokenPages(c), authorizationPages(c), applicationPages(c), adminPages(c)];
 }

@@ -26,3 +26,20 @@ describe('health endpoints', () => {
     expect(res.body.error).toBe('not_found');
   });
 });
+
+describe('readiness when the database is gone', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  it('GET /readyz answers 503 naming the database; /healthz stays 200', async () => {
+    await server.container.dataSource.destroy();
+    const res = await api(server.url, 'GET', '/readyz');
+    expect(res.status).toBe(503);
+    expect(res.body.checks.database).toBe('down');
+    expect(res.body.error_description).toMatch(/database/);
+    expect((await api(server.url, 'GET', '/healthz')).status).toBe(200);
+  });
+});

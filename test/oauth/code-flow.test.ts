@@ -53,7 +53,7 @@ describe('authorization code + PKCE through the login and consent pages', () => 
 
     // Chinese when the browser asks for it.
     const zh = await new Browser({ 'Accept-Language': 'zh-CN' }).follow(request.url.href);
-    expect(zh.text).toContain('<html lang="zh">');
+    expect(zh.text).toContain('<html lang="zh-Hans">');
   });
 
   it('refuses a form post without the CSRF token', async () => {

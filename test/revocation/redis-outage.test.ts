@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { api, basicAuth, createTestEnvironment, type TestEnvironment } from '../support/harness.js';
 import { freePort, spawnTessera, type TesseraProcess } from '../support/processes.js';
+import { clientCredentialsToken, introspect, registerApp, type RegisteredApp } from '../introspection/introspection-client.js';
 
 // Needs MariaDB (the source of truth while Redis is away); runs its own redis-server.
 const describeWithMysql = process.env.DATABASE_URL ? describe : describe.skip;
@@ -34,6 +35,7 @@ describeWithMysql('Redis goes away under load', () => {
   let tessera: TesseraProcess;
   let redis: ChildProcess;
   let redisPort: number;
+  let rs: RegisteredApp;
 
   beforeAll(async () => {
     redisPort = await freePort();
@@ -45,6 +47,7 @@ describeWithMysql('Redis goes away under load', () => {
       REDIS_KEY_PREFIX: 'outage-test:',
       LOG_LEVEL: 'info',
     });
+    rs = await registerApp(tessera, ADMIN, { introspection: true });
   }, 60_000);
 
   afterAll(async () => {
@@ -58,34 +61,44 @@ describeWithMysql('Redis goes away under load', () => {
     expect(res.status).toBe(201);
     return res.body as { id: number; token: string };
   };
-  const use = async (token: string) => (await api(tessera.url, 'GET', '/api/v1/user', { auth: `Bearer ${token}` })).status;
+  // The introspection endpoint's answer as a status: 200 active, 401 inactive (anything else is passed through).
+  const use = async (token: string) => {
+    const res = await introspect(tessera.url, rs.basic, { token });
+    if (res.status !== 200) return res.status;
+    return res.body.active === true ? 200 : 401;
+  };
   const revoke = async (id: number) => expect((await api(tessera.url, 'DELETE', `/api/v1/user/tokens/${id}`, { auth: ADMIN })).status).toBe(204);
 
   it('never reports a revoked token active, never fails, and recovers when Redis returns', async () => {
     const kept = await create('kept');
     const revokedDuringOutage = await create('revoked during outage');
     const revokedAfterRecovery = await create('revoked after recovery');
-    for (const t of [kept, revokedDuringOutage, revokedAfterRecovery]) expect(await use(t.token)).toBe(200);
+    // OAuth access tokens (client credentials) go through the same cache and the same fallback.
+    const worker = await registerApp(tessera, ADMIN, { name: 'worker' });
+    const oauthKept = { id: -1, token: await clientCredentialsToken(tessera, worker, 'project') };
+    const oauthRevokedDuringOutage = { id: -2, token: await clientCredentialsToken(tessera, worker, 'project') };
+    const all = [kept, revokedDuringOutage, revokedAfterRecovery, oauthKept, oauthRevokedDuringOutage];
+    for (const t of all) expect(await use(t.token)).toBe(200);
 
     // Load: a steady stream of verifications while Redis dies and comes back.
     const revokedAt = new Map<string, number>();
     const wrong: string[] = [];
     let requests = 0;
     let running = true;
-    const worker = async () => {
+    const load = async () => {
       while (running) {
-        for (const t of [kept, revokedDuringOutage, revokedAfterRecovery]) {
+        for (const t of all) {
           const startedAt = Date.now();
           const status = await use(t.token);
           requests++;
           if (status >= 500) wrong.push(`${status} for ${t.id}`);
           const revokedSince = revokedAt.get(t.token);
           if (status === 200 && revokedSince !== undefined && startedAt > revokedSince) wrong.push(`stale 200 for ${t.id}`);
-          if (t === kept && status !== 200) wrong.push(`${status} for the kept token`);
+          if ((t === kept || t === oauthKept) && status !== 200) wrong.push(`${status} for the kept token ${t.id}`);
         }
       }
     };
-    const workers = Array.from({ length: 4 }, worker);
+    const workers = Array.from({ length: 4 }, load);
 
     await new Promise((r) => setTimeout(r, 200));
     await stopRedis(redis);
@@ -98,6 +111,14 @@ describeWithMysql('Redis goes away under load', () => {
     await revoke(revokedDuringOutage.id);
     revokedAt.set(revokedDuringOutage.token, Date.now());
     expect(await use(revokedDuringOutage.token)).toBe(401);
+    const revokedOAuth = await fetch(`${tessera.url}/token/revocation`, {
+      method: 'POST',
+      headers: { Authorization: worker.basic, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: oauthRevokedDuringOutage.token }),
+    });
+    expect(revokedOAuth.status).toBe(200);
+    revokedAt.set(oauthRevokedDuringOutage.token, Date.now());
+    expect(await use(oauthRevokedDuringOutage.token)).toBe(401);
     await new Promise((r) => setTimeout(r, 300));
 
     // Redis returns empty (it keeps nothing on disk): the marker written during the outage never reached it.
@@ -121,6 +142,8 @@ describeWithMysql('Redis goes away under load', () => {
     expect(await use(kept.token)).toBe(200);
     expect(await use(revokedDuringOutage.token)).toBe(401);
     expect(await use(revokedAfterRecovery.token)).toBe(401);
+    expect(await use(oauthKept.token)).toBe(200);
+    expect(await use(oauthRevokedDuringOutage.token)).toBe(401);
     expect(tessera.child.exitCode).toBeNull();
     expect(tessera.output()).toContain('redis connection lost');
     expect(tessera.output()).toContain('redis connection restored');

@@ -25,7 +25,7 @@ describe('token pages', () => {
     }
     expect(page.text).not.toContain('value="openid"');
     expect(page.text).toContain('Read your email address');
-    expect(page.text).toMatch(/<h3 id="scope-group-project">project<\/h3>/);
+    expect(page.text).toMatch(/<h2 class="group-title" id="scope-group-project">project<\/h2>/);
     for (const v of ['7', '30', '60', '90', 'custom', 'none']) expect(page.text).toContain(`name="expiry" value="${v}"`);
     // Every control has a label.
     for (const id of ['name', 'description', 'allowlist', 'expires_on', 'scope-user-email']) expect(page.text).toContain(`for="${id}"`);

@@ -25,7 +25,9 @@ export function requireScopes(introspector: IntrospectorChain, registry: ScopeRe
         credentials.scheme === 'none' ? 'an access token is required' : 'the Authorization header is malformed',
         { 'WWW-Authenticate': [challenge, BASIC_CHALLENGE] });
     }
-    const token = await introspector.introspect(presented, { ip: ctx.ip });
+    const found = await introspector.introspect(presented, { ip: ctx.ip });
+    // A refresh token is for the token endpoint only, never a bearer credential.
+    const token = found?.kind === 'refresh_token' ? null : found;
     if (!token) {
       throw new ApiError(401, 'invalid_token', 'the access token is invalid, expired or revoked', {
         'WWW-Authenticate': [`Bearer ${REALM}, error="invalid_token", error_description="the access token is invalid, expired or revoked"`, BASIC_CHALLENGE],

@@ -1,20 +1,13 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { Container } from '../../container.js';
-import type { User } from '../../entities/index.js';
 import type { LoginThrottle } from '../../security/login-throttle.js';
 import { authenticateUser, requireAdmin } from '../middleware/authenticate-password.js';
 import { jsonBody } from '../middleware/json-body.js';
 import { validate } from '../validate.js';
 import { invalidRequest } from '../../errors.js';
-
-const createUserSchema = z.strictObject({
-  username: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/i, 'letters, digits, "_", "." and "-", at most 64'),
-  email: z.email().max(254),
-  name: z.string().trim().min(1).max(128).optional(),
-  password: z.string().min(8, 'must be at least 8 characters').max(1024),
-  admin: z.boolean().optional(),
-});
+import { createUserSchema } from '../schemas/user-schemas.js';
+import { presentUser } from '../presenters/user-presenter.js';
 
 const pageSchema = z.object({
   offset: z.coerce.number().int().min(0, 'must be 0 or more').default(0),
@@ -49,15 +42,4 @@ export function adminUserRoutes(c: Container, throttle: LoginThrottle): Router {
   });
 
   return router;
-}
-
-function presentUser(user: User) {
-  return {
-    id: user.id,
-    username: user.username,
-    email: user.email,
-    name: user.displayName,
-    admin: user.isAdmin,
-    created_at: user.createdAt.toISOString(),
-  };
 }

@@ -1,5 +1,4 @@
 import Router from '@koa/router';
-import { bodyParser } from '@koa/bodyparser';
 import type { Middleware } from 'koa';
 import { z } from 'zod';
 import ipaddr from 'ipaddr.js';
@@ -9,6 +8,7 @@ import type { IntrospectionResponder } from '../../tokens/introspection/introspe
 import type { IntrospectorChain } from '../../tokens/introspection/introspector-chain.js';
 import { parseAuthorization } from '../credentials.js';
 import { validate } from '../validate.js';
+import { formBody } from '../middleware/form-body.js';
 
 export const INTROSPECTION_JWT = 'application/token-introspection+jwt';
 const CLIENT_CHALLENGE = { 'WWW-Authenticate': 'Basic realm="tessera"' };
@@ -43,7 +43,7 @@ export function introspectionRoutes(deps: IntrospectionRouteDeps): Router {
   router.post(
     deps.path,
     noStore,
-    bodyParser({ enableTypes: ['form'], formLimit: '64kb' }) as unknown as Middleware,
+    formBody(64 * 1024),
     authenticateCaller(deps.callers),
     async function introspectToken(ctx) {
       const params = validate(introspectionRequest, ctx.request.body ?? {});

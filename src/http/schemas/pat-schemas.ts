@@ -6,10 +6,10 @@ const scopes = z.array(z.string().max(100)).min(1, 'choose at least one scope').
 const ipAllowlist = z.array(z.string().max(64)).max(100, 'at most 100 entries').nullable();
 
 /** A date (YYYY-MM-DD, midnight UTC: the token stops working when that day begins) or an ISO date-time. */
+// zod's ISO checks refuse days a month does not have (Date.parse would roll 2030-02-31 over to March).
 const expiresAt = z
-  .string()
-  .refine((v) => /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(v) && !Number.isNaN(Date.parse(v)), {
-    message: 'must be a date (YYYY-MM-DD) or an ISO 8601 date-time with a time zone',
+  .union([z.iso.date(), z.iso.datetime({ offset: true })], {
+    error: 'must be a date (YYYY-MM-DD) or an ISO 8601 date-time with seconds and a time zone',
   })
   .transform((v) => new Date(v))
   .nullable();

@@ -21,7 +21,7 @@ export interface Page {
   title: string;
   body: Html;
   /** Marks the navigation entry of the current section. */
-  section?: 'tokens' | 'admin';
+  section?: 'tokens' | 'authorizations' | 'applications' | 'admin';
 }
 
 /** The page shell: skip link, header with navigation and language switcher, main, one stylesheet. */
@@ -31,6 +31,8 @@ export function layout(ctx: PageContext, page: Page): string {
   const nav = user
     ? html`<nav aria-label="${t('nav.settings')}"><ul>
         <li><a href="/settings/tokens"${current('tokens')}>${t('nav.tokens')}</a></li>
+        <li><a href="/settings/authorizations"${current('authorizations')}>${t('nav.authorizations')}</a></li>
+        <li><a href="/settings/applications"${current('applications')}>${t('nav.applications')}</a></li>
         ${user.isAdmin ? html`<li><a href="/admin/users"${current('admin')}>${t('nav.admin_users')}</a></li>` : ''}
       </ul></nav>`
     : '';

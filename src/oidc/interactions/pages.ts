@@ -1,63 +1,15 @@
 /**
  * The authorization server's pages: sign-in, consent, device code entry/confirmation, device
- * success, sign-out and errors. Plain, escaped, accessible HTML behind one small function per
- * page, so the web UI can restyle them by swapping these functions.
+ * success, sign-out and errors. One small function per page, drawn in the web pages' shared
+ * layout and strings (src/http/views, src/web/i18n), so they look and read like the rest of Tessera.
+ * The form field names and actions are the interaction routes' contract: keep them.
  */
+import { html, raw } from '../../http/views/html.js';
+import { layout, type PageContext } from '../../http/views/layout.js';
+import { chooseLang, translator, type Lang } from '../../web/i18n/index.js';
 
-export type Lang = 'en' | 'zh';
-
-const STRINGS = {
-  en: {
-    signIn: 'Sign in',
-    signInTo: (app: string) => `Sign in to continue to ${app}`,
-    username: 'Username',
-    password: 'Password',
-    cancel: 'Cancel',
-    authorize: 'Authorize',
-    authorizeApp: (app: string) => `Authorize ${app}`,
-    wantsAccess: (app: string, user: string) => `${app} wants to access your Tessera account ${user}. It asks to:`,
-    noScopes: 'It asks for no permissions beyond knowing that you signed in.',
-    homepage: 'Homepage',
-    enterCode: 'Enter the code shown on your device',
-    code: 'Code',
-    continue: 'Continue',
-    confirmDevice: 'Confirm the device',
-    confirmCode: (app: string) => `${app} is asking for access. Check that this code is the one shown on your device:`,
-    abort: 'Abort',
-    deviceDone: 'Device connected',
-    deviceDoneText: (app: string) => `You signed in to ${app}. You can close this page and return to your device.`,
-    signOut: 'Sign out',
-    signOutQuestion: 'Do you want to sign out of Tessera?',
-    stay: 'Stay signed in',
-    signedOut: 'You are signed out.',
-    error: 'Something went wrong',
-  },
-  zh: {
-    signIn: '登录',
-    signInTo: (app: string) => `登录以继续使用 ${app}`,
-    username: '用户名',
-    password: '密码',
-    cancel: '取消',
-    authorize: '授权',
-    authorizeApp: (app: string) => `授权 ${app}`,
-    wantsAccess: (app: string, user: string) => `${app} 请求访问你的 Tessera 账号 ${user}，申请以下权限：`,
-    noScopes: '除了知道你已登录外，它不申请任何权限。',
-    homepage: '主页',
-    enterCode: '输入设备上显示的代码',
-    code: '代码',
-    continue: '继续',
-    confirmDevice: '确认设备',
-    confirmCode: (app: string) => `${app} 正在请求访问。请确认此代码与设备上显示的一致：`,
-    abort: '中止',
-    deviceDone: '设备已连接',
-    deviceDoneText: (app: string) => `你已登录 ${app}。可以关闭此页面并返回设备。`,
-    signOut: '退出登录',
-    signOutQuestion: '要退出 Tessera 吗？',
-    stay: '保持登录',
-    signedOut: '你已退出登录。',
-    error: '出错了',
-  },
-} satisfies Record<Lang, Record<string, unknown>>;
+export type { Lang } from '../../web/i18n/index.js';
+export { escapeHtml } from '../../http/views/html.js';
 
 /**
  * Headers for every one of these pages: never cached (they carry CSRF tokens and user data),
@@ -69,37 +21,20 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy': "frame-ancestors 'none'",
 };
 
-/** Picks zh when the browser prefers Chinese, else English. */
-export function pickLang(acceptLanguage: string | undefined): Lang {
-  const first = (acceptLanguage ?? '').split(',')[0]?.trim().toLowerCase() ?? '';
-  return first.startsWith('zh') ? 'zh' : 'en';
+/** The language switcher's cookie when set, else the best Accept-Language match, else English. */
+export function pickLang(acceptLanguage: string | undefined, langCookie?: string): Lang {
+  return chooseLang(langCookie, acceptLanguage);
 }
 
-/** Escapes text for HTML element content and double-quoted attributes. */
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"'`=]/g, (c) => `&#${c.charCodeAt(0)};`);
+/** These pages stand outside the settings pages: no navigation, but the language switcher returns here. */
+function pageContext(lang: Lang, action = '/'): PageContext {
+  // Form actions may be absolute (the provider's urlFor); the switcher only returns to local paths.
+  const currentPath = /^https?:/.test(action) ? new URL(action).pathname : action;
+  return { lang, t: translator(lang), user: null, currentPath };
 }
 
-function layout(lang: Lang, title: string, body: string): string {
-  return `<!DOCTYPE html>
-<html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${escapeHtml(title)} · Tessera</title>
-<style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;line-height:1.5}label{display:block;margin-top:1rem;font-weight:600}input[type=text],input[type=password]{width:100%;padding:.5rem;font-size:1rem;box-sizing:border-box}button{margin-top:1rem;margin-right:.5rem;padding:.5rem 1rem;font-size:1rem}.error{color:#b00020}.code{font-family:monospace;font-size:1.5rem}</style>
-</head>
-<body>
-<main>
-${body}
-</main>
-</body>
-</html>`;
-}
-
-function errorBlock(message: string | undefined): string {
-  return message ? `<p class="error" role="alert" id="form-error">${escapeHtml(message)}</p>` : '';
+function errorBlock(message: string | undefined) {
+  return message ? html`<div class="error" role="alert" id="form-error"><p>${message}</p></div>` : '';
 }
 
 export interface LoginPageData {
@@ -112,24 +47,28 @@ export interface LoginPageData {
 }
 
 export function renderLogin(d: LoginPageData): string {
-  const t = STRINGS[d.lang];
-  const described = d.error ? ' aria-describedby="form-error"' : '';
-  return layout(
-    d.lang,
-    t.signIn,
-    `<h1>${escapeHtml(t.signIn)}</h1>
-<p>${escapeHtml(t.signInTo(d.clientName))}</p>
+  const ctx = pageContext(d.lang, d.action);
+  const { t } = ctx;
+  const described = d.error ? html` aria-describedby="form-error"` : '';
+  return layout(ctx, {
+    title: t('auth.sign_in'),
+    body: html`<section class="narrow">
+<h1>${t('auth.sign_in')}</h1>
+<p class="app-line">${t('oauth.sign_in_to', { app: d.clientName })}</p>
 ${errorBlock(d.error)}
-<form method="post" action="${escapeHtml(d.action)}" autocomplete="on">
-<input type="hidden" name="csrf_token" value="${escapeHtml(d.csrfToken)}">
-<label for="username">${escapeHtml(t.username)}</label>
-<input type="text" id="username" name="username" value="${escapeHtml(d.username ?? '')}" autocomplete="username" autocapitalize="none" spellcheck="false" required autofocus${described}>
-<label for="password">${escapeHtml(t.password)}</label>
-<input type="password" id="password" name="password" autocomplete="current-password" required${described}>
-<button type="submit" name="action" value="login">${escapeHtml(t.signIn)}</button>
-<button type="submit" name="action" value="abort" formnovalidate>${escapeHtml(t.cancel)}</button>
-</form>`,
-  );
+<form method="post" action="${d.action}" autocomplete="on" class="stack">
+  <input type="hidden" name="csrf_token" value="${d.csrfToken}">
+  <label for="username">${t('auth.username')}</label>
+  <input type="text" id="username" name="username" value="${d.username ?? ''}" autocomplete="username" autocapitalize="none" spellcheck="false" required autofocus${described}>
+  <label for="password">${t('auth.password')}</label>
+  <input type="password" id="password" name="password" autocomplete="current-password" required${described}>
+  <div class="actions">
+    <button type="submit" name="action" value="login" class="primary">${t('auth.sign_in')}</button>
+    <button type="submit" name="action" value="abort" formnovalidate>${t('form.cancel')}</button>
+  </div>
+</form>
+</section>`,
+  });
 }
 
 export interface ConsentPageData {
@@ -144,24 +83,25 @@ export interface ConsentPageData {
 }
 
 export function renderConsent(d: ConsentPageData): string {
-  const t = STRINGS[d.lang];
-  const list = d.scopes.length
-    ? `<ul>${d.scopes.map((s) => `<li><strong>${escapeHtml(s.name)}</strong>: ${escapeHtml(s.description)}</li>`).join('')}</ul>`
-    : `<p>${escapeHtml(t.noScopes)}</p>`;
-  const homepage = d.homepageUrl ? `<p>${escapeHtml(t.homepage)}: <a href="${escapeHtml(d.homepageUrl)}" rel="noopener noreferrer">${escapeHtml(d.homepageUrl)}</a></p>` : '';
-  return layout(
-    d.lang,
-    t.authorizeApp(d.clientName),
-    `<h1>${escapeHtml(t.authorizeApp(d.clientName))}</h1>
-<p>${escapeHtml(t.wantsAccess(d.clientName, d.username))}</p>
-${list}
-${homepage}
-<form method="post" action="${escapeHtml(d.action)}">
-<input type="hidden" name="csrf_token" value="${escapeHtml(d.csrfToken)}">
-<button type="submit" name="action" value="confirm">${escapeHtml(t.authorize)}</button>
-<button type="submit" name="action" value="abort">${escapeHtml(t.cancel)}</button>
-</form>`,
-  );
+  const ctx = pageContext(d.lang, d.action);
+  const { t } = ctx;
+  const title = t('oauth.authorize_app', { app: d.clientName });
+  return layout(ctx, {
+    title,
+    body: html`<section class="consent">
+<h1>${title}</h1>
+<p id="consent-intro">${t('oauth.wants_access', { app: d.clientName, user: d.username })}</p>
+${d.scopes.length
+  ? html`<ul class="scope-list" aria-labelledby="consent-intro">${d.scopes.map((s) => html`<li><code class="scope">${s.name}</code><br>${s.description}</li>`)}</ul>`
+  : html`<p>${t('oauth.no_scopes')}</p>`}
+${d.homepageUrl ? html`<p class="app-line">${t('oauth.homepage')}: <a href="${d.homepageUrl}" rel="noopener noreferrer">${d.homepageUrl}</a></p>` : ''}
+<form method="post" action="${d.action}" class="actions">
+  <input type="hidden" name="csrf_token" value="${d.csrfToken}">
+  <button type="submit" name="action" value="confirm" class="primary">${t('oauth.authorize')}</button>
+  <button type="submit" name="action" value="abort">${t('form.cancel')}</button>
+</form>
+</section>`,
+  });
 }
 
 export interface DeviceInputPageData {
@@ -173,20 +113,23 @@ export interface DeviceInputPageData {
 }
 
 export function renderDeviceInput(d: DeviceInputPageData): string {
-  const t = STRINGS[d.lang];
-  const described = d.error ? ' aria-describedby="form-error"' : '';
-  return layout(
-    d.lang,
-    t.enterCode,
-    `<h1>${escapeHtml(t.enterCode)}</h1>
+  const ctx = pageContext(d.lang, d.action);
+  const { t } = ctx;
+  const described = d.error ? 'code-hint form-error' : 'code-hint';
+  return layout(ctx, {
+    title: t('oauth.enter_code'),
+    body: html`<section class="narrow">
+<h1>${t('oauth.enter_code')}</h1>
 ${errorBlock(d.error)}
-<form method="post" action="${escapeHtml(d.action)}">
-<input type="hidden" name="xsrf" value="${escapeHtml(d.xsrf)}">
-<label for="user_code">${escapeHtml(t.code)}</label>
-<input type="text" id="user_code" name="user_code" value="${escapeHtml(d.userCode ?? '')}" autocomplete="off" autocapitalize="characters" spellcheck="false" required autofocus${described}>
-<button type="submit">${escapeHtml(t.continue)}</button>
-</form>`,
-  );
+<form method="post" action="${d.action}" class="stack">
+  <input type="hidden" name="xsrf" value="${d.xsrf}">
+  <label for="user_code">${t('oauth.code')}</label>
+  <input type="text" id="user_code" name="user_code" value="${d.userCode ?? ''}" autocomplete="off" autocapitalize="characters" spellcheck="false" required autofocus aria-describedby="${described}">
+  <small id="code-hint">${t('oauth.code_hint')}</small>
+  <div class="actions"><button type="submit" class="primary">${t('oauth.continue')}</button></div>
+</form>
+</section>`,
+  });
 }
 
 export interface DeviceConfirmPageData {
@@ -198,43 +141,53 @@ export interface DeviceConfirmPageData {
 }
 
 export function renderDeviceConfirm(d: DeviceConfirmPageData): string {
-  const t = STRINGS[d.lang];
-  return layout(
-    d.lang,
-    t.confirmDevice,
-    `<h1>${escapeHtml(t.confirmDevice)}</h1>
-<p>${escapeHtml(t.confirmCode(d.clientName))}</p>
-<p>${escapeHtml(t.code)}: <strong class="code">${escapeHtml(d.userCode)}</strong></p>
-<form method="post" action="${escapeHtml(d.action)}">
-<input type="hidden" name="xsrf" value="${escapeHtml(d.xsrf)}">
-<input type="hidden" name="user_code" value="${escapeHtml(d.userCode)}">
-<button type="submit" name="confirm" value="yes">${escapeHtml(t.continue)}</button>
-<button type="submit" name="abort" value="yes">${escapeHtml(t.abort)}</button>
-</form>`,
-  );
+  const ctx = pageContext(d.lang, d.action);
+  const { t } = ctx;
+  return layout(ctx, {
+    title: t('oauth.confirm_device'),
+    body: html`<section class="narrow">
+<h1>${t('oauth.confirm_device')}</h1>
+<p>${t('oauth.confirm_code', { app: d.clientName })}</p>
+<p>${t('oauth.code')}: <strong class="user-code">${d.userCode}</strong></p>
+<form method="post" action="${d.action}" class="actions">
+  <input type="hidden" name="xsrf" value="${d.xsrf}">
+  <input type="hidden" name="user_code" value="${d.userCode}">
+  <button type="submit" name="confirm" value="yes" class="primary">${t('oauth.approve')}</button>
+  <button type="submit" name="abort" value="yes">${t('oauth.abort')}</button>
+</form>
+</section>`,
+  });
 }
 
 export function renderDeviceSuccess(d: { lang: Lang; clientName: string }): string {
-  const t = STRINGS[d.lang];
-  return layout(d.lang, t.deviceDone, `<h1>${escapeHtml(t.deviceDone)}</h1>\n<p>${escapeHtml(t.deviceDoneText(d.clientName))}</p>`);
+  const ctx = pageContext(d.lang);
+  const { t } = ctx;
+  return layout(ctx, {
+    title: t('oauth.device_done'),
+    body: html`<section class="narrow"><h1>${t('oauth.device_done')}</h1>
+<p>${t('oauth.device_done_text', { app: d.clientName })}</p></section>`,
+  });
 }
 
 /** `form` is the provider's own hidden-field form (id op.logoutForm); the buttons submit it. */
 export function renderLogout(d: { lang: Lang; form: string }): string {
-  const t = STRINGS[d.lang];
-  return layout(
-    d.lang,
-    t.signOut,
-    `<h1>${escapeHtml(t.signOutQuestion)}</h1>
-${d.form}
-<button type="submit" form="op.logoutForm" name="logout" value="yes" autofocus>${escapeHtml(t.signOut)}</button>
-<button type="submit" form="op.logoutForm">${escapeHtml(t.stay)}</button>`,
-  );
+  const ctx = pageContext(d.lang);
+  const { t } = ctx;
+  return layout(ctx, {
+    title: t('auth.sign_out'),
+    body: html`<section class="narrow"><h1>${t('oauth.sign_out_question')}</h1>
+${raw(d.form)}
+<div class="actions">
+  <button type="submit" form="op.logoutForm" name="logout" value="yes" class="primary" autofocus>${t('auth.sign_out')}</button>
+  <button type="submit" form="op.logoutForm">${t('oauth.stay')}</button>
+</div></section>`,
+  });
 }
 
 export function renderLoggedOut(d: { lang: Lang }): string {
-  const t = STRINGS[d.lang];
-  return layout(d.lang, t.signOut, `<h1>${escapeHtml(t.signedOut)}</h1>`);
+  const ctx = pageContext(d.lang);
+  const { t } = ctx;
+  return layout(ctx, { title: t('auth.sign_out'), body: html`<section class="narrow"><h1>${t('oauth.signed_out')}</h1></section>` });
 }
 
 export interface ErrorPageData {
@@ -245,20 +198,16 @@ export interface ErrorPageData {
 
 /** An OAuth error shown to a person (when it cannot be sent back to the app). */
 export function renderError(d: ErrorPageData): string {
-  const t = STRINGS[d.lang];
-  return layout(
-    d.lang,
-    t.error,
-    `<h1>${escapeHtml(t.error)}</h1>
-<p role="alert"><code>${escapeHtml(d.error)}</code>${d.description ? `: ${escapeHtml(d.description)}` : ''}</p>`,
-  );
+  const ctx = pageContext(d.lang);
+  const { t } = ctx;
+  return layout(ctx, {
+    title: t('oauth.error'),
+    body: html`<section class="narrow"><h1>${t('oauth.error')}</h1>
+<p role="alert"><code>${d.error}</code>${d.description ? html`: ${d.description}` : ''}</p></section>`,
+  });
 }
 
 /** The device page's message for a failed code entry. */
 export function deviceInputError(lang: Lang, kind: 'wrong' | 'aborted' | 'other'): string {
-  const messages = {
-    en: { wrong: 'The code you entered is incorrect or has expired. Try again.', aborted: 'The sign-in request was cancelled.', other: 'There was an error processing your request.' },
-    zh: { wrong: '你输入的代码不正确或已过期，请重试。', aborted: '登录请求已取消。', other: '处理请求时出错。' },
-  };
-  return messages[lang][kind];
+  return translator(lang)(`oauth.code_${kind}`);
 }

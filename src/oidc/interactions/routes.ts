@@ -7,6 +7,7 @@ import { ApiError } from '../../errors.js';
 import type { ScopeRegistry } from '../../scopes/scope-registry.js';
 import type { LoginThrottle } from '../../security/login-throttle.js';
 import type { UserService } from '../../services/user-service.js';
+import { LANG_COOKIE } from '../../web/i18n/index.js';
 import { accountIdOf } from '../account.js';
 import type { InteractionCsrf } from './csrf.js';
 import { PAGE_HEADERS, pickLang, renderConsent, renderError, renderLogin, type Lang } from './pages.js';
@@ -138,7 +139,7 @@ async function saveGrant(provider: Provider, details: Details): Promise<string> 
 }
 
 function langOf(ctx: Context): Lang {
-  return pickLang(ctx.get('Accept-Language'));
+  return pickLang(ctx.get('Accept-Language'), ctx.cookies.get(LANG_COOKIE));
 }
 
 const pageHeaders: Middleware = async function pageHeaders(ctx, next) {

@@ -1,3 +1,10 @@
+import type { OAuthApplication } from '../../entities/index.js';
+import type { ClientSecrets } from '../../oidc/client-secret.js';
+import type { RevocationCache } from '../../revocation/revocation-cache.js';
+import { clientRevocationKey } from '../../revocation/revocation-keys.js';
+import type { ApplicationStore } from '../../stores/application-store.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
+
 /** A client calling the introspection endpoint, once authenticated. */
 export interface IntrospectionCaller {
   clientId: string;
@@ -12,4 +19,42 @@ export interface IntrospectionCaller {
 export interface IntrospectionCallers {
   /** The caller if the secret is right; null for an unknown client or a wrong secret. */
   authenticate(clientId: string, clientSecret: string): Promise<IntrospectionCaller | null>;
+}
+
+/** Longest client_id Tessera issues is 32 hex characters; anything much longer is not ours. */
+const MAX_CLIENT_ID_LENGTH = 64;
+
+/** What the warm path keeps of an app: no secret, only its keyed digest. */
+type CallerRecord = Pick<OAuthApplication, 'clientId' | 'type' | 'introspection' | 'secretDigest'>;
+
+/**
+ * Introspection callers are Tessera's confidential OAuth apps. The app record is read from
+ * the database once and then kept in memory, re-validated on every call against the
+ * `client:<id>` revocation-cache key (bumped on secret regeneration or a permission change,
+ * revoked on deletion), so the hot path does no SQL. The presented secret is checked on every
+ * call with one HMAC and a constant-time compare (ClientSecrets), never a slow password hash.
+ */
+export class ApplicationIntrospectionCallers implements IntrospectionCallers {
+  private readonly cache: VerifiedTokenCache<CallerRecord>;
+
+  constructor(
+    private readonly applications: Pick<ApplicationStore, 'findByClientId'>,
+    private readonly secrets: Pick<ClientSecrets, 'matches'>,
+    revocations: RevocationCache,
+  ) {
+    this.cache = new VerifiedTokenCache(revocations, 10_000);
+  }
+
+  async authenticate(clientId: string, clientSecret: string): Promise<IntrospectionCaller | null> {
+    if (!clientId || clientId.length > MAX_CLIENT_ID_LENGTH) return null;
+    const app = await this.cache.get(clientRevocationKey(clientId), () => this.load(clientId));
+    // Public clients have no secret to prove who they are, so they cannot call.
+    if (!app || app.type !== 'confidential' || !this.secrets.matches(clientSecret, app.secretDigest ?? undefined)) return null;
+    return { clientId: app.clientId, mayIntrospect: app.introspection };
+  }
+
+  private async load(clientId: string): Promise<CallerRecord | null> {
+    const app = await this.applications.findByClientId(clientId);
+    return app && { clientId: app.clientId, type: app.type, introspection: app.introspection, secretDigest: app.secretDigest };
+  }
 }

@@ -7,6 +7,7 @@ import {
   userRevocationKey,
 } from '../../revocation/revocation-keys.js';
 import type { RevocationCache } from '../../revocation/revocation-cache.js';
+import type { ArtifactKeys } from '../../oidc/adapter/artifact-keys.js';
 import type { UserStore } from '../../stores/user-store.js';
 import type { ActiveToken, IntrospectionContext, TokenIntrospector } from './active-token.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
@@ -44,6 +45,8 @@ export class OAuthTokenIntrospector implements TokenIntrospector {
     private readonly users: Pick<UserStore, 'findById'>,
     revocations: RevocationCache,
     private readonly clock: Clock,
+    /** The adapter's storage keys: the revocation hook reports tokens by these, never by value. */
+    private readonly artifactKeys: Pick<ArtifactKeys, 'of'>,
   ) {
     this.cache = new VerifiedTokenCache(revocations);
   }
@@ -54,7 +57,7 @@ export class OAuthTokenIntrospector implements TokenIntrospector {
 
   async introspect(token: string, _context: IntrospectionContext): Promise<ActiveToken | null> {
     const snapshot = await this.cache.get(
-      oauthTokenRevocationKey(token),
+      oauthTokenRevocationKey(this.artifactKeys.of(this.kind === 'refresh_token' ? 'RefreshToken' : 'AccessToken', token)),
       () => this.load(token),
       (s) => [
         clientRevocationKey(s.clientId),

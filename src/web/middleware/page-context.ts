@@ -39,10 +39,8 @@ export async function setFlash(sessions: WebSessionService, session: ActiveWebSe
 /** Moves the session's notice, if any, onto the page being rendered (shown once). */
 export async function takeFlash(sessions: WebSessionService, ctx: Context): Promise<void> {
   const session: ActiveWebSession | undefined = ctx.state.webSession;
-  const flash = session?.data.flash;
-  if (!session || !flash) return;
-  delete session.data.flash;
-  await sessions.save(session);
+  const flash = session && (await sessions.take(session, 'flash'));
+  if (!flash) return;
   const page: PageContext = ctx.state.page;
   page.flash = page.t(flash.key as MessageKey, flash.vars);
 }

@@ -55,6 +55,7 @@ export function adminPages(c: Container): Router {
         values,
         scopes: c.scopes.apiScopes(),
         maxLifetimeDays: c.config.patMaxLifetimeDays,
+        groupHeadingLevel: 3,
         error: error && page.t('form.error', { message: error }),
       },
     }), status);

@@ -86,13 +86,11 @@ export function tokenPages(c: Container): Router {
 
   router.get(REVEAL_PATH, async function revealSecretOnce(ctx) {
     const session = sessionOf(ctx);
-    const reveal = session.data.reveal;
+    const reveal = await c.webSessions.take(session, 'reveal');
     if (!reveal) {
       await setFlash(c.webSessions, session, 'created.gone');
       return seeOther(ctx, LIST);
     }
-    delete session.data.reveal;
-    await c.webSessions.save(session);
     sendPage(ctx, tokenSecretPage(pageOf(ctx), { ...reveal, section: reveal.back.startsWith('/admin') ? 'admin' : 'tokens' }));
   });
 

@@ -12,6 +12,8 @@ export interface SessionData {
   flash?: { key: string; vars?: Record<string, string | number> };
   /** A token secret waiting to be shown once (post-redirect-get); removed when shown. */
   reveal?: { token: string; name: string; regenerated: boolean; back: string };
+  /** A new app's client id and secret (or a regenerated secret), waiting to be shown once. */
+  appSecret?: { appId: number; name: string; clientId: string; secret: string | null; created: boolean };
 }
 
 /** A session found from its cookie. */
@@ -67,6 +69,15 @@ export class WebSessionService {
   async save(session: ActiveWebSession): Promise<void> {
     const empty = Object.keys(session.data).length === 0;
     await this.sessions.setData(sessionDigest(session.id), empty ? null : seal(session.id, JSON.stringify(session.data)));
+  }
+
+  /** Removes one value from the session and returns it: what is shown once (a notice, a secret). */
+  async take<K extends keyof SessionData>(session: ActiveWebSession, key: K): Promise<SessionData[K] | undefined> {
+    const value = session.data[key];
+    if (value === undefined) return undefined;
+    delete session.data[key];
+    await this.save(session);
+    return value;
   }
 
   async end(id: string): Promise<void> {

@@ -27,6 +27,8 @@ export interface TokenFormView {
   section?: Page['section'];
   /** Show name/description/allowlist (impersonation tokens use the same form). */
   intro?: Html;
+  /** Level of the scope-group headings: 2 on the form's own page, 3 where the form sits under an h2. */
+  groupHeadingLevel?: 2 | 3;
 }
 
 /** New / edit token: name, description, expiry (create only), scopes grouped, IP allowlist. */
@@ -52,7 +54,7 @@ export function tokenForm(ctx: PageContext, view: TokenFormView): Html {
   <label for="description">${t('form.description')}</label>
   <textarea id="description" name="description" rows="2" maxlength="1000">${v.description}</textarea>
   ${view.mode === 'create' ? expiryFieldset(ctx, v, view.maxLifetimeDays) : ''}
-  ${scopeFieldset(ctx, view.scopes, v.scopes)}
+  ${scopeFieldset(ctx, view.scopes, v.scopes, view.groupHeadingLevel ?? 2)}
   <label for="allowlist">${t('form.allowlist')}</label>
   <textarea id="allowlist" name="allowlist" rows="3" aria-describedby="allowlist-hint" spellcheck="false">${v.allowlist}</textarea>
   <small id="allowlist-hint">${t('form.allowlist_hint')}</small>
@@ -84,7 +86,7 @@ export function expiryFieldset(ctx: PageContext, v: Pick<TokenFormValues, 'expir
 }
 
 /** Scopes as checkboxes, grouped by their family (`project`, `project:*`, …), each with its description. */
-export function scopeFieldset(ctx: PageContext, scopes: ScopeDefinition[], checked: string[]): Html {
+export function scopeFieldset(ctx: PageContext, scopes: ScopeDefinition[], checked: string[], headingLevel: 2 | 3 = 2): Html {
   const { t, lang } = ctx;
   const groups = new Map<string, ScopeDefinition[]>();
   for (const scope of scopes) {
@@ -95,7 +97,9 @@ export function scopeFieldset(ctx: PageContext, scopes: ScopeDefinition[], check
   <legend>${t('form.scopes')}</legend>
   <small>${t('form.scopes_hint')}</small>
   ${[...groups.entries()].map(([family, members]) => html`<div class="scope-group" role="group" aria-labelledby="scope-group-${family}">
-    <h3 id="scope-group-${family}">${family}</h3>
+    ${headingLevel === 2
+      ? html`<h2 class="group-title" id="scope-group-${family}">${family}</h2>`
+      : html`<h3 class="group-title" id="scope-group-${family}">${family}</h3>`}
     ${members.map((s) => {
       const id = `scope-${s.name.replace(/[^a-z0-9]/g, '-')}`;
       return html`<div class="scope-choice">

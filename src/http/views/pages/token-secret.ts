@@ -1,5 +1,6 @@
 import { html } from '../html.js';
 import { layout, type Page, type PageContext } from '../layout.js';
+import { secretField } from './secret-field.js';
 
 /** The one page that shows a token secret: after create or regenerate, once. */
 export function tokenSecretPage(
@@ -15,14 +16,7 @@ export function tokenSecretPage(
 <h1>${title}</h1>
 <p class="token-name-line"><strong>${view.name}</strong></p>
 <p class="warning" role="alert">${t('created.warning')}</p>
-<div class="secret">
-  <label for="token-value">${t('created.label')}</label>
-  <div class="secret-row">
-    <input id="token-value" class="token-value" readonly value="${view.token}" spellcheck="false" autocomplete="off">
-    <button type="button" class="copy" data-copy-target="token-value" data-copied-label="${t('created.copied')}" hidden>${t('created.copy')}</button>
-  </div>
-  <span class="copy-status" role="status" aria-live="polite"></span>
-</div>
+${secretField(ctx, 'token-value', t('created.label'), view.token)}
 <p><a href="${view.back}">${t('created.back')}</a></p>
 </section>`,
   });

@@ -1,0 +1,18 @@
+/** One `tessera` command, e.g. `user create`. */
+export interface Command {
+  /** The words that select it: ['user', 'create']. */
+  path: string[];
+  summary: string;
+  usage: string;
+  /** Option lines for --help. */
+  options?: string[];
+  run(args: string[]): Promise<void>;
+}
+
+/** Help text of one command. */
+export function commandHelp(command: Command): string {
+  const lines = [`${command.summary}\n`, `usage: ${command.usage}`];
+  if (command.options?.length) lines.push('', 'options:', ...command.options.map((o) => `  ${o}`));
+  lines.push('', 'Every command takes --json (machine-readable output) and reads the server\'s configuration from the environment.');
+  return lines.join('\n');
+}

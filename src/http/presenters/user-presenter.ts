@@ -1,0 +1,13 @@
+import type { User } from '../../entities/index.js';
+
+/** The public shape of an account. Never the password hash. */
+export function presentUser(user: User) {
+  return {
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    name: user.displayName,
+    admin: user.isAdmin,
+    created_at: user.createdAt.toISOString(),
+  };
+}

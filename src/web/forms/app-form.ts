@@ -1,0 +1,77 @@
+import type { OAuthApplication } from '../../entities/index.js';
+import { createApplicationSchema, updateApplicationSchema } from '../../http/schemas/application-schemas.js';
+import { validate } from '../../http/validate.js';
+import type { AppFormValues } from '../../http/views/pages/applications.js';
+import type { ApplicationInput, ApplicationUpdate } from '../../services/application-service.js';
+
+type FormBody = Record<string, unknown>;
+
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+const list = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : typeof value === 'string' ? [value] : []);
+const lines = (value: string): string[] => value.split(/\s+/).map((s) => s.trim()).filter(Boolean);
+
+/** The form as typed, to re-render it with an error. */
+export function readAppForm(input: unknown): AppFormValues {
+  const body = (input && typeof input === 'object' ? input : {}) as FormBody;
+  return {
+    name: text(body.name),
+    homepageUrl: text(body.homepage_url),
+    redirectUris: text(body.redirect_uris),
+    type: body.type === 'public' ? 'public' : 'confidential',
+    grantTypes: list(body.grant_types),
+    introspection: body.introspection === '1',
+  };
+}
+
+/** Blank "Register an app" form: a confidential web app using the code flow with refresh tokens. */
+export function emptyAppForm(): AppFormValues {
+  return { name: '', homepageUrl: '', redirectUris: '', type: 'confidential', grantTypes: ['authorization_code', 'refresh_token'], introspection: false };
+}
+
+export function appFormFrom(app: OAuthApplication): AppFormValues {
+  return {
+    name: app.name,
+    homepageUrl: app.homepageUrl ?? '',
+    redirectUris: app.redirectUris.join('\n'),
+    type: app.type,
+    grantTypes: app.grantTypes,
+    introspection: app.introspection,
+  };
+}
+
+/** The form in the JSON API's shape, checked by the API's own schema (same rules at both doors). */
+export function toApplicationInput(v: AppFormValues): ApplicationInput {
+  const body = validate(createApplicationSchema, {
+    name: v.name,
+    homepage_url: v.homepageUrl.trim() || null,
+    redirect_uris: lines(v.redirectUris),
+    type: v.type,
+    grant_types: v.grantTypes,
+    introspection: v.introspection,
+  });
+  return {
+    name: body.name,
+    homepageUrl: body.homepage_url,
+    redirectUris: body.redirect_uris,
+    type: body.type,
+    grantTypes: body.grant_types,
+    introspection: body.introspection,
+  };
+}
+
+export function toApplicationUpdate(v: AppFormValues): ApplicationUpdate {
+  const body = validate(updateApplicationSchema, {
+    name: v.name,
+    homepage_url: v.homepageUrl.trim() || null,
+    redirect_uris: lines(v.redirectUris),
+    grant_types: v.grantTypes,
+    introspection: v.introspection,
+  });
+  return {
+    name: body.name,
+    homepageUrl: body.homepage_url,
+    redirectUris: body.redirect_uris,
+    grantTypes: body.grant_types,
+    introspection: body.introspection,
+  };
+}

@@ -1,0 +1,120 @@
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import type { Container } from '../../container.js';
+import { idParamSchema } from '../../http/schemas/pat-schemas.js';
+import { validate } from '../../http/validate.js';
+import { APPS, applicationFormPage, applicationListPage, applicationSecretPage, type AppFormView } from '../../http/views/pages/applications.js';
+import { confirmPage } from '../../http/views/pages/confirm.js';
+import { appFormFrom, emptyAppForm, readAppForm, toApplicationInput, toApplicationUpdate } from '../forms/app-form.js';
+import { sendPage, setFlash, takeFlash } from '../middleware/page-context.js';
+import type { ActiveWebSession, SessionData } from '../session/web-session-service.js';
+import { formAttempt } from './token-pages.js';
+import { pageOf, seeOther, sessionOf, webRouter } from './web-router.js';
+
+const REVEAL = `${APPS}/reveal`;
+
+async function stashAppSecret(c: Container, session: ActiveWebSession, reveal: NonNullable<SessionData['appSecret']>): Promise<void> {
+  session.data.appSecret = reveal;
+  await c.webSessions.save(session);
+}
+
+/** Settings → Developer apps: register, edit, regenerate the secret (shown once), delete. All through c.applications. */
+export function applicationPages(c: Container): Router {
+  const router = webRouter(c, { signedIn: true });
+  const formPage = (ctx: Context, view: AppFormView, status = 200) => {
+    const t = pageOf(ctx).t;
+    sendPage(ctx, applicationFormPage(pageOf(ctx), { ...view, error: view.error && t('form.error', { message: view.error }) }), status);
+  };
+  const appParam = (ctx: Context) => c.applications.get(sessionOf(ctx).user, validate(idParamSchema, ctx.params.id));
+
+  router.get(APPS, async function listApplicationsPage(ctx) {
+    const apps = await c.applications.list(sessionOf(ctx).user);
+    await takeFlash(c.webSessions, ctx);
+    sendPage(ctx, applicationListPage(pageOf(ctx), { apps }));
+  });
+
+  router.get(`${APPS}/new`, async function newApplicationPage(ctx) {
+    formPage(ctx, { mode: 'create', values: emptyAppForm() });
+  });
+
+  router.post(APPS, async function registerApplicationFromForm(ctx) {
+    const session = sessionOf(ctx);
+    const values = readAppForm(ctx.request.body);
+    const error = await formAttempt(async () => {
+      const { app, secret } = await c.applications.create(session.user, toApplicationInput(values));
+      await stashAppSecret(c, session, { appId: app.id, name: app.name, clientId: app.clientId, secret, created: true });
+    });
+    if (error) return formPage(ctx, { mode: 'create', values, error }, 400);
+    seeOther(ctx, REVEAL);
+  });
+
+  router.get(REVEAL, async function revealClientSecretOnce(ctx) {
+    const session = sessionOf(ctx);
+    const reveal = await c.webSessions.take(session, 'appSecret');
+    if (!reveal) {
+      await setFlash(c.webSessions, session, 'apps.secret_gone');
+      return seeOther(ctx, APPS);
+    }
+    sendPage(ctx, applicationSecretPage(pageOf(ctx), reveal));
+  });
+
+  router.get(`${APPS}/:id`, async function editApplicationPage(ctx) {
+    const app = await appParam(ctx);
+    await takeFlash(c.webSessions, ctx);
+    formPage(ctx, { mode: 'edit', app, values: appFormFrom(app) });
+  });
+
+  router.post(`${APPS}/:id`, async function updateApplicationFromForm(ctx) {
+    const session = sessionOf(ctx);
+    const app = await appParam(ctx);
+    const values = { ...readAppForm(ctx.request.body), type: app.type };
+    const error = await formAttempt(async () => {
+      const updated = await c.applications.update(session.user, app.id, toApplicationUpdate(values));
+      await setFlash(c.webSessions, session, 'flash.app_updated', { name: updated.name });
+    });
+    if (error) return formPage(ctx, { mode: 'edit', app, values, error }, 400);
+    seeOther(ctx, APPS);
+  });
+
+  router.get(`${APPS}/:id/secret`, async function confirmRegenerateSecret(ctx) {
+    const app = await appParam(ctx);
+    const t = pageOf(ctx).t;
+    sendPage(ctx, confirmPage(pageOf(ctx), {
+      title: t('confirm.regenerate_secret_title', { name: app.name }),
+      message: t('confirm.regenerate_secret_body'),
+      action: `${APPS}/${app.id}/secret`,
+      confirmLabel: t('apps.regenerate_secret'),
+      cancelHref: `${APPS}/${app.id}`,
+      section: 'applications',
+    }));
+  });
+
+  router.post(`${APPS}/:id/secret`, async function regenerateSecretFromForm(ctx) {
+    const session = sessionOf(ctx);
+    const { app, secret } = await c.applications.regenerateSecret(session.user, validate(idParamSchema, ctx.params.id));
+    await stashAppSecret(c, session, { appId: app.id, name: app.name, clientId: app.clientId, secret, created: false });
+    seeOther(ctx, REVEAL);
+  });
+
+  router.get(`${APPS}/:id/delete`, async function confirmDeleteApplication(ctx) {
+    const app = await appParam(ctx);
+    const t = pageOf(ctx).t;
+    sendPage(ctx, confirmPage(pageOf(ctx), {
+      title: t('confirm.delete_app_title', { name: app.name }),
+      message: t('confirm.delete_app_body'),
+      action: `${APPS}/${app.id}/delete`,
+      confirmLabel: t('apps.delete'),
+      cancelHref: `${APPS}/${app.id}`,
+      section: 'applications',
+    }));
+  });
+
+  router.post(`${APPS}/:id/delete`, async function deleteApplicationFromForm(ctx) {
+    const session = sessionOf(ctx);
+    await c.applications.delete(session.user, validate(idParamSchema, ctx.params.id));
+    await setFlash(c.webSessions, session, 'flash.app_deleted');
+    seeOther(ctx, APPS);
+  });
+
+  return router;
+}

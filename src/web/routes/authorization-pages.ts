@@ -1,0 +1,53 @@
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import type { Container } from '../../container.js';
+import { notFound } from '../../errors.js';
+import { grantIdParamSchema } from '../../http/schemas/application-schemas.js';
+import { validate } from '../../http/validate.js';
+import { AUTHORIZATIONS, authorizationListPage } from '../../http/views/pages/authorizations.js';
+import { confirmPage } from '../../http/views/pages/confirm.js';
+import type { Authorization } from '../../services/authorization-service.js';
+import { sendPage, setFlash, takeFlash } from '../middleware/page-context.js';
+import { pageOf, seeOther, sessionOf, webRouter } from './web-router.js';
+
+/** Settings → Authorized apps: the grants this user gave, and revoking one (with all its tokens). */
+export function authorizationPages(c: Container): Router {
+  const router = webRouter(c, { signedIn: true });
+
+  /** One of the user's own authorizations; another user's id is a 404, like a missing one. */
+  const authorizationParam = async (ctx: Context): Promise<Authorization> => {
+    const id = validate(grantIdParamSchema, ctx.params.id);
+    const found = (await c.authorizations.list(sessionOf(ctx).user)).find((a) => a.id === id);
+    if (!found) throw notFound('authorization');
+    return found;
+  };
+
+  router.get(AUTHORIZATIONS, async function listAuthorizationsPage(ctx) {
+    const authorizations = await c.authorizations.list(sessionOf(ctx).user);
+    await takeFlash(c.webSessions, ctx);
+    sendPage(ctx, authorizationListPage(pageOf(ctx), { authorizations, scopes: c.scopes }));
+  });
+
+  router.get(`${AUTHORIZATIONS}/:id/revoke`, async function confirmRevokeAuthorization(ctx) {
+    const authorization = await authorizationParam(ctx);
+    const t = pageOf(ctx).t;
+    sendPage(ctx, confirmPage(pageOf(ctx), {
+      title: t('confirm.revoke_app_title', { name: authorization.applicationName }),
+      message: t('confirm.revoke_app_body'),
+      action: `${AUTHORIZATIONS}/${encodeURIComponent(authorization.id)}/revoke`,
+      confirmLabel: t('confirm.yes_revoke'),
+      cancelHref: AUTHORIZATIONS,
+      section: 'authorizations',
+    }));
+  });
+
+  router.post(`${AUTHORIZATIONS}/:id/revoke`, async function revokeAuthorizationFromForm(ctx) {
+    const session = sessionOf(ctx);
+    const authorization = await authorizationParam(ctx);
+    await c.authorizations.revoke(session.user, authorization.id);
+    await setFlash(c.webSessions, session, 'flash.authorization_revoked', { name: authorization.applicationName });
+    seeOther(ctx, AUTHORIZATIONS);
+  });
+
+  return router;
+}

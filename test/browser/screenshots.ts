@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { api, startTestServer, type TestServer } from '../support/harness.js';
+import { authorizationUrl } from '../web/oauth-client.js';
+import { launchChromium, newUserContext } from './chromium.js';
+
+/**
+ * `npm run screenshots`: renders the main pages in English and Chinese into docs/screenshots/.
+ * Run by jest (for the harness and TypeScript) but not part of `npm test` (no `.test.ts`).
+ * Chinese needs a CJK font on the machine (e.g. `apt-get install -y fonts-wqy-microhei`).
+ */
+const OUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots');
+const LOCALES = { en: 'en-US', zh: 'zh-CN' } as const;
+
+describe('screenshots', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let clientId = '';
+  const password = 'correct-horse-battery';
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
+    fs.mkdirSync(OUT, { recursive: true });
+    await server.createUser('alice', { password });
+    const alice = await server.container.users.getByUsername('alice');
+    const { pats, applications } = server.container;
+    const { token } = await pats.create(alice, { name: 'laptop-git', description: 'git over HTTPS on my laptop', scopes: ['project:depot', 'user'], expiresInDays: 90 });
+    await api(server.url, 'GET', '/api/v1/user', { auth: `Bearer ${token}` });
+    await pats.create(alice, { name: 'ci-deploy', description: 'deploy job', scopes: ['project', 'project:file'], expiresInDays: 30, ipAllowlist: ['10.0.0.0/8'] });
+    const { pat: old } = await pats.create(alice, { name: 'old-script', scopes: ['notification'], expiresInDays: 7 });
+    await pats.revoke(alice, old.id, 'personal');
+    const { app } = await applications.create(alice, { name: 'Photo Printer', homepageUrl: 'https://printer.example/', redirectUris: ['http://127.0.0.1:8976/callback'], type: 'confidential' });
+    clientId = app.clientId;
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  for (const [lang, locale] of Object.entries(LOCALES)) {
+    it(`renders the main pages in ${lang}`, async () => {
+      const context = await newUserContext(browser, server.url, locale);
+      const page = await context.newPage();
+      await page.setViewportSize({ width: 1100, height: 760 });
+      const shot = (name: string, fullPage = false) => page.screenshot({ path: path.join(OUT, `${name}-${lang}.png`), fullPage });
+
+      await signIn(page, `${server.url}/login`, password);
+      await page.waitForURL(`${server.url}/settings/tokens`);
+      await shot('token-list');
+
+      await page.goto(`${server.url}/settings/tokens/new`);
+      await page.locator('#name').fill('deploy-bot');
+      await page.locator('#description').fill('CI deploys');
+      await page.locator('input[name="expiry"][value="30"]').check();
+      await page.locator('#scope-project-depot').check();
+      await page.locator('#scope-user').check();
+      await shot('new-token', true);
+
+      await page.locator('form.token-form button[type="submit"]').click();
+      await page.waitForURL(/\/reveal$/);
+      await page.locator('button.copy').click();
+      await shot('token-created');
+
+      // A fresh OAuth sign-in, then the consent page.
+      const flow = authorizationUrl(server.url, { clientId, redirectUri: 'http://127.0.0.1:8976/callback' }, 'openid user user:email');
+      await signIn(page, flow.url, password);
+      await page.locator('.consent').waitFor();
+      await shot('consent');
+      await context.close();
+    }, 60_000);
+  }
+});
+
+async function signIn(page: Page, url: string, password: string): Promise<void> {
+  await page.goto(url);
+  await page.locator('#username').fill('alice');
+  await page.locator('#password').fill(password);
+  await page.locator('button[type="submit"].primary').click();
+}

@@ -1,0 +1,210 @@
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { api, startTestServer, type TestServer, type TestEnvironment } from '../support/harness.js';
+import { clientBasic, clientCredentialsToken, introspect, registerApp, seedUserGrant, type RegisteredApp } from './introspection-client.js';
+
+describe('POST /token/introspection (RFC 7662) answers for every token kind', () => {
+  let server: TestServer & { environment: TestEnvironment };
+  let alice: { username: string; basic: string };
+  let aliceId: number;
+  let rs: RegisteredApp;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    alice = await server.createUser('alice');
+    aliceId = (await server.container.users.getByUsername('alice')).id;
+    rs = await registerApp(server, alice.basic, { introspection: true, grantTypes: ['client_credentials'] });
+  });
+  afterAll(() => server.close());
+
+  const createPat = async (body: Record<string, unknown> = {}) => {
+    const res = await api(server.url, 'POST', '/api/v1/user/tokens', { auth: alice.basic, body: { name: 'pat', scopes: ['user', 'project'], ...body } });
+    expect(res.status).toBe(201);
+    return res.body as { id: number; token: string; expires_at: string | null };
+  };
+
+  it('is what discovery advertises, in front of the provider', async () => {
+    const discovery = await api(server.url, 'GET', '/.well-known/openid-configuration');
+    expect(new URL(discovery.body.introspection_endpoint).pathname).toBe('/token/introspection');
+  });
+
+  describe('caller authentication', () => {
+    it('without client credentials: 401 invalid_client with a Basic challenge', async () => {
+      const pat = await createPat();
+      const res = await introspect(server.url, null, { token: pat.token });
+      expect(res.status).toBe(401);
+      expect(res.body.error).toBe('invalid_client');
+      expect(res.headers.get('www-authenticate')).toMatch(/^Basic /);
+    });
+
+    it('a wrong secret or an unknown client: 401 invalid_client', async () => {
+      for (const auth of [clientBasic(rs.client_id, 'tcs_wrong'), clientBasic('no-such-client', rs.client_secret), 'Bearer abc']) {
+        const res = await introspect(server.url, auth, { token: 'x' });
+        expect(res.status).toBe(401);
+        expect(res.body.error).toBe('invalid_client');
+        expect(res.headers.get('www-authenticate')).toMatch(/^Basic /);
+      }
+    });
+
+    it('a client without the introspection permission: 403 unauthorized_client', async () => {
+      const other = await registerApp(server, alice.basic, { introspection: false });
+      const res = await introspect(server.url, other.basic, { token: (await createPat()).token });
+      expect(res.status).toBe(403);
+      expect(res.body.error).toBe('unauthorized_client');
+      expect(res.text).not.toContain('"active"');
+    });
+
+    it('client_secret_post works as well as client_secret_basic', async () => {
+      const pat = await createPat();
+      const res = await introspect(server.url, null, { token: pat.token, client_id: rs.client_id, client_secret: rs.client_secret });
+      expect(res.status).toBe(200);
+      expect(res.body.active).toBe(true);
+    });
+
+    it('a missing token parameter: 400 invalid_request', async () => {
+      const res = await introspect(server.url, rs.basic, {});
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe('invalid_request');
+    });
+  });
+
+  describe('personal access tokens', () => {
+    it('active: RFC 7662 members plus token_kind, pat_id and impersonation', async () => {
+      const pat = await createPat({ expires_in_days: 30 });
+      const res = await introspect(server.url, rs.basic, { token: pat.token });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(res.body).toEqual({
+        active: true,
+        scope: 'user project',
+        username: 'alice',
+        sub: String(aliceId),
+        token_type: 'Bearer',
+        exp: Math.floor(new Date(pat.expires_at!).getTime() / 1000),
+        iat: expect.any(Number),
+        iss: server.config.issuer,
+        token_kind: 'personal_access_token',
+        pat_id: pat.id,
+        impersonation: false,
+      });
+    });
+
+    it('malformed, bad-checksum, over-long, unknown and expired tokens are exactly {"active":false}', async () => {
+      const pat = await createPat({ expires_in_days: 7 });
+      const badChecksum = pat.token.slice(0, -1) + (pat.token.endsWith('A') ? 'B' : 'A');
+      const deleted = await createPat();
+      expect((await api(server.url, 'DELETE', `/api/v1/user/tokens/${deleted.id}`, { auth: alice.basic })).status).toBe(204);
+      for (const token of ['garbage', badChecksum, 'tsp_' + 'a'.repeat(5000), deleted.token, 'A'.repeat(43)]) {
+        const res = await introspect(server.url, rs.basic, { token });
+        expect(res.status).toBe(200);
+        expect(res.text).toBe('{"active":false}');
+      }
+      expect((await introspect(server.url, rs.basic, { token: pat.token })).body.active).toBe(true);
+      server.clock.advance(8 * 24 * 3600 * 1000);
+      try {
+        expect((await introspect(server.url, rs.basic, { token: pat.token })).text).toBe('{"active":false}');
+      } finally {
+        server.clock.advance(-8 * 24 * 3600 * 1000);
+      }
+    });
+
+    it('end_user_ip: a PAT with an IP allowlist is active only from inside it', async () => {
+      const pat = await createPat({ ip_allowlist: ['203.0.113.0/24', '2001:db8::/32'] });
+      const answer = async (ip?: string) => (await introspect(server.url, rs.basic, { token: pat.token, ...(ip ? { end_user_ip: ip } : {}) })).body;
+      expect((await answer('203.0.113.7')).active).toBe(true);
+      expect((await answer('2001:db8::1')).active).toBe(true);
+      expect(await answer('198.51.100.1')).toEqual({ active: false });
+      expect(await answer()).toEqual({ active: false });
+      const bad = await introspect(server.url, rs.basic, { token: pat.token, end_user_ip: 'not-an-ip' });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error).toBe('invalid_request');
+    });
+
+    it('an impersonation token says so', async () => {
+      const admin = await server.createUser('root', { admin: true });
+      const res = await api(server.url, 'POST', '/api/v1/users/alice/impersonation-tokens', { auth: admin.basic, body: { name: 'support', scopes: ['user'] } });
+      expect(res.status).toBe(201);
+      const body = (await introspect(server.url, rs.basic, { token: res.body.token })).body;
+      expect(body).toMatchObject({ active: true, username: 'alice', impersonation: true, pat_id: res.body.id, token_kind: 'personal_access_token' });
+    });
+  });
+
+  describe('OAuth access tokens', () => {
+    it('a client-credentials token: active with client_id, then inactive once expired', async () => {
+      const token = await clientCredentialsToken(server, rs, 'project');
+      const res = await introspect(server.url, rs.basic, { token });
+      expect(res.body).toEqual({
+        active: true,
+        scope: 'project',
+        client_id: rs.client_id,
+        sub: rs.client_id,
+        token_type: 'Bearer',
+        exp: expect.any(Number),
+        iat: expect.any(Number),
+        iss: server.config.issuer,
+        token_kind: 'access_token',
+      });
+      server.clock.advance((res.body.exp - res.body.iat + 1) * 1000);
+      try {
+        expect((await introspect(server.url, rs.basic, { token })).text).toBe('{"active":false}');
+      } finally {
+        server.clock.advance(-(res.body.exp - res.body.iat + 1) * 1000);
+      }
+    });
+
+    it("a user's access token: active with username, usable on Tessera's own API", async () => {
+      const app = await registerApp(server, alice.basic, { grantTypes: ['authorization_code', 'refresh_token'], name: 'web app' });
+      const { accessToken } = await seedUserGrant(server, app.client_id, aliceId, 'openid user');
+      const res = await introspect(server.url, rs.basic, { token: accessToken });
+      expect(res.body).toMatchObject({ active: true, scope: 'openid user', client_id: app.client_id, username: 'alice', sub: String(aliceId), token_kind: 'access_token' });
+      expect((await api(server.url, 'GET', '/api/v1/user', { auth: `Bearer ${accessToken}` })).status).toBe(200);
+    });
+
+    it('an unknown token of the right shape is inactive', async () => {
+      expect((await introspect(server.url, rs.basic, { token: 'B'.repeat(43), token_type_hint: 'access_token' })).text).toBe('{"active":false}');
+    });
+  });
+
+  describe('OAuth refresh tokens', () => {
+    it('active with token_kind refresh_token, whatever the hint; never a bearer credential', async () => {
+      const app = await registerApp(server, alice.basic, { grantTypes: ['authorization_code', 'refresh_token'], name: 'cli' });
+      const { refreshToken } = await seedUserGrant(server, app.client_id, aliceId, 'openid offline_access user');
+      for (const hint of [undefined, 'refresh_token', 'access_token', 'personal_access_token', 'nonsense']) {
+        const res = await introspect(server.url, rs.basic, { token: refreshToken, ...(hint ? { token_type_hint: hint } : {}) });
+        expect(res.body).toMatchObject({
+          active: true,
+          client_id: app.client_id,
+          username: 'alice',
+          scope: 'openid offline_access user',
+          token_type: 'refresh_token',
+          token_kind: 'refresh_token',
+        });
+      }
+      const asBearer = await api(server.url, 'GET', '/api/v1/user', { auth: `Bearer ${refreshToken}` });
+      expect(asBearer.status).toBe(401);
+    });
+  });
+
+  describe('RFC 9701 JWT response', () => {
+    const accept = { Accept: 'application/token-introspection+jwt' };
+
+    it('is signed with the provider key and verifies against the JWKS endpoint', async () => {
+      const pat = await createPat();
+      const json = await introspect(server.url, rs.basic, { token: pat.token });
+      const res = await introspect(server.url, rs.basic, { token: pat.token }, accept);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^application\/token-introspection\+jwt/);
+      expect(decodeProtectedHeader(res.text).typ).toBe('token-introspection+jwt');
+      const discovery = await api(server.url, 'GET', '/.well-known/openid-configuration');
+      const jwks = createRemoteJWKSet(new URL(`${server.url}${new URL(discovery.body.jwks_uri).pathname}`));
+      const { payload } = await jwtVerify(res.text, jwks, { issuer: server.config.issuer, audience: rs.client_id, typ: 'token-introspection+jwt' });
+      expect(payload.token_introspection).toEqual(json.body);
+    });
+
+    it('says inactive the same way', async () => {
+      const res = await introspect(server.url, rs.basic, { token: 'garbage' }, accept);
+      const jwks = createRemoteJWKSet(new URL(`${server.url}/jwks`));
+      const { payload } = await jwtVerify(res.text, jwks, { audience: rs.client_id });
+      expect(payload.token_introspection).toEqual({ active: false });
+    });
+  });
+});

@@ -1,0 +1,66 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Koa from 'koa';
+import { IntrospectionClient, requireScopes } from '../../examples/resource-server/introspection-client.js';
+import { api, startTestServer, type TestEnvironment, type TestServer } from '../support/harness.js';
+import { registerApp } from './introspection-client.js';
+
+/** The API-team template in examples/resource-server, against a real Tessera. */
+describe('examples/resource-server', () => {
+  let tessera: TestServer & { environment: TestEnvironment };
+  let alice: { basic: string };
+  let rsUrl: string;
+  let rs: http.Server;
+
+  beforeAll(async () => {
+    tessera = await startTestServer();
+    alice = await tessera.createUser('alice');
+    const app = await registerApp(tessera, alice.basic, { introspection: true });
+    // cacheSeconds 0: every request asks Tessera, so the revocation below is seen at once.
+    const client = new IntrospectionClient({ endpoint: `${tessera.url}/token/introspection`, clientId: app.client_id, clientSecret: app.client_secret, cacheSeconds: 0 });
+    const koa = new Koa();
+    koa.use(async (ctx, next) => {
+      if (ctx.path !== '/projects') return next();
+      await requireScopes(client, 'project')(ctx, async () => {
+        ctx.body = { owner: ctx.state.token.username };
+      });
+    });
+    rs = http.createServer(koa.callback());
+    await new Promise<void>((resolve) => rs.listen(0, '127.0.0.1', resolve));
+    rsUrl = `http://127.0.0.1:${(rs.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    rs?.close();
+    await tessera.close();
+  });
+
+  const createPat = async (body: Record<string, unknown>) => {
+    const res = await api(tessera.url, 'POST', '/api/v1/user/tokens', { auth: alice.basic, body: { name: 'rs', ...body } });
+    expect(res.status).toBe(201);
+    return res.body as { id: number; token: string };
+  };
+
+  it('serves a token with the scope, refuses one without it, and stops serving a revoked one', async () => {
+    const good = await createPat({ scopes: ['project'] });
+    const ok = await api(rsUrl, 'GET', '/projects', { auth: `Bearer ${good.token}` });
+    expect(ok.status).toBe(200);
+    expect(ok.body.owner).toBe('alice');
+
+    const narrow = await createPat({ scopes: ['user'] });
+    const denied = await api(rsUrl, 'GET', '/projects', { auth: `Bearer ${narrow.token}` });
+    expect(denied.status).toBe(403);
+    expect(denied.headers.get('www-authenticate')).toContain('insufficient_scope');
+
+    expect((await api(tessera.url, 'DELETE', `/api/v1/user/tokens/${good.id}`, { auth: alice.basic })).status).toBe(204);
+    const revoked = await api(rsUrl, 'GET', '/projects', { auth: `Bearer ${good.token}` });
+    expect(revoked.status).toBe(401);
+    expect(revoked.headers.get('www-authenticate')).toContain('invalid_token');
+  });
+
+  it('passes the end user address on, so IP allowlists apply', async () => {
+    const inside = await createPat({ scopes: ['project'], ip_allowlist: ['127.0.0.0/8', '::1/128'] });
+    expect((await api(rsUrl, 'GET', '/projects', { auth: `Bearer ${inside.token}` })).status).toBe(200);
+    const outside = await createPat({ scopes: ['project'], ip_allowlist: ['203.0.113.0/24'] });
+    expect((await api(rsUrl, 'GET', '/projects', { auth: `Bearer ${outside.token}` })).status).toBe(401);
+  });
+});

@@ -1,0 +1,298 @@
+import { startTestServer, type TestServer } from '../support/harness.js';
+import { authorizationUrl, exchangeCode, fieldValue, follow, userinfo } from './oauth-client.js';
+import { csrfIn, WebClient } from './web-client.js';
+
+const REDIRECT = 'http://127.0.0.1:9/callback';
+
+/** Reads a value shown once on a reveal page (`<input id=… readonly value=…>`). */
+function shown(html: string, id: string): string | undefined {
+  return new RegExp(`id="${id}"[^>]*value="([^"]+)"`).exec(html)?.[1];
+}
+
+/** Settings → Developer apps and Authorized apps, and the consent page, as a browser without JavaScript. */
+describe('app pages', () => {
+  let server: TestServer;
+  let web: WebClient;
+  let alice: { username: string; password: string };
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    alice = await server.createUser('alice');
+    web = new WebClient(server.url);
+    await web.signIn(alice.username, alice.password);
+  });
+  afterAll(() => server.close());
+
+  async function registerApp(name: string, extra: Record<string, string | string[]> = {}) {
+    const _csrf = await web.csrf('/settings/applications/new');
+    const created = await web.post('/settings/applications', {
+      _csrf,
+      name,
+      homepage_url: 'https://example.test/',
+      redirect_uris: REDIRECT,
+      type: 'confidential',
+      grant_types: ['authorization_code', 'refresh_token'],
+      ...extra,
+    });
+    expect(created.status).toBe(303);
+    expect(created.location).toBe('/settings/applications/reveal');
+    const reveal = await web.get(created.location!);
+    return { reveal, clientId: shown(reveal.text, 'client-id')!, clientSecret: shown(reveal.text, 'client-secret') ?? '' };
+  }
+
+  /** Runs the code flow through the sign-in and consent pages; returns the token response. */
+  async function authorize(user: WebClient, app: { clientId: string; clientSecret: string }, credentials: { username: string; password: string }, scope = 'openid user') {
+    const flow = authorizationUrl(server.url, { clientId: app.clientId, redirectUri: REDIRECT }, scope);
+    const login = await follow(user, flow.url);
+    expect(login.status).toBe(200);
+    expect(login.path).toMatch(/^\/interaction\//);
+    const afterLogin = await user.post(login.path, { csrf_token: fieldValue(login.text, 'csrf_token')!, action: 'login', ...credentials });
+    expect(afterLogin.status).toBe(303);
+    const consent = await follow(user, afterLogin.location!);
+    const confirmed = await user.post(consent.path, { csrf_token: fieldValue(consent.text, 'csrf_token')!, action: 'confirm' });
+    const back = await follow(user, confirmed.location!);
+    const callback = new URL(back.location!);
+    expect(callback.searchParams.get('state')).toBe(flow.state);
+    const tokens = await exchangeCode(server.url, { ...app, redirectUri: REDIRECT }, callback.searchParams.get('code')!, flow.verifier);
+    expect(tokens.status).toBe(200);
+    return { consent, tokens: tokens.body as { access_token: string } };
+  }
+
+  it('registers an app: the client secret is shown once, then only its last four characters', async () => {
+    const form = await web.get('/settings/applications/new');
+    for (const id of ['name', 'homepage_url', 'redirect_uris']) expect(form.text).toContain(`for="${id}"`);
+    expect(form.text).toContain('name="grant_types" value="authorization_code" checked');
+    const { reveal, clientId, clientSecret } = await registerApp('My CI');
+    expect(reveal.headers.get('cache-control')).toBe('no-store');
+    expect(reveal.text).toContain('It will not be shown again');
+    expect(clientId).toMatch(/^[0-9a-f]{32}$/);
+    expect(clientSecret.length).toBeGreaterThan(20);
+
+    const again = await web.get('/settings/applications/reveal');
+    expect(again.status).toBe(303);
+    const list = await web.get(again.location!);
+    expect(list.text).toContain('The client secret is shown only once');
+    expect(list.text).toContain('My CI');
+    expect(list.text).toContain(clientId);
+    expect(list.text).not.toContain(clientSecret);
+    const [app] = await server.container.applications.list(await server.container.users.getByUsername('alice'));
+    const edit = await web.get(`/settings/applications/${app!.id}`);
+    expect(edit.text).toContain(`…${clientSecret.slice(-4)}`);
+    expect(edit.text).not.toContain(clientSecret);
+  });
+
+  it('shows form errors inline, keeping what was typed', async () => {
+    const _csrf = await web.csrf('/settings/applications/new');
+    const res = await web.post('/settings/applications', { _csrf, name: 'Bad <app>', redirect_uris: 'http://evil.example/cb', grant_types: 'authorization_code' });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('must use https');
+    expect(res.text).toContain('value="Bad &lt;app&gt;"');
+    expect(res.text).toContain('http://evil.example/cb</textarea>');
+  });
+
+  it('edits an app, regenerates its secret (old one stops working) and deletes it', async () => {
+    const { clientId, clientSecret } = await registerApp('Editable');
+    const aliceUser = await server.container.users.getByUsername('alice');
+    const app = (await server.container.applications.list(aliceUser)).find((a) => a.clientId === clientId)!;
+    const _csrf = await web.csrf(`/settings/applications/${app.id}`);
+    const saved = await web.post(`/settings/applications/${app.id}`, {
+      _csrf,
+      name: 'Renamed',
+      homepage_url: '',
+      redirect_uris: `${REDIRECT}\nhttp://localhost:8080/cb`,
+      grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+    });
+    expect(saved.status).toBe(303);
+    expect((await web.get(saved.location!)).text).toContain('App “Renamed” updated.');
+    const updated = await server.container.applications.get(aliceUser, app.id);
+    expect(updated.redirectUris).toEqual([REDIRECT, 'http://localhost:8080/cb']);
+    expect(updated.grantTypes).toContain('client_credentials');
+
+    const clientCredentials = (secret: string) =>
+      fetch(`${server.url}/token`, {
+        method: 'POST',
+        headers: { Authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials',
+      }).then((r) => r.status);
+    expect(await clientCredentials(clientSecret)).toBe(200);
+
+    expect((await web.get(`/settings/applications/${app.id}/secret`)).text).toContain('Regenerate the secret of “Renamed”?');
+    const regenerated = await web.post(`/settings/applications/${app.id}/secret`, { _csrf });
+    const reveal = await web.get(regenerated.location!);
+    expect(reveal.text).toContain('Your new client secret');
+    const fresh = shown(reveal.text, 'client-secret')!;
+    expect(fresh).not.toBe(clientSecret);
+    expect(await clientCredentials(clientSecret)).toBe(401);
+    expect(await clientCredentials(fresh)).toBe(200);
+
+    expect((await web.get(`/settings/applications/${app.id}/delete`)).text).toContain('Delete app “Renamed”?');
+    const deleted = await web.post(`/settings/applications/${app.id}/delete`, { _csrf });
+    expect(deleted.status).toBe(303);
+    expect((await web.get(deleted.location!)).text).toContain('App deleted.');
+    expect(await clientCredentials(fresh)).toBe(401);
+  });
+
+  it('runs the code flow through the restyled sign-in and consent pages; Authorized apps lists and revokes it', async () => {
+    const { clientId, clientSecret } = await registerApp('Consent Demo');
+    const browser = new WebClient(server.url);
+    const { consent, tokens } = await authorize(browser, { clientId, clientSecret }, alice);
+    expect(consent.text).toContain('Authorize Consent Demo');
+    expect(consent.text).toContain(server.container.scopes.get('user')!.description.en);
+    expect(consent.text).toContain('href="/static/tessera.css');
+    expect(await userinfo(server.url, tokens.access_token)).toBe(200);
+
+    const list = await web.get('/settings/authorizations');
+    expect(list.text).toContain('Consent Demo');
+    expect(list.text).toContain('<code class="scope">user</code>');
+    const id = /href="\/settings\/authorizations\/([^/"]+)\/revoke"/.exec(list.text)![1]!;
+    const confirm = await web.get(`/settings/authorizations/${id}/revoke`);
+    expect(confirm.text).toContain('Revoke access of “Consent Demo”?');
+    const revoked = await web.post(`/settings/authorizations/${id}/revoke`, { _csrf: csrfIn(confirm.text)! });
+    expect(revoked.status).toBe(303);
+    const after = await web.get(revoked.location!);
+    expect(after.text).toContain('Access of “Consent Demo” revoked.');
+    expect(after.text).toContain('You have not authorized any apps.');
+    expect(await userinfo(server.url, tokens.access_token)).toBe(401);
+  });
+
+  it('shows the consent page in Chinese by Accept-Language or the language cookie, descriptions from the registry', async () => {
+    const { clientId } = await registerApp('中文应用');
+    const flow = authorizationUrl(server.url, { clientId, redirectUri: REDIRECT }, 'openid user');
+    const zh = new WebClient(server.url, { 'Accept-Language': 'zh-CN,zh;q=0.9' });
+    const login = await follow(zh, flow.url);
+    expect(login.text).toContain('<html lang="zh-Hans">');
+    expect(login.text).toContain('登录以继续使用 中文应用');
+    const afterLogin = await zh.post(login.path, { csrf_token: fieldValue(login.text, 'csrf_token')!, action: 'login', ...alice });
+    const consent = await follow(zh, afterLogin.location!);
+    expect(consent.text).toContain('授权 中文应用');
+    expect(consent.text).toContain(server.container.scopes.get('user')!.description.zh);
+
+    // The switcher's cookie wins over Accept-Language, on these pages too.
+    const switched = await zh.get(`/language/en?next=${encodeURIComponent(consent.path)}`);
+    expect(switched.location).toBe(consent.path);
+    const english = await follow(zh, consent.path);
+    expect(english.text).toContain('Authorize 中文应用');
+    expect(english.text).toContain(server.container.scopes.get('user')!.description.en);
+  });
+
+  it('refuses app and authorization forms without a CSRF token, and changes nothing', async () => {
+    const { clientId } = await registerApp('Guarded');
+    const aliceUser = await server.container.users.getByUsername('alice');
+    const app = (await server.container.applications.list(aliceUser)).find((a) => a.clientId === clientId)!;
+    for (const [path, form] of [
+      ['/settings/applications', { name: 'x', redirect_uris: REDIRECT, grant_types: 'authorization_code' }],
+      [`/settings/applications/${app.id}`, { name: 'pwned', redirect_uris: REDIRECT, grant_types: 'authorization_code' }],
+      [`/settings/applications/${app.id}/secret`, {}],
+      [`/settings/applications/${app.id}/delete`, { _csrf: 'forged' }],
+      ['/settings/authorizations/abc/revoke', {}],
+    ] as const) {
+      const res = await web.post(path, form);
+      expect(res.status).toBe(403);
+      expect(res.text).toContain('did not come from this site');
+    }
+    expect((await server.container.applications.get(aliceUser, app.id)).name).toBe('Guarded');
+  });
+
+  it("another user's app and authorization ids answer 404, exactly like missing ones", async () => {
+    const bob = await server.createUser('bob');
+    const bobWeb = new WebClient(server.url);
+    await bobWeb.signIn(bob.username, bob.password);
+    const { clientId, clientSecret } = await registerApp('Alice App');
+    const app = (await server.container.applications.list(await server.container.users.getByUsername('alice'))).find((a) => a.clientId === clientId)!;
+    // Bob authorizes Alice's app; Alice must not see or revoke Bob's authorization, nor Bob edit Alice's app.
+    const { tokens } = await authorize(new WebClient(server.url), { clientId, clientSecret }, bob);
+    const bobList = await bobWeb.get('/settings/authorizations');
+    const grantId = /href="\/settings\/authorizations\/([^/"]+)\/revoke"/.exec(bobList.text)![1]!;
+    const aliceCsrf = await web.csrf('/settings/authorizations');
+    for (const id of [grantId, 'no-such-grant']) {
+      expect((await web.get(`/settings/authorizations/${id}/revoke`)).status).toBe(404);
+      expect((await web.post(`/settings/authorizations/${id}/revoke`, { _csrf: aliceCsrf })).status).toBe(404);
+    }
+    expect(await userinfo(server.url, tokens.access_token)).toBe(200);
+
+    const bobCsrf = await bobWeb.csrf('/settings/applications');
+    for (const id of [app.id, 999_999]) {
+      expect((await bobWeb.get(`/settings/applications/${id}`)).status).toBe(404);
+      expect((await bobWeb.get(`/settings/applications/${id}/delete`)).status).toBe(404);
+      expect((await bobWeb.post(`/settings/applications/${id}`, { _csrf: bobCsrf, name: 'pwned', redirect_uris: REDIRECT, grant_types: 'authorization_code' })).status).toBe(404);
+      expect((await bobWeb.post(`/settings/applications/${id}/secret`, { _csrf: bobCsrf })).status).toBe(404);
+      const del = await bobWeb.post(`/settings/applications/${id}/delete`, { _csrf: bobCsrf });
+      expect(del.status).toBe(404);
+      expect(del.text).toContain('This page does not exist.');
+    }
+    expect((await server.container.applications.get(await server.container.users.getByUsername('alice'), app.id)).name).toBe('Alice App');
+  });
+
+  it('the device verification page is drawn in the shared layout, with a labelled code field', async () => {
+    const page = await web.get('/device');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('href="/static/tessera.css');
+    expect(page.text).toContain('<label for="user_code">Code</label>');
+    expect(page.text).toContain('name="xsrf"');
+    const zh = await new WebClient(server.url, { 'Accept-Language': 'zh' }).get('/device');
+    expect(zh.text).toContain('输入设备上显示的代码');
+  });
+});
+
+describe('device verification page', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  it('a person enters the code, approves, signs in and consents; the device then gets its token', async () => {
+    const alice = await server.createUser('alice');
+    const owner = await server.container.users.getByUsername('alice');
+    const { app } = await server.container.applications.create(owner, {
+      name: 'Terminal Tool',
+      redirectUris: [],
+      type: 'public',
+      grantTypes: ['urn:ietf:params:oauth:grant-type:device_code'],
+    });
+    const form = (body: Record<string, string>) => ({
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(body).toString(),
+    });
+    const started = (await (await fetch(`${server.url}/device/auth`, form({ client_id: app.clientId, scope: 'openid user' }))).json()) as { device_code: string; user_code: string };
+
+    const web = new WebClient(server.url, { 'Accept-Language': 'zh-CN' });
+    const input = await web.get('/device');
+    expect(input.text).toContain('<label for="user_code">代码</label>');
+    const confirm = await web.post('/device', { xsrf: fieldValue(input.text, 'xsrf')!, user_code: started.user_code });
+    expect(confirm.status).toBe(200);
+    expect(confirm.text).toContain('<h1>确认设备</h1>');
+    expect(confirm.text).toContain('Terminal Tool');
+    const approved = await web.post('/device', { xsrf: fieldValue(confirm.text, 'xsrf')!, user_code: fieldValue(confirm.text, 'user_code')!, confirm: 'yes' });
+    expect(approved.status).toBe(303);
+    const login = await follow(web, approved.location!);
+    const afterLogin = await web.post(login.path, { csrf_token: fieldValue(login.text, 'csrf_token')!, action: 'login', ...alice });
+    const consent = await follow(web, afterLogin.location!);
+    expect(consent.text).toContain('授权 Terminal Tool');
+    const confirmed = await web.post(consent.path, { csrf_token: fieldValue(consent.text, 'csrf_token')!, action: 'confirm' });
+    const done = await follow(web, confirmed.location!);
+    expect(done.text).toContain('<h1>设备已连接</h1>');
+
+    const token = await fetch(`${server.url}/token`, form({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: started.device_code, client_id: app.clientId }));
+    expect(token.status).toBe(200);
+  });
+
+  it("the authorization server's own error pages (unknown client) are drawn in the shared layout too", async () => {
+    const res = await new WebClient(server.url, { 'Accept-Language': 'zh-CN' }).get('/auth?client_id=nope&response_type=code&scope=openid&redirect_uri=https%3A%2F%2Fx.example%2Fcb');
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    expect(res.text).toContain('href="/static/tessera.css');
+    expect(res.text).toContain('<h1>出错了</h1>');
+    expect(res.text).toContain('<code>invalid_client</code>');
+  });
+
+  it('a wrong code is answered on the same page, in the shared layout', async () => {
+    const web = new WebClient(server.url);
+    const input = await web.get('/device');
+    const wrong = await web.post('/device', { xsrf: fieldValue(input.text, 'xsrf')!, user_code: 'BCDF-GHJK' });
+    expect(wrong.text).toContain('The code you entered is incorrect or has expired.');
+    expect(wrong.text).toContain('aria-describedby="code-hint form-error"');
+  });
+});
