@@ -147,6 +147,13 @@ describe('authorization code + PKCE through the login and consent pages', () => 
     await oidc.tokenRevocation(rp, 'not-a-token');
   });
 
+  it('does not let another app revoke this app’s tokens', async () => {
+    const tokens = await codeFlow(rp, new Browser(), alice, { scope: 'openid' });
+    const other = await relyingParty(server.url, await registerApp(server.url, alice.basic, { name: 'Other app' }));
+    await expect(oidc.tokenRevocation(other, tokens.access_token)).rejects.toMatchObject({ error: 'invalid_request' });
+    expect(await isActive(rp, tokens.access_token)).toBe(true);
+  });
+
   it('issues refresh tokens to OpenID requests only for offline_access with prompt=consent (OIDC Core §11)', async () => {
     expect((await codeFlow(rp, new Browser(), alice, { scope: 'openid' })).refresh_token).toBeUndefined();
     expect((await codeFlow(rp, new Browser(), alice, { scope: 'openid offline_access' })).refresh_token).toBeUndefined();
