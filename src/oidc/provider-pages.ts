@@ -1,6 +1,7 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { LANG_COOKIE } from '../web/i18n/index.js';
 import {
+  PAGE_HEADERS,
   deviceInputError,
   pickLang,
   renderDeviceConfirm,
@@ -14,6 +15,7 @@ import {
 /** oidc-provider's page hooks, answered with Tessera's own pages (interactions/pages.ts). */
 
 function html(ctx: KoaContextWithOIDC, body: string): void {
+  ctx.set(PAGE_HEADERS);
   ctx.type = 'html';
   ctx.body = body;
 }

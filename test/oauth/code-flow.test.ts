@@ -48,10 +48,12 @@ describe('authorization code + PKCE through the login and consent pages', () => 
     expect(consent.text).toContain(server.container.scopes.get('project')!.description.en);
     expect(consent.text).toContain('>Authorize</button>');
     expect(consent.text).toContain('>Cancel</button>');
+    expect(consent.headers.get('x-frame-options')).toBe('DENY');
+    expect(consent.headers.get('cache-control')).toBe('no-store');
 
     // Chinese when the browser asks for it.
     const zh = await new Browser({ 'Accept-Language': 'zh-CN' }).follow(request.url.href);
-    expect(zh.text).toContain('<html lang="zh">');
+    expect(zh.text).toContain('<html lang="zh-Hans">');
   });
 
   it('refuses a form post without the CSRF token', async () => {
@@ -145,11 +147,31 @@ describe('authorization code + PKCE through the login and consent pages', () => 
     await oidc.tokenRevocation(rp, 'not-a-token');
   });
 
+  it('does not let another app revoke this app’s tokens', async () => {
+    const tokens = await codeFlow(rp, new Browser(), alice, { scope: 'openid' });
+    const other = await relyingParty(server.url, await registerApp(server.url, alice.basic, { name: 'Other app' }));
+    await expect(oidc.tokenRevocation(other, tokens.access_token)).rejects.toMatchObject({ error: 'invalid_request' });
+    expect(await isActive(rp, tokens.access_token)).toBe(true);
+  });
+
   it('issues refresh tokens to OpenID requests only for offline_access with prompt=consent (OIDC Core §11)', async () => {
     expect((await codeFlow(rp, new Browser(), alice, { scope: 'openid' })).refresh_token).toBeUndefined();
     expect((await codeFlow(rp, new Browser(), alice, { scope: 'openid offline_access' })).refresh_token).toBeUndefined();
     // Plain OAuth requests (no openid) get one whenever the app may use the grant, as on GitHub.
     expect((await codeFlow(rp, new Browser(), alice, { scope: 'user' })).refresh_token).toBeTruthy();
+  });
+
+  it('binds tokens to a DPoP key when the app sends proofs (RFC 9449)', async () => {
+    const DPoP = oidc.getDPoPHandle(rp, await oidc.randomDPoPKeyPair('ES256'));
+    const request = await authorizationRequest(rp, { scope: 'openid profile' });
+    const callback = await signInAndConsent(new Browser(), request.url, alice);
+    const tokens = await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: request.codeVerifier, expectedState: request.state }, undefined, { DPoP });
+    expect(tokens.token_type.toLowerCase()).toBe('dpop');
+    const info = await oidc.fetchUserInfo(rp, tokens.access_token, tokens.claims()!.sub, { DPoP });
+    expect(info.preferred_username).toBe('alice');
+    // Without the proof the bound token is useless.
+    const res = await fetch(`${server.url}/me`, { headers: { Authorization: `Bearer ${tokens.access_token}` } });
+    expect(res.status).toBe(401);
   });
 
   it('accepts pushed authorization requests (PAR), and checks their scopes', async () => {

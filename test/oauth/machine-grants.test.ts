@@ -62,6 +62,7 @@ describe('client credentials and the device flow', () => {
       const input = await browser.follow(verificationUri, 'never');
       expect(input.status).toBe(200);
       expect(input.text).toMatch(/<label for="user_code">/);
+      expect(input.headers.get('x-frame-options')).toBe('DENY');
       const confirm = await browser.submit(input, { user_code: userCode }, 'never');
       expect(confirm.status).toBe(200);
       expect(confirm.text).toContain(userCode);

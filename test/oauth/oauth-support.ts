@@ -41,6 +41,7 @@ export interface BrowserResponse {
   status: number;
   url: string;
   location: string | null;
+  headers: Headers;
   text: string;
 }
 
@@ -63,7 +64,7 @@ export class Browser {
     const res = await fetch(target, { method, headers, body, redirect: 'manual' });
     for (const line of res.headers.getSetCookie()) this.store(line);
     const location = res.headers.get('location');
-    return { status: res.status, url: target.href, location: location ? new URL(location, target).href : null, text: await res.text() };
+    return { status: res.status, url: target.href, location: location ? new URL(location, target).href : null, headers: res.headers, text: await res.text() };
   }
 
   private store(line: string): void {

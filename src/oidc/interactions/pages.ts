@@ -11,6 +11,16 @@ import { chooseLang, translator, type Lang } from '../../web/i18n/index.js';
 export type { Lang } from '../../web/i18n/index.js';
 export { escapeHtml } from '../../http/views/html.js';
 
+/**
+ * Headers for every one of these pages: never cached (they carry CSRF tokens and user data),
+ * never framed (a framed consent page invites clickjacking).
+ */
+export const PAGE_HEADERS: Readonly<Record<string, string>> = {
+  'Cache-Control': 'no-store',
+  'X-Frame-Options': 'DENY',
+  'Content-Security-Policy': "frame-ancestors 'none'",
+};
+
 /** The language switcher's cookie when set, else the best Accept-Language match, else English. */
 export function pickLang(acceptLanguage: string | undefined, langCookie?: string): Lang {
   return chooseLang(langCookie, acceptLanguage);

@@ -10,7 +10,7 @@ import type { UserService } from '../../services/user-service.js';
 import { LANG_COOKIE } from '../../web/i18n/index.js';
 import { accountIdOf } from '../account.js';
 import type { InteractionCsrf } from './csrf.js';
-import { pickLang, renderConsent, renderError, renderLogin, type Lang } from './pages.js';
+import { PAGE_HEADERS, pickLang, renderConsent, renderError, renderLogin, type Lang } from './pages.js';
 
 export interface InteractionDeps {
   provider: Provider;
@@ -32,7 +32,7 @@ const formBody = bodyParser({ enableTypes: ['form'], formLimit: '16kb' }) as unk
 export function interactionRoutes(deps: InteractionDeps): Router {
   const { provider, csrf } = deps;
   const router = new Router({ prefix: '/interaction' });
-  router.use(noStore, renderFailures);
+  router.use(pageHeaders, renderFailures);
 
   router.get('/:uid', async function showInteraction(ctx) {
     const details = await loadInteraction(ctx, provider);
@@ -142,8 +142,8 @@ function langOf(ctx: Context): Lang {
   return pickLang(ctx.get('Accept-Language'), ctx.cookies.get(LANG_COOKIE));
 }
 
-const noStore: Middleware = async function noStore(ctx, next) {
-  ctx.set('Cache-Control', 'no-store');
+const pageHeaders: Middleware = async function pageHeaders(ctx, next) {
+  ctx.set(PAGE_HEADERS);
   await next();
 };
 
