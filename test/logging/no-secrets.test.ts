@@ -60,7 +60,7 @@ describe('secrets never reach the logs', () => {
     // Failures: wrong password, token used to manage tokens, tampered token, malformed JSON carrying a secret.
     expect((await api(url, 'GET', '/api/v1/user/tokens', { auth: basicAuth('mona', `${newPassword}x`) })).status).toBe(401);
     expect((await api(url, 'POST', '/api/v1/user/tokens', { auth: `Bearer ${pat.token}`, body: { name: 'x', scopes: ['user'] } })).status).toBe(401);
-    expect((await api(url, 'GET', '/api/v1/user', { auth: `Bearer ${pat.token.slice(0, -1)}x` })).status).toBe(401);
+    expect((await api(url, 'GET', '/api/v1/user', { auth: `Bearer ${pat.token.slice(0, -1)}${pat.token.endsWith('x') ? 'y' : 'x'}` })).status).toBe(401);
     const malformed = await api(url, 'POST', '/api/v1/users', { auth: admin.basic, rawBody: `{"username":"x","password":"${newPassword}"` });
     expect(malformed.status).toBe(400);
 
