@@ -1,4 +1,5 @@
 import Koa from 'koa';
+import type Router from '@koa/router';
 import type { Container } from './container.js';
 import { ApiError } from './errors.js';
 import { errorHandler } from './http/middleware/error-handler.js';
@@ -32,18 +33,25 @@ export function buildApp(c: Container): Koa {
   app.use(requestContext(c.logger));
   app.use(errorHandler(c.logger));
   app.use(securityHeaders);
-  // Signed-in browsers: sets ctx.state.sessionUser for the API and the web pages.
-  app.use(loadWebSession(c.webSessions));
-
-  for (const router of [
-    // The one RFC 7662 endpoint, at the provider's own introspection path so discovery's
-    // introspection_endpoint names it: the provider's handler cannot answer for PATs.
+  const mount = (router: Router) => {
+    app.use(router.routes());
+    app.use(router.allowedMethods({ throw: true, methodNotAllowed: () => new ApiError(405, 'invalid_request', 'method not allowed') }));
+  };
+  // The one RFC 7662 endpoint, at the provider's own introspection path so discovery's
+  // introspection_endpoint names it (the provider's handler cannot answer for PATs). It is the
+  // hot path and authenticates OAuth clients only, so it comes before the browser-session lookup.
+  mount(
     introspectionRoutes({
       path: c.oidc.pathFor('introspection'),
       callers: c.introspectionCallers,
       introspector: c.introspector,
       responder: c.introspectionResponder,
     }),
+  );
+  // Signed-in browsers: sets ctx.state.sessionUser for the API and the web pages.
+  app.use(loadWebSession(c.webSessions));
+
+  for (const router of [
     healthRoutes(c),
     scopeRoutes(c.scopes),
     currentUserRoutes(c),
@@ -55,8 +63,7 @@ export function buildApp(c: Container): Koa {
     authorizationRoutes(c, throttle),
     interactionRoutes({ provider: c.oidc, users: c.users, scopes: c.scopes, throttle, csrf: new InteractionCsrf(c.config.cookieKeys[0]!) }),
   ]) {
-    app.use(router.routes());
-    app.use(router.allowedMethods({ throw: true, methodNotAllowed: () => new ApiError(405, 'invalid_request', 'method not allowed') }));
+    mount(router);
   }
 
   // The authorization server answers its own routes (and errors) and passes everything else on;

@@ -23,7 +23,8 @@ export interface IntrospectionClientOptions {
  * Calls Tessera's RFC 7662 endpoint. Active answers are cached for a few seconds (never past
  * the token's `exp`); inactive answers are never cached, and an inactive answer evicts the
  * token at once, so a revoked token is refused as soon as any request re-checks it.
- * The cache is keyed by a SHA-256 of the token so raw tokens do not sit in memory as keys.
+ * The cache is keyed by a SHA-256 of the token and the end user's address (a PAT may be
+ * limited to some addresses), so raw tokens do not sit in memory as keys.
  */
 export class IntrospectionClient {
   private readonly cache = new Map<string, { result: IntrospectionResult; until: number }>();
@@ -36,7 +37,7 @@ export class IntrospectionClient {
   }
 
   async introspect(token: string, endUserIp?: string): Promise<IntrospectionResult> {
-    const key = createHash('sha256').update(token).digest('base64url');
+    const key = createHash('sha256').update(token).update('\0').update(endUserIp ?? '').digest('base64url');
     const hit = this.cache.get(key);
     if (hit && hit.until > Date.now()) return hit.result;
     this.cache.delete(key);

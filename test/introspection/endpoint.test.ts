@@ -60,6 +60,18 @@ describe('POST /token/introspection (RFC 7662) answers for every token kind', ()
       expect(res.body.active).toBe(true);
     });
 
+    it('a body that is not a form, repeats a parameter or is too large: 400 / 413, never 500', async () => {
+      const post = (body: string, type = 'application/x-www-form-urlencoded') =>
+        fetch(`${server.url}/token/introspection`, { method: 'POST', headers: { Authorization: rs.basic, 'Content-Type': type }, body });
+      const json = await post(JSON.stringify({ token: 'x' }), 'application/json');
+      expect(json.status).toBe(400);
+      expect(((await json.json()) as { error: string }).error).toBe('invalid_request');
+      const repeated = await post('token=a&token=b');
+      expect(repeated.status).toBe(400);
+      expect(((await repeated.json()) as { error_description: string }).error_description).toContain('token');
+      expect((await post(`token=${'a'.repeat(70 * 1024)}`)).status).toBe(413);
+    });
+
     it('a missing token parameter: 400 invalid_request', async () => {
       const res = await introspect(server.url, rs.basic, {});
       expect(res.status).toBe(400);

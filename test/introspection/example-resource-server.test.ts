@@ -57,6 +57,14 @@ describe('examples/resource-server', () => {
     expect(revoked.headers.get('www-authenticate')).toContain('invalid_token');
   });
 
+  it('its cache never serves an answer given for another end-user address', async () => {
+    const app = await registerApp(tessera, alice.basic, { introspection: true, name: 'cached rs' });
+    const cached = new IntrospectionClient({ endpoint: `${tessera.url}/token/introspection`, clientId: app.client_id, clientSecret: app.client_secret, cacheSeconds: 60 });
+    const pat = await createPat({ scopes: ['project'], ip_allowlist: ['198.51.100.0/24'] });
+    expect((await cached.introspect(pat.token, '198.51.100.7')).active).toBe(true);
+    expect((await cached.introspect(pat.token, '203.0.113.9')).active).toBe(false);
+  });
+
   it('passes the end user address on, so IP allowlists apply', async () => {
     const inside = await createPat({ scopes: ['project'], ip_allowlist: ['127.0.0.0/8', '::1/128'] });
     expect((await api(rsUrl, 'GET', '/projects', { auth: `Bearer ${inside.token}` })).status).toBe(200);
