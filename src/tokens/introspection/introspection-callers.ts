@@ -19,6 +19,11 @@ export interface IntrospectionCaller {
 export interface IntrospectionCallers {
   /** The caller if the secret is right; null for an unknown client or a wrong secret. */
   authenticate(clientId: string, clientSecret: string): Promise<IntrospectionCaller | null>;
+  /**
+   * The caller as last verified, from memory, if the secret matches it; undefined when
+   * unknown here or not matching (then only `authenticate` decides). No I/O.
+   */
+  recall(clientId: string, clientSecret: string): IntrospectionCaller | undefined;
 }
 
 /** Longest client_id Tessera issues is 32 hex characters; anything much longer is not ours. */
@@ -50,6 +55,13 @@ export class ApplicationIntrospectionCallers implements IntrospectionCallers {
     const app = await this.cache.get(clientRevocationKey(clientId), () => this.load(clientId));
     // Public clients have no secret to prove who they are, so they cannot call.
     if (!app || app.type !== 'confidential' || !this.secrets.matches(clientSecret, app.secretDigest ?? undefined)) return null;
+    return { clientId: app.clientId, mayIntrospect: app.introspection };
+  }
+
+  recall(clientId: string, clientSecret: string): IntrospectionCaller | undefined {
+    if (!clientId || clientId.length > MAX_CLIENT_ID_LENGTH) return undefined;
+    const app = this.cache.peek(clientRevocationKey(clientId));
+    if (!app || app.type !== 'confidential' || !this.secrets.matches(clientSecret, app.secretDigest ?? undefined)) return undefined;
     return { clientId: app.clientId, mayIntrospect: app.introspection };
   }
 

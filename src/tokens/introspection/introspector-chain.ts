@@ -20,6 +20,11 @@ export class IntrospectorChain {
     return null;
   }
 
+  /** Whether any introspector would look at this string: the I/O-free shape tests only. */
+  claims(token: string): boolean {
+    return token.length > 0 && token.length <= MAX_TOKEN_LENGTH && this.introspectors.some((i) => i.claims(token));
+  }
+
   private ordered(hint: string | undefined): TokenIntrospector[] {
     if (!hint) return this.introspectors;
     const hinted = this.introspectors.filter((i) => i.kind === hint);

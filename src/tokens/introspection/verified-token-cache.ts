@@ -78,6 +78,16 @@ export class VerifiedTokenCache<T> {
     return value;
   }
 
+  /**
+   * The record under `primaryKey` as last verified, without asking the revocation cache:
+   * undefined when not held (or held from before a Redis outage). Only for answers that
+   * reveal nothing if the record changed a moment ago.
+   */
+  peek(primaryKey: string): T | null | undefined {
+    const cached = this.entries.get(primaryKey);
+    return cached && cached.generation === this.revocations.generation() ? cached.value : undefined;
+  }
+
   get size(): number {
     return this.entries.size;
   }
