@@ -68,7 +68,7 @@ async function main(): Promise<void> {
       // Production mode takes its signing keys from the operator; the bench is the operator here.
       JWKS: JSON.stringify(await generateSigningKeys()),
       DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-bench-')),
-      LOG_LEVEL: 'info',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     }, `http://127.0.0.1:${tesseraPort}/healthz`);
     const barePort = tesseraPort + 1000;
     const bare = await startProcess(children, 'dist/bench/bare-koa.js', { PORT: String(barePort) }, `http://127.0.0.1:${barePort}/`);
