@@ -66,7 +66,8 @@ describeInBrowser('OAuth apps in the browser', () => {
   });
 
   it('completes the authorization-code flow through the sign-in and consent pages', async () => {
-    const flow = authorizationUrl(server.url, app, 'openid user');
+    // prompt=login: this browser is signed in to Tessera's pages, which would otherwise skip the password.
+    const flow = authorizationUrl(server.url, app, 'openid user', { prompt: 'login consent' });
     await page.goto(flow.url);
     await heading(page, 'Sign in');
     expect(await page.getByText('Sign in to continue to Photo Printer').isVisible()).toBe(true);

@@ -155,6 +155,20 @@ describe('app pages', () => {
     expect(await userinfo(server.url, tokens.access_token)).toBe(401);
   });
 
+  it('a browser signed in to Tessera goes straight to consent, unless the app asks for a fresh sign-in', async () => {
+    const { clientId } = await registerApp('Seamless');
+    const app = { clientId, redirectUri: REDIRECT };
+    const signedIn = await follow(web, authorizationUrl(server.url, app, 'openid user').url);
+    expect(signedIn.path).toMatch(/^\/interaction\//);
+    expect(signedIn.text).toContain('Authorize Seamless');
+    expect(signedIn.text).not.toContain('name="password"');
+
+    const forced = await follow(web, authorizationUrl(server.url, app, 'openid user', { prompt: 'login consent' }).url);
+    expect(forced.text).toContain('name="password"');
+    const stranger = await follow(new WebClient(server.url), authorizationUrl(server.url, app, 'openid user').url);
+    expect(stranger.text).toContain('name="password"');
+  });
+
   it('shows the consent page in Chinese by Accept-Language or the language cookie, descriptions from the registry', async () => {
     const { clientId } = await registerApp('中文应用');
     const flow = authorizationUrl(server.url, { clientId, redirectUri: REDIRECT }, 'openid user');

@@ -8,7 +8,7 @@ export interface CodeFlowStart {
   verifier: string;
 }
 
-export function authorizationUrl(base: string, app: { clientId: string; redirectUri: string }, scope: string): CodeFlowStart {
+export function authorizationUrl(base: string, app: { clientId: string; redirectUri: string }, scope: string, extra: Record<string, string> = {}): CodeFlowStart {
   const verifier = randomBytes(32).toString('base64url');
   const state = randomBytes(8).toString('hex');
   const params = new URLSearchParams({
@@ -19,6 +19,7 @@ export function authorizationUrl(base: string, app: { clientId: string; redirect
     state,
     code_challenge: createHash('sha256').update(verifier).digest('base64url'),
     code_challenge_method: 'S256',
+    ...extra,
   });
   return { url: `${base}/auth?${params.toString()}`, state, verifier };
 }

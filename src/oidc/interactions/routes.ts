@@ -36,6 +36,12 @@ export function interactionRoutes(deps: InteractionDeps): Router {
 
   router.get('/:uid', async function showInteraction(ctx) {
     const details = await loadInteraction(ctx, provider);
+    const signedIn = webSessionLogin(ctx, details);
+    if (signedIn) {
+      ctx.status = 303;
+      ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, signedIn, { mergeWithLastSubmission: false }));
+      return;
+    }
     await showPrompt(ctx, deps, details);
   });
 
@@ -121,6 +127,18 @@ async function signIn(ctx: Context, deps: InteractionDeps, details: Details, for
     return null;
   }
   await deps.throttle.recordSuccess(username, ctx.ip);
+  return { login: { accountId: accountIdOf(user) } };
+}
+
+/**
+ * A browser already signed in to Tessera's own pages is not asked for its password again,
+ * unless the app asked for a fresh sign-in (prompt=login, max_age, a particular user …):
+ * oidc-provider then gives reasons beyond "no_session". Consent still needs its POST.
+ */
+function webSessionLogin(ctx: Context, details: Details): InteractionResults | null {
+  const user = ctx.state.sessionUser as Parameters<typeof accountIdOf>[0] | undefined;
+  if (!user || details.prompt.name !== 'login') return null;
+  if (!details.prompt.reasons.every((reason) => reason === 'no_session')) return null;
   return { login: { accountId: accountIdOf(user) } };
 }
 
