@@ -18,7 +18,9 @@ export { escapeHtml } from '../../http/views/html.js';
 export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   'Cache-Control': 'no-store',
   'X-Frame-Options': 'DENY',
-  'Content-Security-Policy': "frame-ancestors 'none'",
+  // As strict as the other pages, but without form-action: browsers apply it to the redirects
+  // that follow a form post, and consent ends in a redirect to the app.
+  'Content-Security-Policy': "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
 };
 
 /** The language switcher's cookie when set, else the best Accept-Language match, else English. */
