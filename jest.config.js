@@ -9,6 +9,7 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: false }],
   },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  setupFiles: ['<rootDir>/test/support/quiet-runtime-warning.ts'],
   testTimeout: 30000,
   // Each file owns a fresh database; two workers match this machine's two cores.
   maxWorkers: 2,
