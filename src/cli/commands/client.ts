@@ -54,15 +54,7 @@ export const clientCreateCommand: Command = {
     });
     const record = await withContainer(async (c) => {
       const owner = values.owner ? await findUser(c, values.owner) : null;
-      const { app, secret } = await c.applications.create(owner, {
-        name: input.name,
-        homepageUrl: input.homepage_url,
-        redirectUris: input.redirect_uris,
-        type: input.type,
-        grantTypes: input.grant_types,
-        scopes: input.scopes,
-        introspection: input.introspection,
-      });
+      const { app, secret } = await c.applications.create(owner, input);
       return { ...presentApplicationWithSecret(app, secret), owner: owner?.username ?? null };
     });
     const out = createOutput(values.json);

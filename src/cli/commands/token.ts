@@ -48,13 +48,7 @@ export const tokenCreateCommand: Command = {
     });
     const { record, owner } = await withContainer(async (c) => {
       const user = await findUser(c, positionals[0]!);
-      const { pat, token } = await c.pats.create(user, {
-        name: input.name,
-        description: input.description,
-        scopes: input.scopes,
-        expiresInDays: input.expires_in_days,
-        ipAllowlist: input.ip_allowlist,
-      });
+      const { pat, token } = await c.pats.create(user, input);
       return { record: presentPatWithSecret(pat, token, c.clock()), owner: user.username };
     });
     const out = createOutput(values.json);

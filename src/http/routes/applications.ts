@@ -19,16 +19,7 @@ export function applicationRoutes(c: Container, throttle: LoginThrottle): Router
   });
 
   router.post('/', async function createApplication(ctx) {
-    const body = validate(createApplicationSchema, ctx.request.body ?? {});
-    const { app, secret } = await c.applications.create(ctx.state.user, {
-      name: body.name,
-      homepageUrl: body.homepage_url,
-      redirectUris: body.redirect_uris,
-      type: body.type,
-      grantTypes: body.grant_types,
-      scopes: body.scopes,
-      introspection: body.introspection,
-    });
+    const { app, secret } = await c.applications.create(ctx.state.user, validate(createApplicationSchema, ctx.request.body ?? {}));
     ctx.status = 201;
     ctx.set('Cache-Control', 'no-store');
     ctx.set('Location', `/api/v1/user/applications/${app.id}`);
@@ -42,15 +33,7 @@ export function applicationRoutes(c: Container, throttle: LoginThrottle): Router
 
   router.patch('/:id', async function updateApplication(ctx) {
     const id = validate(idParamSchema, ctx.params.id);
-    const body = validate(updateApplicationSchema, ctx.request.body ?? {});
-    const app = await c.applications.update(ctx.state.user, id, {
-      name: body.name,
-      homepageUrl: body.homepage_url,
-      redirectUris: body.redirect_uris,
-      grantTypes: body.grant_types,
-      scopes: body.scopes,
-      introspection: body.introspection,
-    });
+    const app = await c.applications.update(ctx.state.user, id, validate(updateApplicationSchema, ctx.request.body ?? {}));
     ctx.body = presentApplication(app);
   });
 

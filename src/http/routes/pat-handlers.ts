@@ -19,20 +19,7 @@ export function patHandlers(pats: PatService, clock: Clock) {
     },
 
     async create(ctx: Context, owner: User, kind: PatKind, issuer: User) {
-      const body = validate(createPatSchema, ctx.request.body ?? {});
-      const { pat, token } = await pats.create(
-        owner,
-        {
-          name: body.name,
-          description: body.description,
-          scopes: body.scopes,
-          ipAllowlist: body.ip_allowlist,
-          expiresInDays: body.expires_in_days,
-          expiresAt: body.expires_at,
-        },
-        kind,
-        issuer,
-      );
+      const { pat, token } = await pats.create(owner, validate(createPatSchema, ctx.request.body ?? {}), kind, issuer);
       ctx.status = 201;
       ctx.set('Cache-Control', 'no-store');
       ctx.set('Location', `${ctx.path.replace(/\/$/, '')}/${pat.id}`);

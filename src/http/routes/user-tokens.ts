@@ -34,20 +34,13 @@ export function userTokenRoutes(c: Container, throttle: LoginThrottle): Router {
 
   router.patch('/:id', async function updateToken(ctx) {
     const id = validate(idParamSchema, ctx.params.id);
-    const body = validate(updatePatSchema, ctx.request.body ?? {});
-    const pat = await c.pats.update(ctx.state.user, id, {
-      name: body.name,
-      description: body.description,
-      scopes: body.scopes,
-      ipAllowlist: body.ip_allowlist,
-    });
+    const pat = await c.pats.update(ctx.state.user, id, validate(updatePatSchema, ctx.request.body ?? {}));
     ctx.body = presentPat(pat, c.clock());
   });
 
   router.post('/:id/regenerate', async function regenerateToken(ctx) {
     const id = validate(idParamSchema, ctx.params.id);
-    const body = validate(regeneratePatSchema, ctx.request.body ?? {});
-    const { pat, token } = await c.pats.regenerate(ctx.state.user, id, { expiresInDays: body.expires_in_days, expiresAt: body.expires_at });
+    const { pat, token } = await c.pats.regenerate(ctx.state.user, id, validate(regeneratePatSchema, ctx.request.body ?? {}));
     ctx.set('Cache-Control', 'no-store');
     ctx.body = presentPatWithSecret(pat, token, c.clock());
   });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { APPLICATION_GRANT_TYPES } from '../../entities/index.js';
+import type { ApplicationInput, ApplicationUpdate } from '../../services/application-service.js';
 
 const name = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
 const homepageUrl = z.string().trim().max(2000).nullable();
@@ -7,15 +8,29 @@ const redirectUris = z.array(z.string().max(2000)).max(10, 'at most 10 redirect 
 const grantTypes = z.array(z.enum(APPLICATION_GRANT_TYPES)).min(1, 'choose at least one grant type');
 const scopes = z.array(z.string().max(100)).max(100).nullable();
 
-export const createApplicationSchema = z.strictObject({
-  name,
-  homepage_url: homepageUrl.optional(),
-  redirect_uris: redirectUris.default([]),
-  type: z.enum(['confidential', 'public']).default('confidential'),
-  grant_types: grantTypes.optional(),
-  scopes: scopes.optional(),
-  introspection: z.boolean().default(false),
-});
+// Each body schema yields the service's input, so every door (API, web form, CLI) maps fields alike.
+
+export const createApplicationSchema = z
+  .strictObject({
+    name,
+    homepage_url: homepageUrl.optional(),
+    redirect_uris: redirectUris.default([]),
+    type: z.enum(['confidential', 'public']).default('confidential'),
+    grant_types: grantTypes.optional(),
+    scopes: scopes.optional(),
+    introspection: z.boolean().default(false),
+  })
+  .transform(
+    (b): ApplicationInput => ({
+      name: b.name,
+      homepageUrl: b.homepage_url,
+      redirectUris: b.redirect_uris,
+      type: b.type,
+      grantTypes: b.grant_types,
+      scopes: b.scopes,
+      introspection: b.introspection,
+    }),
+  );
 
 export const updateApplicationSchema = z
   .strictObject({
@@ -26,7 +41,17 @@ export const updateApplicationSchema = z
     scopes: scopes.optional(),
     introspection: z.boolean().optional(),
   })
-  .refine((v) => Object.keys(v).length > 0, 'give at least one field to change');
+  .refine((v) => Object.keys(v).length > 0, 'give at least one field to change')
+  .transform(
+    (b): ApplicationUpdate => ({
+      name: b.name,
+      homepageUrl: b.homepage_url,
+      redirectUris: b.redirect_uris,
+      grantTypes: b.grant_types,
+      scopes: b.scopes,
+      introspection: b.introspection,
+    }),
+  );
 
 /** Grant ids are oidc-provider's random ids. */
 export const grantIdParamSchema = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'not an authorization id');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CreatePatInput, ExpiryInput, UpdatePatInput } from '../../services/pat-service.js';
 
 const name = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
 const description = z.string().trim().max(1000, 'must be at most 1000 characters').nullable();
@@ -19,19 +20,35 @@ const expiry = {
   expires_at: expiresAt.optional(),
 };
 
-export const createPatSchema = z.strictObject({
-  name,
-  description: description.optional(),
-  scopes,
-  ip_allowlist: ipAllowlist.optional(),
-  ...expiry,
-});
+// Each body schema yields the service's input, so every door (API, web form, CLI) maps fields alike.
+
+export const createPatSchema = z
+  .strictObject({
+    name,
+    description: description.optional(),
+    scopes,
+    ip_allowlist: ipAllowlist.optional(),
+    ...expiry,
+  })
+  .transform(
+    (b): CreatePatInput => ({
+      name: b.name,
+      description: b.description,
+      scopes: b.scopes,
+      ipAllowlist: b.ip_allowlist,
+      expiresInDays: b.expires_in_days,
+      expiresAt: b.expires_at,
+    }),
+  );
 
 export const updatePatSchema = z
   .strictObject({ name: name.optional(), description: description.optional(), scopes: scopes.optional(), ip_allowlist: ipAllowlist.optional() })
-  .refine((v) => Object.keys(v).length > 0, 'give at least one of name, description, scopes, ip_allowlist');
+  .refine((v) => Object.keys(v).length > 0, 'give at least one of name, description, scopes, ip_allowlist')
+  .transform((b): UpdatePatInput => ({ name: b.name, description: b.description, scopes: b.scopes, ipAllowlist: b.ip_allowlist }));
 
-export const regeneratePatSchema = z.strictObject(expiry);
+export const regeneratePatSchema = z
+  .strictObject(expiry)
+  .transform((b): ExpiryInput => ({ expiresInDays: b.expires_in_days, expiresAt: b.expires_at }));
 
 /** CodeArts' list filters. */
 export const listPatQuerySchema = z.object({

@@ -41,7 +41,7 @@ export function appFormFrom(app: OAuthApplication): AppFormValues {
 
 /** The form in the JSON API's shape, checked by the API's own schema (same rules at both doors). */
 export function toApplicationInput(v: AppFormValues): ApplicationInput {
-  const body = validate(createApplicationSchema, {
+  return validate(createApplicationSchema, {
     name: v.name,
     homepage_url: v.homepageUrl.trim() || null,
     redirect_uris: lines(v.redirectUris),
@@ -49,29 +49,14 @@ export function toApplicationInput(v: AppFormValues): ApplicationInput {
     grant_types: v.grantTypes,
     introspection: v.introspection,
   });
-  return {
-    name: body.name,
-    homepageUrl: body.homepage_url,
-    redirectUris: body.redirect_uris,
-    type: body.type,
-    grantTypes: body.grant_types,
-    introspection: body.introspection,
-  };
 }
 
 export function toApplicationUpdate(v: AppFormValues): ApplicationUpdate {
-  const body = validate(updateApplicationSchema, {
+  return validate(updateApplicationSchema, {
     name: v.name,
     homepage_url: v.homepageUrl.trim() || null,
     redirect_uris: lines(v.redirectUris),
     grant_types: v.grantTypes,
     introspection: v.introspection,
   });
-  return {
-    name: body.name,
-    homepageUrl: body.homepage_url,
-    redirectUris: body.redirect_uris,
-    grantTypes: body.grant_types,
-    introspection: body.introspection,
-  };
 }

@@ -54,30 +54,21 @@ export function toCreateInput(v: TokenFormValues): CreatePatInput {
   if (/^\d+$/.test(v.expiry)) expiry.expires_in_days = Number(v.expiry);
   else if (v.expiry === 'custom') expiry.expires_at = v.expiresOn;
   else if (v.expiry !== 'none') expiry.expires_in_days = Number.NaN; // no choice made: the schema names the field
-  const body = validate(createPatSchema, {
+  return validate(createPatSchema, {
     name: v.name,
     description: v.description.trim() || null,
     scopes: v.scopes,
     ip_allowlist: allowlistEntries(v.allowlist),
     ...expiry,
   });
-  return {
-    name: body.name,
-    description: body.description,
-    scopes: body.scopes,
-    ipAllowlist: body.ip_allowlist,
-    expiresInDays: body.expires_in_days,
-    expiresAt: body.expires_at,
-  };
 }
 
 /** Edit form → PatService.update input (name, description, scopes, allowlist). */
 export function toUpdateInput(v: TokenFormValues): UpdatePatInput {
-  const body = validate(updatePatSchema, {
+  return validate(updatePatSchema, {
     name: v.name,
     description: v.description.trim() || null,
     scopes: v.scopes,
     ip_allowlist: allowlistEntries(v.allowlist),
   });
-  return { name: body.name, description: body.description, scopes: body.scopes, ipAllowlist: body.ip_allowlist };
 }
