@@ -105,6 +105,9 @@ export function createOidcProvider(deps: OidcProviderDeps): Provider {
       clientCredentials: { enabled: true },
       deviceFlow: { enabled: true, ...deviceFlowPages },
       revocation: { enabled: true, allowedPolicy: revocationAllowed },
+      // On so discovery advertises introspection_endpoint; Tessera's own handler is mounted on that
+      // path in front of the provider (it also answers for PATs), so this policy is only a
+      // backstop should the provider ever be reached there.
       introspection: { enabled: true, allowedPolicy: introspectionAllowed },
       userinfo: { enabled: true },
       pushedAuthorizationRequests: { enabled: true },
