@@ -23,7 +23,6 @@ import { ApplicationIntrospectionCallers, type IntrospectionCallers } from './to
 import { IntrospectionResponder } from './tokens/introspection/introspection-response.js';
 import { introspectionJwtSigner } from './tokens/introspection/introspection-jwt.js';
 import { clientChangeHook, oauthRevocationHook } from './revocation/oauth-revocations.js';
-import { TypeormApplicationStore } from './stores/application-store.js';
 import { TypeormWebSessionStore } from './stores/web-session-store.js';
 import { WebSessionService } from './web/session/web-session-service.js';
 import { createOidcComponents, type OidcComponents } from './oidc/index.js';
@@ -102,7 +101,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     new OAuthTokenIntrospector('access_token', oauth.oidc, userStore, revocationCache, clock, oauth.oidcArtifactKeys),
     new OAuthTokenIntrospector('refresh_token', oauth.oidc, userStore, revocationCache, clock, oauth.oidcArtifactKeys),
   ]);
-  const introspectionCallers = new ApplicationIntrospectionCallers(new TypeormApplicationStore(dataSource), oauth.clientSecrets, revocationCache);
+  const introspectionCallers = new ApplicationIntrospectionCallers(oauth.applicationStore, oauth.clientSecrets, revocationCache);
   const introspectionResponder = new IntrospectionResponder(config.issuer, introspectionJwtSigner(oauth.signingKeys), clock);
 
   return {

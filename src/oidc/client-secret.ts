@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { tokensEqual } from '../security/tokens-equal.js';
 
 /** Prefix of generated client secrets, so secret scanners can recognise them. */
 const SECRET_PREFIX = 'tcs_';
@@ -24,8 +25,6 @@ export class ClientSecrets {
   /** True when `presented` is the secret whose digest is `storedDigest`; constant time. */
   matches(presented: string, storedDigest: string | undefined): boolean {
     if (!storedDigest) return false;
-    const a = Buffer.from(this.digest(presented), 'hex');
-    const b = Buffer.from(storedDigest, 'hex');
-    return a.length === b.length && timingSafeEqual(a, b);
+    return tokensEqual(storedDigest, this.digest(presented));
   }
 }

@@ -20,6 +20,8 @@ export interface OidcComponents {
   /** The oidc-provider instance (mounted last in app.ts). */
   oidc: Provider;
   applications: ApplicationService;
+  /** The apps table, shared with the introspection endpoint's caller lookup. */
+  applicationStore: TypeormApplicationStore;
   authorizations: AuthorizationService;
   clientSecrets: ClientSecrets;
   /**
@@ -72,6 +74,7 @@ export async function createOidcComponents(d: OidcDependencies): Promise<OidcCom
   });
   return {
     oidc,
+    applicationStore,
     applications: new ApplicationService(applicationStore, payloads, clientSecrets, d.scopes, oidcRevocations, d.clock, d.onClientChanged),
     authorizations: new AuthorizationService(payloads, applicationStore, grantRevoker(oidc), d.clock),
     clientSecrets,

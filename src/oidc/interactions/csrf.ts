@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { tokensEqual } from '../../security/tokens-equal.js';
 
 /**
  * CSRF tokens for the sign-in and consent forms: HMAC(cookie key, interaction uid). Bound to
@@ -13,9 +14,6 @@ export class InteractionCsrf {
   }
 
   verify(uid: string, presented: unknown): boolean {
-    if (typeof presented !== 'string') return false;
-    const expected = Buffer.from(this.tokenFor(uid));
-    const actual = Buffer.from(presented);
-    return expected.length === actual.length && timingSafeEqual(expected, actual);
+    return tokensEqual(this.tokenFor(uid), presented);
   }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
 import { ApiError } from '../../errors.js';
-import { tokensEqual } from '../session/session-crypto.js';
+import { tokensEqual } from '../../security/tokens-equal.js';
 
 /** Holds the synchronizer token of the sign-in form, before there is a session. */
 export const LOGIN_CSRF_COOKIE = 'tessera.login_csrf';

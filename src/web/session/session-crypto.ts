@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
 /** A new session id: 256 random bits, base64url. Only the cookie ever holds it. */
 export function newSessionId(): string {
@@ -15,13 +15,6 @@ export function csrfTokenFor(sessionId: string): string {
   return createHmac('sha256', sessionId).update('tessera csrf').digest('base64url');
 }
 
-/** Constant-time comparison of a presented token with the expected one. */
-export function tokensEqual(expected: string, presented: unknown): boolean {
-  if (typeof presented !== 'string') return false;
-  const a = Buffer.from(expected);
-  const b = Buffer.from(presented);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 function dataKey(sessionId: string): Buffer {
   return Buffer.from(hkdfSync('sha256', sessionId, '', 'tessera web session data', 32));
