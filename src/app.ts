@@ -1,3 +1,4 @@
+import type { RequestListener } from 'node:http';
 import Koa from 'koa';
 import type Router from '@koa/router';
 import type { Container } from './container.js';
@@ -7,7 +8,8 @@ import { requestContext } from './http/middleware/request-context.js';
 import { adminUserRoutes } from './http/routes/admin-users.js';
 import { currentUserRoutes } from './http/routes/current-user.js';
 import { healthRoutes } from './http/routes/health.js';
-import { introspectionRoutes } from './http/routes/introspection.js';
+import { introspectionEndpoint } from './http/introspection/introspection-endpoint.js';
+import { createRequestLog } from './http/request-log.js';
 import { impersonationTokenRoutes } from './http/routes/impersonation-tokens.js';
 import { scopeRoutes } from './http/routes/scopes.js';
 import { userTokenRoutes } from './http/routes/user-tokens.js';
@@ -18,6 +20,24 @@ import { InteractionCsrf } from './oidc/interactions/csrf.js';
 import { interactionRoutes } from './oidc/interactions/routes.js';
 import { mountProvider } from './oidc/mount.js';
 import { loadWebSession, webRoutes } from './web/index.js';
+
+/**
+ * What the HTTP server runs: the introspection endpoint (the hot path, answered by plain
+ * node:http) and, for everything else, the Koa app.
+ */
+export function buildRequestListener(c: Container): RequestListener {
+  const introspection = introspectionEndpoint({
+    path: c.oidc.pathFor('introspection'),
+    callers: c.introspectionCallers,
+    introspector: c.introspector,
+    responder: c.introspectionResponder,
+    requestLog: createRequestLog(c.logger),
+    logger: c.logger,
+    trustProxy: c.config.trustProxy,
+  });
+  const app = buildApp(c).callback();
+  return (req, res) => (introspection.matches(req) ? introspection.handle(req, res) : app(req, res));
+}
 
 /**
  * Builds the Koa app: global middleware first (request id + log line, the single error
@@ -37,17 +57,6 @@ export function buildApp(c: Container): Koa {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: true, methodNotAllowed: () => new ApiError(405, 'invalid_request', 'method not allowed') }));
   };
-  // The one RFC 7662 endpoint, at the provider's own introspection path so discovery's
-  // introspection_endpoint names it (the provider's handler cannot answer for PATs). It is the
-  // hot path and authenticates OAuth clients only, so it comes before the browser-session lookup.
-  mount(
-    introspectionRoutes({
-      path: c.oidc.pathFor('introspection'),
-      callers: c.introspectionCallers,
-      introspector: c.introspector,
-      responder: c.introspectionResponder,
-    }),
-  );
   // Signed-in browsers: sets ctx.state.sessionUser for the API and the web pages.
   app.use(loadWebSession(c.webSessions));
 

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { buildApp } from './app.js';
+import { buildRequestListener } from './app.js';
 import { ConfigError, loadConfig } from './config/index.js';
 import { createContainer } from './container.js';
 
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     );
   }
 
-  const server = http.createServer(buildApp(container).callback());
+  const server = http.createServer(buildRequestListener(container));
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
   logger.info({ port: config.port, issuer: config.issuer, mode: config.mode }, 'tessera listening');

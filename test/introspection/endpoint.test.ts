@@ -79,6 +79,68 @@ describe('POST /token/introspection (RFC 7662) answers for every token kind', ()
     });
   });
 
+  describe('HTTP contract (the endpoint is answered ahead of the Koa app, and must behave like it)', () => {
+    it('sends the no-store, security and request-id headers; echoes a sane X-Request-Id, replaces an unsafe one', async () => {
+      const pat = await createPat();
+      const echoed = await introspect(server.url, rs.basic, { token: pat.token }, { 'X-Request-Id': 'rs-trace.42' });
+      expect(echoed.status).toBe(200);
+      expect(echoed.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(echoed.headers.get('cache-control')).toBe('no-store');
+      expect(echoed.headers.get('pragma')).toBe('no-cache');
+      expect(echoed.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(echoed.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(echoed.headers.get('x-request-id')).toBe('rs-trace.42');
+      const replaced = await introspect(server.url, rs.basic, { token: 'garbage' }, { 'X-Request-Id': 'bad id<script>' });
+      expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      const failed = await introspect(server.url, null, { token: 'garbage' }, { 'X-Request-Id': 'rs-trace.43' });
+      expect(failed.status).toBe(401);
+      expect(failed.headers.get('x-request-id')).toBe('rs-trace.43');
+      expect(failed.headers.get('cache-control')).toBe('no-store');
+    });
+
+    it('other methods: 405 with Allow: POST and an OAuth-style error body', async () => {
+      for (const method of ['GET', 'PUT', 'DELETE']) {
+        const res = await fetch(`${server.url}/token/introspection`, { method, headers: { Authorization: rs.basic } });
+        expect(res.status).toBe(405);
+        expect(res.headers.get('allow')).toBe('POST');
+        expect(await res.json()).toEqual({ error: 'invalid_request', error_description: 'method not allowed' });
+      }
+    });
+
+    it('answers at the advertised path with a trailing slash or a query string too (never the provider\'s PAT-blind handler)', async () => {
+      const pat = await createPat();
+      for (const path of ['/token/introspection/', '/token/introspection?x=1', '/Token/Introspection']) {
+        const res = await fetch(server.url + path, {
+          method: 'POST',
+          headers: { Authorization: rs.basic, 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ token: pat.token }),
+        });
+        expect(res.status).toBe(200);
+        expect(((await res.json()) as { token_kind?: string }).token_kind).toBe('personal_access_token');
+      }
+    });
+
+    it('a burst of concurrent calls mixing callers and token kinds: every answer is its own', async () => {
+      const active = await createPat();
+      const revoked = await createPat();
+      expect((await api(server.url, 'DELETE', `/api/v1/user/tokens/${revoked.id}`, { auth: alice.basic })).status).toBe(204);
+      const accessToken = await clientCredentialsToken(server, rs, 'project');
+      const stranger = await registerApp(server, alice.basic, { introspection: false });
+      const wrongSecret = clientBasic(rs.client_id, `${rs.client_secret}x`);
+      const cases: { auth: string; token: string; expect: (r: { status: number; body: any }) => void }[] = [
+        { auth: rs.basic, token: active.token, expect: (r) => expect(r.body).toMatchObject({ active: true, pat_id: active.id }) },
+        { auth: rs.basic, token: revoked.token, expect: (r) => expect(r.body).toEqual({ active: false }) },
+        { auth: rs.basic, token: accessToken, expect: (r) => expect(r.body).toMatchObject({ active: true, token_kind: 'access_token', client_id: rs.client_id }) },
+        { auth: rs.basic, token: 'garbage', expect: (r) => expect(r.body).toEqual({ active: false }) },
+        { auth: wrongSecret, token: active.token, expect: (r) => expect([r.status, r.body.error]).toEqual([401, 'invalid_client']) },
+        { auth: stranger.basic, token: active.token, expect: (r) => expect([r.status, r.body.error]).toEqual([403, 'unauthorized_client']) },
+      ];
+      const burst = Array.from({ length: 8 }, () => cases).flat();
+      const answers = await Promise.all(burst.map((c) => introspect(server.url, c.auth, { token: c.token })));
+      answers.forEach((answer, i) => burst[i]!.expect(answer));
+    });
+  });
+
   describe('personal access tokens', () => {
     it('active: RFC 7662 members plus token_kind, pat_id and impersonation', async () => {
       const pat = await createPat({ expires_in_days: 30 });

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { buildApp } from '../../src/app.js';
+import { buildRequestListener } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createContainer, type Container } from '../../src/container.js';
 import { createLogger } from '../../src/logger.js';
@@ -30,7 +30,7 @@ describe('secrets never reach the logs', () => {
   beforeAll(async () => {
     environment = await createTestEnvironment();
     container = await createContainer(loadConfig(environment.env), { logger: createLogger('trace', log) });
-    httpServer = http.createServer(buildApp(container).callback());
+    httpServer = http.createServer(buildRequestListener(container));
     await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
   });
@@ -70,12 +70,31 @@ describe('secrets never reach the logs', () => {
     const imp = (await api(url, 'POST', '/api/v1/users/mona/impersonation-tokens', { auth: admin.basic, body: { name: 'i', scopes: ['user'] } })).body;
     secrets.push(imp.token);
     expect((await api(url, 'GET', '/api/v1/user', { auth: `Bearer ${imp.token}` })).status).toBe(200);
+    // The introspection endpoint (answered outside the Koa app) logs its line the same way.
+    const app = (
+      await api(url, 'POST', '/api/v1/user/applications', {
+        auth: mona,
+        body: { name: 'rs', type: 'confidential', redirect_uris: ['https://rs.example/cb'], grant_types: ['client_credentials'], introspection: true },
+      })
+    ).body;
+    secrets.push(app.client_secret);
+    const introspect = (body: Record<string, string>) =>
+      fetch(`${url}/token/introspection`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Request-Id': 'introspect-1' }, body: new URLSearchParams(body) });
+    expect((await introspect({ token: imp.token, client_id: app.client_id, client_secret: app.client_secret })).status).toBe(200);
+    expect((await introspect({ token: imp.token, client_id: app.client_id, client_secret: `${app.client_secret}x` })).status).toBe(401);
+
     expect((await api(url, 'DELETE', `/api/v1/user/tokens/${pat.id}`, { auth: mona })).status).toBe(204);
 
     // The log is real (one JSON line per request, with a request id), and holds none of the secrets.
     const requests = log.lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request');
     expect(requests.length).toBeGreaterThanOrEqual(15);
     expect(requests.every((l) => typeof l.requestId === 'string' && l.path.startsWith('/'))).toBe(true);
+    const introspections = requests.filter((l) => l.path === '/token/introspection');
+    expect(introspections.map((l) => [l.method, l.status, l.requestId])).toEqual([
+      ['POST', 200, 'introspect-1'],
+      ['POST', 401, 'introspect-1'],
+    ]);
+    expect(introspections.every((l) => typeof l.ms === 'number' && typeof l.ip === 'string' && l.ip.length > 0)).toBe(true);
     for (const secret of secrets) {
       expect(log.text).not.toContain(secret);
       // Nor the random body of a token without its prefix, nor base64 of a Basic header.

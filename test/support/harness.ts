@@ -6,7 +6,7 @@ import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { Redis } from 'ioredis';
-import { buildApp } from '../../src/app.js';
+import { buildRequestListener } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { createContainer, type Container } from '../../src/container.js';
 import { createLogger } from '../../src/logger.js';
@@ -112,7 +112,7 @@ export async function startServer(environment: TestEnvironment, overrides: NodeJ
   const config = loadConfig({ ISSUER: url, ...environment.env, ...overrides });
   const clock = new TestClock();
   const container = await createContainer(config, { clock: clock.now, logger: createLogger(config.logLevel) });
-  handle = buildApp(container).callback();
+  handle = buildRequestListener(container);
   return {
     url,
     container,

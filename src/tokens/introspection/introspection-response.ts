@@ -29,23 +29,22 @@ export class IntrospectionResponder {
     private readonly now: () => Date,
   ) {}
 
-  async describe(token: ActiveToken): Promise<IntrospectionBody> {
-    const body: IntrospectionBody = {
-      active: true,
-      scope: token.scopes.join(' '),
-      client_id: token.clientId,
-      username: token.username,
-      sub: token.userId !== null ? String(token.userId) : token.clientId,
-      token_type: token.kind === 'refresh_token' ? 'refresh_token' : (token.tokenType ?? 'Bearer'),
-      exp: token.expiresAt ? seconds(token.expiresAt) : undefined,
-      iat: seconds(token.issuedAt),
-      aud: token.audience,
-      iss: this.issuer,
-      token_kind: token.kind,
-      pat_id: token.patId,
-      impersonation: token.impersonation,
-    };
-    for (const key of Object.keys(body) as (keyof IntrospectionBody)[]) if (body[key] === undefined) delete body[key];
+  describe(token: ActiveToken): IntrospectionBody {
+    // Members are added only when present (rather than deleted afterwards): the object keeps one
+    // shape, which keeps JSON.stringify on the hot path fast.
+    const body: IntrospectionBody = { active: true, scope: token.scopes.join(' ') };
+    if (token.clientId !== undefined) body.client_id = token.clientId;
+    if (token.username !== undefined) body.username = token.username;
+    const sub = token.userId !== null ? String(token.userId) : token.clientId;
+    if (sub !== undefined) body.sub = sub;
+    body.token_type = token.kind === 'refresh_token' ? 'refresh_token' : (token.tokenType ?? 'Bearer');
+    if (token.expiresAt) body.exp = seconds(token.expiresAt);
+    body.iat = seconds(token.issuedAt);
+    if (token.audience !== undefined) body.aud = token.audience;
+    body.iss = this.issuer;
+    body.token_kind = token.kind;
+    if (token.patId !== undefined) body.pat_id = token.patId;
+    if (token.impersonation !== undefined) body.impersonation = token.impersonation;
     return body;
   }
 

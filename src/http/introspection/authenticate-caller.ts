@@ -1,0 +1,50 @@
+import { ApiError } from '../../errors.js';
+import type { IntrospectionCaller, IntrospectionCallers } from '../../tokens/introspection/introspection-callers.js';
+import { parseAuthorization } from '../credentials.js';
+
+const CLIENT_CHALLENGE = { 'WWW-Authenticate': 'Basic realm="tessera"' };
+
+/** What a caller presented: client_secret_basic wins over client_secret_post. */
+export interface ClientCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+/** RFC 6749 §2.3.1: the Basic header's parts are form-urlencoded; else the form's pair. 401 if neither. */
+export function clientCredentials(authorization: string | undefined, form: Record<string, string>): ClientCredentials {
+  const credentials = parseAuthorization(authorization);
+  let clientId: string | undefined;
+  let clientSecret: string | undefined;
+  if (credentials.scheme === 'basic') {
+    clientId = formDecode(credentials.username);
+    clientSecret = formDecode(credentials.password);
+  } else if (typeof form.client_id === 'string' && typeof form.client_secret === 'string') {
+    clientId = form.client_id;
+    clientSecret = form.client_secret;
+  }
+  if (!clientId || !clientSecret) {
+    throw new ApiError(401, 'invalid_client', 'client authentication is required (client_secret_basic or client_secret_post)', CLIENT_CHALLENGE);
+  }
+  return { clientId, clientSecret };
+}
+
+/** The caller if its secret is right and it holds the introspection permission; else 401 / 403 (RFC 7662 §2.1). */
+export function permittedCaller(caller: IntrospectionCaller | null): IntrospectionCaller {
+  if (!caller) throw new ApiError(401, 'invalid_client', 'client authentication failed', CLIENT_CHALLENGE);
+  if (!caller.mayIntrospect) throw new ApiError(403, 'unauthorized_client', 'this client is not allowed to introspect tokens');
+  return caller;
+}
+
+/** The caller as this instance last verified it, without I/O, if it may introspect; else undefined. */
+export function rememberedCaller(callers: IntrospectionCallers, credentials: ClientCredentials): IntrospectionCaller | undefined {
+  const remembered = callers.recall(credentials.clientId, credentials.clientSecret);
+  return remembered?.mayIntrospect ? remembered : undefined;
+}
+
+function formDecode(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}

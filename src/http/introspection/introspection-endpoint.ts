@@ -1,0 +1,165 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import accepts from 'accepts';
+import { ApiError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import type { ActiveToken } from '../../tokens/introspection/active-token.js';
+import type { IntrospectionCaller, IntrospectionCallers } from '../../tokens/introspection/introspection-callers.js';
+import type { IntrospectionResponder } from '../../tokens/introspection/introspection-response.js';
+import type { IntrospectorChain } from '../../tokens/introspection/introspector-chain.js';
+import { CoalescedWrites } from '../coalesced-writes.js';
+import { isFormContentType, readForm } from '../read-form.js';
+import { clientIp, requestIdFor, type RequestLog } from '../request-log.js';
+import { invalidInput } from '../validate.js';
+import { clientCredentials, permittedCaller, rememberedCaller } from './authenticate-caller.js';
+import { INTROSPECTION_JWT, introspectionRequest, type IntrospectionRequest } from './introspection-request.js';
+
+const MAX_BODY_BYTES = 64 * 1024;
+const JSON_TYPE = 'application/json; charset=utf-8';
+const INACTIVE = '{"active":false}';
+
+export interface IntrospectionEndpointDeps {
+  /** Where discovery's introspection_endpoint points. */
+  path: string;
+  callers: IntrospectionCallers;
+  introspector: IntrospectorChain;
+  responder: IntrospectionResponder;
+  requestLog: RequestLog;
+  logger: Logger;
+  trustProxy: boolean;
+}
+
+export interface IntrospectionEndpoint {
+  /** Whether the request is for this endpoint (any method: others get a 405 here). */
+  matches(req: IncomingMessage): boolean;
+  handle(req: IncomingMessage, res: ServerResponse): void;
+}
+
+interface Answer {
+  status: number;
+  contentType: string;
+  body: string;
+  headers?: Record<string, string | string[]>;
+}
+
+/**
+ * The one RFC 7662 endpoint for every token kind, at the path discovery advertises (the
+ * provider's own handler knows only its own tokens, not PATs).
+ *
+ * It is the hot path — resource servers call it on every request — so it is answered by
+ * plain node:http ahead of the Koa app rather than through Koa's middleware chain, whose cost
+ * alone is most of a warm answer's. It keeps the app's contract: the request id and the one
+ * log line, the security and no-store headers, `{"error", "error_description"}` answers with
+ * the right status and challenge. Steps: method, form, caller credentials, caller check and
+ * token check (together), answer as JSON or, on request, an RFC 9701 JWT; answers leave together
+ * at the end of each event-loop turn (CoalescedWrites).
+ */
+export function introspectionEndpoint(deps: IntrospectionEndpointDeps): IntrospectionEndpoint {
+  const path = deps.path.toLowerCase();
+  const writes = new CoalescedWrites();
+
+  async function answer(req: IncomingMessage): Promise<Answer> {
+    if (req.method !== 'POST') throw new ApiError(405, 'invalid_request', 'method not allowed', { Allow: 'POST' });
+    const form = await readParameters(req);
+    const credentials = clientCredentials(req.headers.authorization, form);
+    const params = introspectionRequest.safeParse(form);
+    // token_type_hint is only a hint: the token's own shape decides which introspector answers.
+    const claimed = params.success && deps.introspector.claims(params.data.token);
+    const remembered = rememberedCaller(deps.callers, credentials);
+
+    let caller: IntrospectionCaller;
+    let token: Promise<ActiveToken | null> | null = null;
+    if (remembered && params.success && !claimed) {
+      // A string no introspector claims, from a caller verified a moment ago: `{"active":false}`
+      // tells nobody anything, so the remembered caller is enough and the answer costs no I/O.
+      caller = remembered;
+    } else {
+      if (remembered && claimed) {
+        // The token's revocation check starts alongside the caller's, so both ride one pipelined
+        // Redis round trip. The caller's own check still decides: if it fails, the token's answer
+        // is dropped unseen (a PAT's last use may still be stamped; its caller was good a moment ago).
+        token = introspect(params.data!);
+        token.catch(() => {}); // awaited below only if the caller passes
+      }
+      caller = permittedCaller(await deps.callers.authenticate(credentials.clientId, credentials.clientSecret));
+      if (!params.success) throw invalidInput(params.error);
+      if (claimed) token ??= introspect(params.data);
+    }
+
+    const active = token && (await token);
+    if (wantsJwt(req)) {
+      const body = active ? deps.responder.describe(active) : { active: false as const };
+      return { status: 200, contentType: INTROSPECTION_JWT, body: await deps.responder.sign(body, caller.clientId) };
+    }
+    return { status: 200, contentType: JSON_TYPE, body: active ? JSON.stringify(deps.responder.describe(active)) : INACTIVE };
+  }
+
+  function introspect(params: IntrospectionRequest): Promise<ActiveToken | null> {
+    return deps.introspector.introspect(params.token, { ip: params.end_user_ip, hint: params.token_type_hint });
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = process.hrtime.bigint();
+    const requestId = requestIdFor(req.headers['x-request-id']);
+    let result: Answer;
+    try {
+      result = await answer(req);
+    } catch (err) {
+      result = errorAnswer(err, requestId);
+    }
+    res.writeHead(result.status, {
+      ...result.headers,
+      'Content-Type': result.contentType,
+      'Content-Length': Buffer.byteLength(result.body),
+      'Cache-Control': 'no-store',
+      Pragma: 'no-cache',
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'X-Request-Id': requestId,
+    });
+    writes.end(res, result.body);
+    deps.requestLog({ requestId, method: req.method ?? '', path: pathOf(req.url), status: result.status, ip: clientIp(req, deps.trustProxy), started });
+  }
+
+  function errorAnswer(err: unknown, requestId: string): Answer {
+    const error =
+      err instanceof ApiError
+        ? err
+        : (deps.logger.error({ err, requestId }, 'request failed'), new ApiError(500, 'server_error', 'the server could not complete the request'));
+    return {
+      status: error.status,
+      contentType: JSON_TYPE,
+      body: JSON.stringify({ error: error.code, error_description: error.description }),
+      headers: error.headers,
+    };
+  }
+
+  return {
+    matches(req) {
+      const requested = pathOf(req.url);
+      // Matched like the app's router: case-insensitive, with or without a trailing slash.
+      return requested === deps.path || requested.toLowerCase().replace(/\/$/, '') === path;
+    },
+    handle(req, res) {
+      void handle(req, res);
+    },
+  };
+}
+
+/** The form's parameters; other content types get an empty form (and a 400 once the caller is known). */
+function readParameters(req: IncomingMessage): Promise<Record<string, string>> | Record<string, string> {
+  if (isFormContentType(req.headers['content-type'])) return readForm(req, MAX_BODY_BYTES);
+  req.resume();
+  return {};
+}
+
+/** Whether the caller asked for the RFC 9701 JWT over JSON (negotiated as Koa would). */
+function wantsJwt(req: IncomingMessage): boolean {
+  const accept = req.headers.accept;
+  return !!accept && accept.toLowerCase().includes('token-introspection+jwt') && accepts(req).type(['json', INTROSPECTION_JWT]) === INTROSPECTION_JWT;
+}
+
+function pathOf(url: string | undefined): string {
+  if (!url) return '/';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
