@@ -2,6 +2,8 @@ import type { OAuthApplication } from '../../entities/index.js';
 import type { ClientSecrets } from '../../oidc/client-secret.js';
 import type { RevocationCache } from '../../revocation/revocation-cache.js';
 import { clientRevocationKey } from '../../revocation/revocation-keys.js';
+import { DigestMemo } from '../../security/digest-memo.js';
+import { tokensEqual } from '../../security/tokens-equal.js';
 import type { ApplicationStore } from '../../stores/application-store.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
@@ -37,32 +39,41 @@ type CallerRecord = Pick<OAuthApplication, 'clientId' | 'type' | 'introspection'
  * the database once and then kept in memory, re-validated on every call against the
  * `client:<id>` revocation-cache key (bumped on secret regeneration or a permission change,
  * revoked on deletion), so the hot path does no SQL. The presented secret is checked on every
- * call with one HMAC and a constant-time compare (ClientSecrets), never a slow password hash.
+ * call with a constant-time compare of its keyed digest (ClientSecrets.digest, memoised), never a
+ * slow password hash.
  */
 export class ApplicationIntrospectionCallers implements IntrospectionCallers {
   private readonly cache: VerifiedTokenCache<CallerRecord>;
+  private readonly secretDigests: DigestMemo;
 
   constructor(
     private readonly applications: Pick<ApplicationStore, 'findByClientId'>,
-    private readonly secrets: Pick<ClientSecrets, 'matches'>,
+    secrets: Pick<ClientSecrets, 'digest'>,
     revocations: RevocationCache,
   ) {
     this.cache = new VerifiedTokenCache(revocations, 10_000);
+    this.secretDigests = new DigestMemo((secret) => secrets.digest(secret), 10_000);
   }
 
-  async authenticate(clientId: string, clientSecret: string): Promise<IntrospectionCaller | null> {
-    if (!clientId || clientId.length > MAX_CLIENT_ID_LENGTH) return null;
-    const app = await this.cache.get(clientRevocationKey(clientId), () => this.load(clientId));
-    // Public clients have no secret to prove who they are, so they cannot call.
-    if (!app || app.type !== 'confidential' || !this.secrets.matches(clientSecret, app.secretDigest ?? undefined)) return null;
-    return { clientId: app.clientId, mayIntrospect: app.introspection };
+  authenticate(clientId: string, clientSecret: string): Promise<IntrospectionCaller | null> {
+    if (!clientId || clientId.length > MAX_CLIENT_ID_LENGTH) return Promise.resolve(null);
+    return this.cache.get(clientRevocationKey(clientId), () => this.load(clientId)).then((app) => this.verify(app, clientSecret) ?? null);
   }
 
   recall(clientId: string, clientSecret: string): IntrospectionCaller | undefined {
     if (!clientId || clientId.length > MAX_CLIENT_ID_LENGTH) return undefined;
-    const app = this.cache.peek(clientRevocationKey(clientId));
-    if (!app || app.type !== 'confidential' || !this.secrets.matches(clientSecret, app.secretDigest ?? undefined)) return undefined;
+    return this.verify(this.cache.peek(clientRevocationKey(clientId)), clientSecret);
+  }
+
+  private verify(app: CallerRecord | null | undefined, clientSecret: string): IntrospectionCaller | undefined {
+    // Public clients have no secret to prove who they are, so they cannot call.
+    if (!app || app.type !== 'confidential' || !this.secretMatches(clientSecret, app)) return undefined;
     return { clientId: app.clientId, mayIntrospect: app.introspection };
+  }
+
+  /** ClientSecrets.matches, with the digest memoised (the caller presents the same secret on every call). */
+  private secretMatches(presented: string, app: CallerRecord): boolean {
+    return !!app.secretDigest && tokensEqual(app.secretDigest, this.secretDigests.of(presented));
   }
 
   private async load(clientId: string): Promise<CallerRecord | null> {
