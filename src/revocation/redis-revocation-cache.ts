@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { BatchedReads } from './batched-reads.js';
 import { REVOKED, type RevocationCache } from './revocation-cache.js';
 
 // Atomically: leave a revoked key revoked, otherwise count one more change; refresh the TTL.
@@ -19,6 +20,7 @@ export class RedisRevocationCache implements RevocationCache {
   private subscribed = false;
   private currentGeneration = 0;
   private unavailable = false;
+  private readonly reads: BatchedReads;
 
   constructor(
     private readonly redis: Redis,
@@ -26,6 +28,7 @@ export class RedisRevocationCache implements RevocationCache {
     private readonly prefix: string,
   ) {
     this.channel = `${prefix}revocations`;
+    this.reads = new BatchedReads((keys) => redis.mget(keys));
     subscriber.on('message', (channel: string, key: string) => {
       if (channel === this.channel) for (const listener of this.listeners) listener(key);
     });
@@ -59,9 +62,10 @@ export class RedisRevocationCache implements RevocationCache {
     return this.redis.get(this.prefix + key);
   }
 
-  async states(keys: string[]): Promise<(string | null)[]> {
-    if (this.degraded) throw new Error('redis unavailable');
-    return this.redis.mget(keys.map((k) => this.prefix + k));
+  /** Read together with every other key asked for in this event-loop turn (BatchedReads). */
+  states(keys: string[]): Promise<(string | null)[]> {
+    if (this.degraded) return Promise.reject(new Error('redis unavailable'));
+    return this.reads.read(keys.map((k) => this.prefix + k));
   }
 
   async revoke(key: string, ttlSeconds: number): Promise<void> {
