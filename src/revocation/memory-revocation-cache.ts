@@ -15,6 +15,14 @@ export class MemoryRevocationCache implements RevocationCache {
   ) {}
 
   async state(key: string): Promise<string | null> {
+    return this.read(key);
+  }
+
+  states(keys: string[]): Promise<(string | null)[]> {
+    return Promise.resolve(keys.map((k) => this.read(k)));
+  }
+
+  private read(key: string): string | null {
     const entry = this.entries.get(key);
     if (!entry) return null;
     if (entry.expires <= this.now()) {
@@ -22,10 +30,6 @@ export class MemoryRevocationCache implements RevocationCache {
       return null;
     }
     return entry.value;
-  }
-
-  async states(keys: string[]): Promise<(string | null)[]> {
-    return Promise.all(keys.map((k) => this.state(k)));
   }
 
   async revoke(key: string, ttlSeconds: number): Promise<void> {

@@ -10,10 +10,15 @@ export const MAX_TOKEN_LENGTH = 4096;
 export class IntrospectorChain {
   constructor(private readonly introspectors: TokenIntrospector[]) {}
 
-  async introspect(token: string, context: IntrospectionContext = {}): Promise<ActiveToken | null> {
-    if (!token || token.length > MAX_TOKEN_LENGTH) return null;
-    for (const introspector of this.ordered(context.hint)) {
-      if (!introspector.claims(token)) continue;
+  introspect(token: string, context: IntrospectionContext = {}): Promise<ActiveToken | null> {
+    if (!token || token.length > MAX_TOKEN_LENGTH) return Promise.resolve(null);
+    const claimants = this.ordered(context.hint).filter((i) => i.claims(token));
+    // Most token shapes are claimed by one strategy: hand its answer straight back.
+    return claimants.length === 1 ? claimants[0]!.introspect(token, context) : this.firstActive(claimants, token, context);
+  }
+
+  private async firstActive(claimants: TokenIntrospector[], token: string, context: IntrospectionContext): Promise<ActiveToken | null> {
+    for (const introspector of claimants) {
       const result = await introspector.introspect(token, context);
       if (result) return result;
     }

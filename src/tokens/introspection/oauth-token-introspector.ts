@@ -8,6 +8,7 @@ import {
 } from '../../revocation/revocation-keys.js';
 import type { RevocationCache } from '../../revocation/revocation-cache.js';
 import type { ArtifactKeys } from '../../oidc/adapter/artifact-keys.js';
+import { DigestMemo } from '../../security/digest-memo.js';
 import type { UserStore } from '../../stores/user-store.js';
 import type { ActiveToken, IntrospectionContext, TokenIntrospector } from './active-token.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
@@ -31,6 +32,15 @@ interface OAuthTokenSnapshot {
 
 type ProviderTokenKind = 'access_token' | 'refresh_token';
 
+/** What a provider token also dies with: its client, its grant, its user. */
+function dependentKeys(s: OAuthTokenSnapshot): string[] {
+  return [
+    clientRevocationKey(s.clientId),
+    ...(s.grantId ? [grantRevocationKey(s.grantId)] : []),
+    ...(s.accountId ? [userRevocationKey(s.accountId)] : []),
+  ];
+}
+
 /**
  * Answers for oidc-provider's opaque tokens (access tokens incl. client-credentials ones,
  * or refresh tokens), applying the provider's own introspection checks on a cache miss:
@@ -38,6 +48,7 @@ type ProviderTokenKind = 'access_token' | 'refresh_token';
  */
 export class OAuthTokenIntrospector implements TokenIntrospector {
   private readonly cache: VerifiedTokenCache<OAuthTokenSnapshot>;
+  private readonly storageKeys: DigestMemo;
 
   constructor(
     readonly kind: ProviderTokenKind,
@@ -46,25 +57,23 @@ export class OAuthTokenIntrospector implements TokenIntrospector {
     revocations: RevocationCache,
     private readonly clock: Clock,
     /** The adapter's storage keys: the revocation hook reports tokens by these, never by value. */
-    private readonly artifactKeys: Pick<ArtifactKeys, 'of'>,
+    artifactKeys: Pick<ArtifactKeys, 'of'>,
   ) {
     this.cache = new VerifiedTokenCache(revocations);
+    const model = kind === 'refresh_token' ? 'RefreshToken' : 'AccessToken';
+    this.storageKeys = new DigestMemo((token) => artifactKeys.of(model, token));
   }
 
   claims(token: string): boolean {
     return OPAQUE_TOKEN.test(token);
   }
 
-  async introspect(token: string, _context: IntrospectionContext): Promise<ActiveToken | null> {
-    const snapshot = await this.cache.get(
-      oauthTokenRevocationKey(this.artifactKeys.of(this.kind === 'refresh_token' ? 'RefreshToken' : 'AccessToken', token)),
-      () => this.load(token),
-      (s) => [
-        clientRevocationKey(s.clientId),
-        ...(s.grantId ? [grantRevocationKey(s.grantId)] : []),
-        ...(s.accountId ? [userRevocationKey(s.accountId)] : []),
-      ],
-    );
+  introspect(token: string, _context: IntrospectionContext): Promise<ActiveToken | null> {
+    return this.cache.get(oauthTokenRevocationKey(this.storageKeys.of(token)), () => this.load(token), dependentKeys).then((snapshot) => this.answer(snapshot));
+  }
+
+  /** Expiry decides; the snapshot becomes the endpoint's view of the token. */
+  private answer(snapshot: OAuthTokenSnapshot | null): ActiveToken | null {
     if (!snapshot) return null;
     if (snapshot.exp !== undefined && snapshot.exp * 1000 <= this.clock().getTime()) return null;
     const userId = snapshot.accountId !== undefined ? Number(snapshot.accountId) : null;

@@ -3,6 +3,7 @@ import type { PersonalAccessToken } from '../../entities/index.js';
 import type { Logger } from '../../logger.js';
 import type { RevocationCache } from '../../revocation/revocation-cache.js';
 import { patRevocationKey, userRevocationKey } from '../../revocation/revocation-keys.js';
+import { DigestMemo } from '../../security/digest-memo.js';
 import { canonicalIp, ipAllowed } from '../../security/ip-allowlist.js';
 import type { PatStore } from '../../stores/pat-store.js';
 import type { UserStore } from '../../stores/user-store.js';
@@ -21,6 +22,7 @@ export const LAST_USED_THROTTLE_MS = 60_000;
 export class PatIntrospector implements TokenIntrospector {
   readonly kind = 'personal_access_token' as const;
   private readonly cache: VerifiedTokenCache<{ pat: PersonalAccessToken; username: string }>;
+  private readonly digests: DigestMemo;
 
   constructor(
     private readonly format: PatFormat,
@@ -31,16 +33,22 @@ export class PatIntrospector implements TokenIntrospector {
     private readonly logger: Logger,
   ) {
     this.cache = new VerifiedTokenCache(revocations);
+    this.digests = new DigestMemo((token) => format.digest(token));
   }
 
   claims(token: string): boolean {
     return this.format.isWellFormed(token);
   }
 
-  async introspect(token: string, context: IntrospectionContext): Promise<ActiveToken | null> {
-    const digest = this.format.digest(token);
-    const key = patRevocationKey(digest);
-    const found = await this.cache.get(key, () => this.load(digest), ({ pat }) => [userRevocationKey(pat.userId)]);
+  introspect(token: string, context: IntrospectionContext): Promise<ActiveToken | null> {
+    const digest = this.digests.of(token);
+    return this.cache
+      .get(patRevocationKey(digest), () => this.load(digest), ({ pat }) => [userRevocationKey(pat.userId)])
+      .then((found) => this.answer(found, context));
+  }
+
+  /** State, expiry and IP allowlist decide; a use is recorded. */
+  private answer(found: { pat: PersonalAccessToken; username: string } | null, context: IntrospectionContext): ActiveToken | null {
     const now = this.clock();
     if (!found || !isActive(found.pat, now)) return null;
     const { pat, username } = found;

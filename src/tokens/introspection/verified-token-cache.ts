@@ -39,26 +39,39 @@ export class VerifiedTokenCache<T> {
    * The record under `primaryKey`: from memory if still valid, else from `load`.
    * `load` must check everything itself (it alone answers while Redis is away);
    * `dependentsOf` names the keys whose revocation also kills the record.
+   *
+   * The warm path is one revocation-cache read and one `then`: it runs on every introspection,
+   * and on Node 20 every promise pays for async-context tracking.
    */
-  async get(primaryKey: string, load: () => Promise<T | null>, dependentsOf: (value: T) => string[] = () => []): Promise<T | null> {
+  get(primaryKey: string, load: () => Promise<T | null>, dependentsOf: (value: T) => string[] = () => []): Promise<T | null> {
     const generation = this.revocations.generation();
     const cached = this.entries.get(primaryKey);
-    let primaryState: string | null;
-    try {
-      // The primary key's state is read before the database so a change racing the read
-      // leaves a mismatch behind (and a re-read next time), never a stale match.
-      const states = await this.revocations.states(cached ? [primaryKey, ...cached.dependents] : [primaryKey]);
-      if (states.includes(REVOKED)) {
+    // The primary key's state is read before the database so a change racing the read
+    // leaves a mismatch behind (and a re-read next time), never a stale match.
+    return this.revocations.states(cached ? [primaryKey, ...cached.dependents] : [primaryKey]).then(
+      (states) => {
+        if (states.includes(REVOKED)) {
+          this.entries.delete(primaryKey);
+          return null;
+        }
+        if (cached && cached.generation === generation && sameStates(states, cached.states)) return cached.value;
+        return this.reload(primaryKey, load, dependentsOf, states[0] ?? null, generation);
+      },
+      () => {
         this.entries.delete(primaryKey);
-        return null;
-      }
-      if (cached && cached.generation === generation && sameStates(states, cached.states)) return cached.value;
-      primaryState = states[0] ?? null;
-    } catch {
-      this.entries.delete(primaryKey);
-      return load();
-    }
+        return load();
+      },
+    );
+  }
 
+  /** The database's answer, kept with the states it was read under. */
+  private async reload(
+    primaryKey: string,
+    load: () => Promise<T | null>,
+    dependentsOf: (value: T) => string[],
+    primaryState: string | null,
+    generation: number,
+  ): Promise<T | null> {
     const value = await load();
     if (value === null) {
       this.entries.set(primaryKey, { value: null as T, dependents: [], states: [primaryState], generation });
