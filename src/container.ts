@@ -136,6 +136,9 @@ function connectRedis(url: string, logger: Logger): Redis {
     enableAutoPipelining: true,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
+    // A Redis that stops answering (paused, half-open connection) must not stall every request:
+    // a command fails after a second and callers fall back to MySQL, as when it is down.
+    commandTimeout: 1000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   });
   let down = false;

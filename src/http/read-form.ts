@@ -55,7 +55,8 @@ function readBody<T>(req: IncomingMessage, limit: number, parse: (raw: string) =
         reject(err);
       }
     });
-    req.once('error', reject);
+    // A client that hangs up mid-body is a bad request, not a server failure.
+    req.once('error', () => reject(new ApiError(400, 'invalid_request', 'the request body was not received completely')));
   });
 }
 

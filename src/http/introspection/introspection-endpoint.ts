@@ -74,8 +74,8 @@ export function introspectionEndpoint(deps: IntrospectionEndpointDeps): Introspe
       caller = remembered;
     } else {
       if (remembered && claimed) {
-        // The token's revocation check starts alongside the caller's, so both ride one pipelined
-        // Redis round trip. The caller's own check still decides: if it fails, the token's answer
+        // The token's revocation check starts alongside the caller's, so both go out in the same
+        // Redis read (BatchedReads). The caller's own check still decides: if it fails, the token's answer
         // is dropped unseen (a PAT's last use may still be stamped; its caller was good a moment ago).
         token = introspect(params.data!);
         token.catch(() => {}); // awaited below only if the caller passes
