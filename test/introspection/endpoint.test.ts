@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { api, startTestServer, type TestServer, type TestEnvironment } from '../support/harness.js';
+import { api, basicAuth, startTestServer, type TestServer, type TestEnvironment } from '../support/harness.js';
 import { clientBasic, clientCredentialsToken, introspect, registerApp, seedUserGrant, type RegisteredApp } from './introspection-client.js';
 
 describe('POST /token/introspection (RFC 7662) answers for every token kind', () => {
@@ -58,6 +58,16 @@ describe('POST /token/introspection (RFC 7662) answers for every token kind', ()
       const res = await introspect(server.url, null, { token: pat.token, client_id: rs.client_id, client_secret: rs.client_secret });
       expect(res.status).toBe(200);
       expect(res.body.active).toBe(true);
+    });
+
+    it('client_secret_basic parts are form-urlencoded (RFC 6749 §2.3.1): an escaped secret is decoded first', async () => {
+      const pat = await createPat();
+      const escape = (v: string) => v.replace(/[_-]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+      const escaped = basicAuth(escape(rs.client_id), escape(rs.client_secret));
+      expect(escaped).not.toBe(rs.basic);
+      expect((await introspect(server.url, escaped, { token: pat.token })).body.active).toBe(true);
+      const broken = await introspect(server.url, basicAuth(rs.client_id, `${rs.client_secret}%E0%A4%A`), { token: pat.token });
+      expect(broken.status).toBe(401);
     });
 
     it('a body that is not a form, repeats a parameter or is too large: 400 / 413, never 500', async () => {
