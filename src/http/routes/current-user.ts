@@ -8,7 +8,8 @@ export function currentUserRoutes(c: Container): Router {
   const router = new Router();
   router.get('/api/v1/user', requireScopes(c.introspector, c.scopes, 'user'), async function showCurrentUser(ctx) {
     const token = ctx.state.token;
-    const user = token.userId === null ? null : await c.users.findById(token.userId);
+    // Introspectors attach the profile they verified with the token; the lookup is only a fallback.
+    const user = token.owner ?? (token.userId === null ? null : await c.users.findById(token.userId));
     if (!user) {
       throw new ApiError(401, 'invalid_token', 'the token does not act for a user', {
         'WWW-Authenticate': 'Bearer realm="tessera", error="invalid_token"',

@@ -1,5 +1,14 @@
+import type { User } from '../../entities/index.js';
+
 /** The kinds of token Tessera answers for. */
 export type TokenKind = 'personal_access_token' | 'access_token' | 'refresh_token';
+
+/**
+ * The profile of the user a token acts for, as read when the token was verified. Users change
+ * only by deletion (which revokes `user:<id>`, and with it every cached token), so it is as fresh
+ * as the token's own answer; a future profile edit must bump `user:<id>`.
+ */
+export type TokenOwner = Pick<User, 'id' | 'username' | 'displayName' | 'email' | 'isAdmin' | 'createdAt'>;
 
 /** What an introspector knows about an active token. */
 export interface ActiveToken {
@@ -7,6 +16,8 @@ export interface ActiveToken {
   /** The user the token acts for; null for client-credentials tokens. */
   userId: number | null;
   username?: string;
+  /** That user's profile, so resource routes such as GET /api/v1/user need no lookup. */
+  owner?: TokenOwner;
   scopes: string[];
   clientId?: string;
   issuedAt: Date;
@@ -34,4 +45,9 @@ export interface TokenIntrospector {
   readonly kind: TokenKind;
   claims(token: string): boolean;
   introspect(token: string, context: IntrospectionContext): Promise<ActiveToken | null>;
+}
+
+/** The profile fields a token carries of its user (no password hash, no timestamps beyond creation). */
+export function ownerOf(user: User): TokenOwner {
+  return { id: user.id, username: user.username, displayName: user.displayName, email: user.email, isAdmin: user.isAdmin, createdAt: user.createdAt };
 }

@@ -10,7 +10,7 @@ import type { RevocationCache } from '../../revocation/revocation-cache.js';
 import type { ArtifactKeys } from '../../oidc/adapter/artifact-keys.js';
 import { DigestMemo } from '../../security/digest-memo.js';
 import type { UserStore } from '../../stores/user-store.js';
-import type { ActiveToken, IntrospectionContext, TokenIntrospector } from './active-token.js';
+import { ownerOf, type ActiveToken, type IntrospectionContext, type TokenIntrospector, type TokenOwner } from './active-token.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
 /** oidc-provider's opaque token values: 256 random bits as 43 base64url characters. */
@@ -21,7 +21,7 @@ interface OAuthTokenSnapshot {
   jti: string;
   clientId: string;
   accountId?: string;
-  username?: string;
+  owner?: TokenOwner;
   grantId?: string;
   scope: string;
   iat: number;
@@ -80,7 +80,8 @@ export class OAuthTokenIntrospector implements TokenIntrospector {
     return {
       kind: this.kind,
       userId,
-      username: snapshot.username,
+      username: snapshot.owner?.username,
+      owner: snapshot.owner,
       scopes: snapshot.scope ? snapshot.scope.split(' ') : [],
       clientId: snapshot.clientId,
       issuedAt: new Date(snapshot.iat * 1000),
@@ -103,18 +104,18 @@ export class OAuthTokenIntrospector implements TokenIntrospector {
       if (!grant || grant.isExpired || grant.clientId !== token.clientId || grant.accountId !== accountId) return null;
     }
     if (!(await this.provider.Client.find(token.clientId))) return null;
-    let username: string | undefined;
+    let owner: TokenOwner | undefined;
     if (accountId) {
       const user = await this.users.findById(Number(accountId));
       if (!user) return null;
-      username = user.username;
+      owner = ownerOf(user);
     }
     const t = token as unknown as { scope?: string; iat: number; exp?: number; aud?: string | string[]; tokenType?: string };
     return {
       jti: token.jti,
       clientId: token.clientId,
       accountId,
-      username,
+      owner,
       grantId,
       scope: t.scope ?? '',
       iat: t.iat,

@@ -8,7 +8,7 @@ import { canonicalIp, ipAllowed } from '../../security/ip-allowlist.js';
 import type { PatStore } from '../../stores/pat-store.js';
 import type { UserStore } from '../../stores/user-store.js';
 import type { PatFormat } from '../format/pat-format.js';
-import type { ActiveToken, IntrospectionContext, TokenIntrospector } from './active-token.js';
+import { ownerOf, type ActiveToken, type IntrospectionContext, type TokenIntrospector, type TokenOwner } from './active-token.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
 /** last_used_at is written at most this often per token, so verification stays cheap. */
@@ -21,7 +21,7 @@ export const LAST_USED_THROTTLE_MS = 60_000;
  */
 export class PatIntrospector implements TokenIntrospector {
   readonly kind = 'personal_access_token' as const;
-  private readonly cache: VerifiedTokenCache<{ pat: PersonalAccessToken; username: string }>;
+  private readonly cache: VerifiedTokenCache<{ pat: PersonalAccessToken; owner: TokenOwner }>;
   private readonly digests: DigestMemo;
 
   constructor(
@@ -48,16 +48,17 @@ export class PatIntrospector implements TokenIntrospector {
   }
 
   /** State, expiry and IP allowlist decide; a use is recorded. */
-  private answer(found: { pat: PersonalAccessToken; username: string } | null, context: IntrospectionContext): ActiveToken | null {
+  private answer(found: { pat: PersonalAccessToken; owner: TokenOwner } | null, context: IntrospectionContext): ActiveToken | null {
     const now = this.clock();
     if (!found || !isActive(found.pat, now)) return null;
-    const { pat, username } = found;
+    const { pat, owner } = found;
     if (pat.ipAllowlist?.length && !ipAllowed(pat.ipAllowlist, context.ip)) return null;
     this.recordUse(pat, context.ip, now);
     return {
       kind: this.kind,
       userId: pat.userId,
-      username,
+      username: owner.username,
+      owner,
       scopes: pat.scopes,
       issuedAt: pat.createdAt,
       expiresAt: pat.expiresAt,
@@ -66,11 +67,11 @@ export class PatIntrospector implements TokenIntrospector {
     };
   }
 
-  /** The record and its owner's username (so the warm path needs no user lookup either). */
-  private async load(digest: string): Promise<{ pat: PersonalAccessToken; username: string } | null> {
+  /** The record and its owner's profile (so the warm path needs no user lookup either). */
+  private async load(digest: string): Promise<{ pat: PersonalAccessToken; owner: TokenOwner } | null> {
     const pat = await this.pats.findByDigest(digest);
     const owner = pat && (await this.users.findById(pat.userId));
-    return pat && owner ? { pat, username: owner.username } : null;
+    return pat && owner ? { pat, owner: ownerOf(owner) } : null;
   }
 
   /** Fire-and-forget, throttled: a slow write must not slow the answer. */
