@@ -71,10 +71,15 @@ export async function createContainer(config: Config, options: ContainerOptions 
   if (applied.length) logger.info({ migrations: applied }, 'applied database migrations');
 
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : null;
-  if (redis) await waitUntilReady(redis, 3000);
-  const revocationCache: RevocationCache = redis
-    ? new RedisRevocationCache(redis, redis.duplicate({ enableOfflineQueue: true }), config.redisKeyPrefix)
-    : new MemoryRevocationCache(() => clock().getTime(), sqliteExternalWrites(dataSource) ?? undefined);
+  // The revocation cache has its own connections: its reads batch themselves (BatchedReads), so
+  // auto-pipelining would only hold each batch back another event-loop turn; and pub/sub needs
+  // a connection of its own.
+  const revocationRedis = redis?.duplicate({ enableAutoPipelining: false }) ?? null;
+  if (redis && revocationRedis) await Promise.all([waitUntilReady(redis, 3000), waitUntilReady(revocationRedis, 3000)]);
+  const revocationCache: RevocationCache =
+    redis && revocationRedis
+      ? new RedisRevocationCache(revocationRedis, redis.duplicate({ enableOfflineQueue: true }), config.redisKeyPrefix)
+      : new MemoryRevocationCache(() => clock().getTime(), sqliteExternalWrites(dataSource) ?? undefined);
   const revocations = new RevocationNotifier(revocationCache, clock, logger);
 
   const patFormat = new PatFormat(config.patPrefix, config.tokenPepper);
@@ -123,6 +128,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     webSessions: new WebSessionService(new TypeormWebSessionStore(dataSource), users, clock),
     async close() {
       await revocationCache.close();
+      redis?.disconnect();
       if (dataSource.isInitialized) await dataSource.destroy();
     },
   };
