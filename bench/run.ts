@@ -18,8 +18,8 @@ import { generateSigningKeys } from '../src/oidc/signing-keys.js';
  * rounds, each right after a run of the ceiling, and its ratio is the median of those pairs.
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const DURATION = Number(process.env.BENCH_DURATION ?? 5);
-const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+const DURATION = Number(process.env.BENCH_DURATION ?? 4);
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
 const LATENCY_DURATION = Number(process.env.BENCH_LATENCY_DURATION ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
 const DATABASE_URL = process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/test';
