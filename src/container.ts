@@ -72,9 +72,10 @@ export async function createContainer(config: Config, options: ContainerOptions 
 
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : null;
   // The revocation cache has its own connections: its reads batch themselves (BatchedReads), so
-  // auto-pipelining would only hold each batch back another event-loop turn; and pub/sub needs
-  // a connection of its own.
-  const revocationRedis = redis?.duplicate({ enableAutoPipelining: false }) ?? null;
+  // auto-pipelining would only hold each batch back another event-loop turn; its marker writes
+  // must wait out a paused Redis rather than time out (it times its reads out itself; see
+  // RedisRevocationCache); and pub/sub needs a connection of its own.
+  const revocationRedis = redis?.duplicate({ enableAutoPipelining: false, commandTimeout: undefined }) ?? null;
   if (redis && revocationRedis) await Promise.all([waitUntilReady(redis, 3000), waitUntilReady(revocationRedis, 3000)]);
   const revocationCache: RevocationCache =
     redis && revocationRedis
@@ -143,7 +144,8 @@ function connectRedis(url: string, logger: Logger): Redis {
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
     // A Redis that stops answering (paused, half-open connection) must not stall every request:
-    // a command fails after a second and callers fall back to MySQL, as when it is down.
+    // a command fails after a second (sessions, throttling, provider artifacts). The revocation
+    // cache's connection overrides this (see above).
     commandTimeout: 1000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   });

@@ -10,9 +10,20 @@ local n = redis.call('INCR', KEYS[1])
 redis.call('EXPIRE', KEYS[1], ARGV[1])
 return n`;
 
+/** How long a read of revocation states may take before callers fall back to MySQL. */
+export const READ_TIMEOUT_MS = 1000;
+
 /**
  * Revocations in Redis, shared by every instance, plus a pub/sub channel so each
  * instance can drop what it cached at once. The subscriber needs its own connection.
+ *
+ * Reads and writes fail differently on purpose. A read that takes too long (Redis paused, a
+ * half-open connection) is abandoned after READ_TIMEOUT_MS and the caller asks MySQL: slower,
+ * still right. A marker write is never abandoned while the connection stands: a revoke must not
+ * return before its marker is there, or instances still trusting memory would miss it. It fails
+ * only when the connection drops, and then every instance has stopped trusting memory, and
+ * starts a new generation when Redis is back. So the connection given here must have no
+ * `commandTimeout`.
  */
 export class RedisRevocationCache implements RevocationCache {
   private readonly listeners: ((key: string) => void)[] = [];
@@ -28,7 +39,7 @@ export class RedisRevocationCache implements RevocationCache {
     private readonly prefix: string,
   ) {
     this.channel = `${prefix}revocations`;
-    this.reads = new BatchedReads((keys) => redis.mget(keys));
+    this.reads = new BatchedReads((keys) => withTimeout(redis.mget(keys), READ_TIMEOUT_MS));
     subscriber.on('message', (channel: string, key: string) => {
       if (channel === this.channel) for (const listener of this.listeners) listener(key);
     });
@@ -88,11 +99,28 @@ export class RedisRevocationCache implements RevocationCache {
   }
 
   async ping(): Promise<void> {
-    await this.redis.ping();
+    await withTimeout(this.redis.ping(), READ_TIMEOUT_MS);
   }
 
   async close(): Promise<void> {
     this.redis.disconnect();
     this.subscriber.disconnect();
   }
+}
+
+/** `promise`, or a rejection once `ms` have passed (the command itself is left to finish). */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`redis read timed out after ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
 }

@@ -148,4 +148,40 @@ describeWithMysql('Redis goes away under load', () => {
     expect(tessera.output()).toContain('redis connection lost');
     expect(tessera.output()).toContain('redis connection restored');
   }, 60_000);
+
+  it('a paused Redis: answers stay right and keep coming; a revoke waits for its marker, so memory never outlives it', async () => {
+    const kept = await create('kept while paused');
+    const revoked = await create('revoked while paused');
+    // Both verified and held in memory, with their markers' states.
+    expect(await use(kept.token)).toBe(200);
+    expect(await use(revoked.token)).toBe(200);
+
+    redis.kill('SIGSTOP');
+    try {
+      const revoking = api(tessera.url, 'DELETE', `/api/v1/user/tokens/${revoked.id}`, { auth: ADMIN });
+      let revokeReturned = false;
+      void revoking.then(() => (revokeReturned = true));
+
+      // Reads give up on Redis after a second and ask MySQL: still answered, still right.
+      const started = Date.now();
+      expect(await use(kept.token)).toBe(200);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      const ready = await api(tessera.url, 'GET', '/readyz');
+      expect([ready.status, ready.body.checks.redis]).toEqual([503, 'down']);
+      // The revoke has written MySQL but not its marker: it must not return, however long it waits
+      // (any Redis command that could time out on its path would have by now).
+      await new Promise((r) => setTimeout(r, 3_000));
+      expect(revokeReturned).toBe(false);
+
+      redis.kill('SIGCONT');
+      expect((await revoking).status).toBe(204);
+    } finally {
+      redis.kill('SIGCONT');
+    }
+    // The revoked token was not asked about during the pause, so its copy in memory is still
+    // there: only the marker, written before the revoke returned, stops it.
+    expect(await use(revoked.token)).toBe(401);
+    expect(await use(kept.token)).toBe(200);
+    expect((await api(tessera.url, 'GET', '/readyz')).status).toBe(200);
+  }, 60_000);
 });
