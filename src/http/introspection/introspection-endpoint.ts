@@ -2,11 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import accepts from 'accepts';
 import { ApiError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import type { ActiveToken } from '../../tokens/introspection/active-token.js';
+import type { ActiveToken, TokenIntrospector } from '../../tokens/introspection/active-token.js';
 import type { IntrospectionCaller, IntrospectionCallers } from '../../tokens/introspection/introspection-callers.js';
 import type { IntrospectionResponder } from '../../tokens/introspection/introspection-response.js';
 import type { IntrospectorChain } from '../../tokens/introspection/introspector-chain.js';
 import { CoalescedWrites } from '../coalesced-writes.js';
+import { toApiError } from '../middleware/error-handler.js';
 import { isFormContentType, readForm } from '../read-form.js';
 import { clientIp, requestIdFor, type RequestLog } from '../request-log.js';
 import { invalidInput } from '../validate.js';
@@ -63,7 +64,8 @@ export function introspectionEndpoint(deps: IntrospectionEndpointDeps): Introspe
     const credentials = clientCredentials(req.headers.authorization, form);
     const params = introspectionRequest.safeParse(form);
     // token_type_hint is only a hint: the token's own shape decides which introspector answers.
-    const claimed = params.success && deps.introspector.claims(params.data.token);
+    const claimants = params.success ? deps.introspector.claimants(params.data.token, params.data.token_type_hint) : [];
+    const claimed = claimants.length > 0;
     const remembered = rememberedCaller(deps.callers, credentials);
 
     let caller: IntrospectionCaller;
@@ -77,12 +79,12 @@ export function introspectionEndpoint(deps: IntrospectionEndpointDeps): Introspe
         // The token's revocation check starts alongside the caller's, so both go out in the same
         // Redis read (BatchedReads). The caller's own check still decides: if it fails, the token's answer
         // is dropped unseen (a PAT's last use may still be stamped; its caller was good a moment ago).
-        token = introspect(params.data!);
+        token = introspect(params.data!, claimants);
         token.catch(() => {}); // awaited below only if the caller passes
       }
       caller = permittedCaller(await deps.callers.authenticate(credentials.clientId, credentials.clientSecret));
       if (!params.success) throw invalidInput(params.error);
-      if (claimed) token ??= introspect(params.data);
+      if (claimed) token ??= introspect(params.data, claimants);
     }
 
     const active = token && (await token);
@@ -93,8 +95,8 @@ export function introspectionEndpoint(deps: IntrospectionEndpointDeps): Introspe
     return { status: 200, contentType: JSON_TYPE, body: active ? JSON.stringify(deps.responder.describe(active)) : INACTIVE };
   }
 
-  function introspect(params: IntrospectionRequest): Promise<ActiveToken | null> {
-    return deps.introspector.introspect(params.token, { ip: params.end_user_ip, hint: params.token_type_hint });
+  function introspect(params: IntrospectionRequest, claimants: TokenIntrospector[]): Promise<ActiveToken | null> {
+    return deps.introspector.introspectClaimed(claimants, params.token, { ip: params.end_user_ip, hint: params.token_type_hint });
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -121,10 +123,9 @@ export function introspectionEndpoint(deps: IntrospectionEndpointDeps): Introspe
   }
 
   function errorAnswer(err: unknown, requestId: string): Answer {
-    const error =
-      err instanceof ApiError
-        ? err
-        : (deps.logger.error({ err, requestId }, 'request failed'), new ApiError(500, 'server_error', 'the server could not complete the request'));
+    // The app's one mapping of failures to answers (errorHandler), and its log line for 500s.
+    const error = toApiError(err);
+    if (error.status >= 500) deps.logger.error({ err, requestId }, 'request failed');
     return {
       status: error.status,
       contentType: JSON_TYPE,

@@ -21,7 +21,8 @@ export function errorHandler(logger: Logger): Middleware {
   };
 }
 
-function toApiError(err: unknown): ApiError {
+/** Any failure as the ApiError a client sees: known ones keep their status, the rest become a 500. */
+export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   const e = err as { status?: number; statusCode?: number; type?: string; code?: string; message?: string; expose?: boolean };
   const status = e.status ?? e.statusCode;

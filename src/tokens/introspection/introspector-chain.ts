@@ -11,8 +11,22 @@ export class IntrospectorChain {
   constructor(private readonly introspectors: TokenIntrospector[]) {}
 
   introspect(token: string, context: IntrospectionContext = {}): Promise<ActiveToken | null> {
-    if (!token || token.length > MAX_TOKEN_LENGTH) return Promise.resolve(null);
-    const claimants = this.ordered(context.hint).filter((i) => i.claims(token));
+    return this.introspectClaimed(this.claimants(token, context.hint), token, context);
+  }
+
+  /**
+   * The strategies whose I/O-free shape test claims the token, the hinted kind first; none for
+   * garbage. For callers that decide something on the shape before asking (then
+   * `introspectClaimed`, so the shape tests run once).
+   */
+  claimants(token: string, hint?: string): TokenIntrospector[] {
+    if (!token || token.length > MAX_TOKEN_LENGTH) return [];
+    return this.ordered(hint).filter((i) => i.claims(token));
+  }
+
+  /** `introspect` for claimants already found with `claimants(token, context.hint)`. */
+  introspectClaimed(claimants: TokenIntrospector[], token: string, context: IntrospectionContext): Promise<ActiveToken | null> {
+    if (!claimants.length) return Promise.resolve(null);
     // Most token shapes are claimed by one strategy: hand its answer straight back.
     return claimants.length === 1 ? claimants[0]!.introspect(token, context) : this.firstActive(claimants, token, context);
   }
@@ -23,11 +37,6 @@ export class IntrospectorChain {
       if (result) return result;
     }
     return null;
-  }
-
-  /** Whether any introspector would look at this string: the I/O-free shape tests only. */
-  claims(token: string): boolean {
-    return token.length > 0 && token.length <= MAX_TOKEN_LENGTH && this.introspectors.some((i) => i.claims(token));
   }
 
   private ordered(hint: string | undefined): TokenIntrospector[] {
