@@ -1,6 +1,12 @@
 import { CreateUsersAndPersonalAccessTokens1763900000000 } from './1763900000000-CreateUsersAndPersonalAccessTokens.js';
 import { CreateOAuthTables1763900100000 } from './1763900100000-CreateOAuthTables.js';
 import { CreateWebSessions1763900200000 } from './1763900200000-CreateWebSessions.js';
+import { ExactIdentifierCollations1764600000000 } from './1764600000000-ExactIdentifierCollations.js';
 
 /** Every migration, oldest first. Listed explicitly: no globbing, same in ESM, tests and the CLI. */
-export const migrations = [CreateUsersAndPersonalAccessTokens1763900000000, CreateOAuthTables1763900100000, CreateWebSessions1763900200000];
+export const migrations = [
+  CreateUsersAndPersonalAccessTokens1763900000000,
+  CreateOAuthTables1763900100000,
+  CreateWebSessions1763900200000,
+  ExactIdentifierCollations1764600000000,
+];

@@ -29,8 +29,10 @@ export class TypeormApplicationStore implements ApplicationStore {
     return this.repo.save({ ...app, createdAt: now, updatedAt: now });
   }
 
-  findByClientId(clientId: string): Promise<OAuthApplication | null> {
-    return this.repo.findOneBy({ clientId });
+  /** Exact match only: a database collation that ignores case or trailing spaces must not widen it. */
+  async findByClientId(clientId: string): Promise<OAuthApplication | null> {
+    const app = await this.repo.findOneBy({ clientId });
+    return app && app.clientId === clientId ? app : null;
   }
 
   findForUser(userId: number, id: number): Promise<OAuthApplication | null> {
