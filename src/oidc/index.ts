@@ -10,9 +10,8 @@ import { AuthorizationService } from '../services/authorization-service.js';
 import type { UserService } from '../services/user-service.js';
 import { TypeormApplicationStore } from '../stores/application-store.js';
 import { OidcPayloadStore } from '../stores/oidc-payload-store.js';
-import { ArtifactKeys, RevocationReporter, type RevocationHook } from './adapter/index.js';
+import { ArtifactKeys, createArtifactStorage, RevocationReporter, type RevocationHook } from './adapter/index.js';
 import { ClientSecrets } from './client-secret.js';
-import { grantRevoker } from './grant-revoker.js';
 import { createOidcProvider } from './provider.js';
 import { loadOrCreateSigningKeys, type SigningKeySet } from './signing-keys.js';
 
@@ -59,24 +58,21 @@ export async function createOidcComponents(d: OidcDependencies): Promise<OidcCom
   const clientSecrets = new ClientSecrets(d.config.tokenPepper);
   const oidcRevocations = new RevocationReporter(d.logger, d.onRevoked);
   const oidcArtifactKeys = new ArtifactKeys(d.config.tokenPepper);
-  const oidc = createOidcProvider({
-    config: d.config,
-    logger: d.logger,
-    scopes: d.scopes,
-    users: d.users,
-    applications: applicationStore,
+  const artifacts = createArtifactStorage({
     payloads,
+    applications: applicationStore,
     redis: d.redis,
-    clientSecrets,
-    signingKeys,
+    redisKeyPrefix: d.config.redisKeyPrefix,
+    logger: d.logger,
     revocations: oidcRevocations,
-    artifactKeys: oidcArtifactKeys,
+    keys: oidcArtifactKeys,
   });
+  const oidc = createOidcProvider({ config: d.config, logger: d.logger, scopes: d.scopes, users: d.users, artifacts, clientSecrets, signingKeys });
   return {
     oidc,
     applicationStore,
     applications: new ApplicationService(applicationStore, payloads, clientSecrets, d.scopes, oidcRevocations, d.clock, d.onClientChanged),
-    authorizations: new AuthorizationService(payloads, applicationStore, grantRevoker(oidc), d.clock),
+    authorizations: new AuthorizationService(payloads, applicationStore, artifacts.revokeGrant, d.clock),
     clientSecrets,
     oidcRevocations,
     signingKeys,

@@ -1,12 +1,9 @@
-import type { Redis } from 'ioredis';
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../logger.js';
 import type { ScopeRegistry } from '../scopes/scope-registry.js';
 import type { UserService } from '../services/user-service.js';
-import type { ApplicationStore } from '../stores/application-store.js';
-import type { OidcPayloadStore } from '../stores/oidc-payload-store.js';
-import { createAdapterFactory, type ArtifactKeys, type RevocationReporter } from './adapter/index.js';
+import type { ArtifactStorage } from './adapter/index.js';
 import { INTROSPECTION_METADATA } from './adapter/client-adapter.js';
 import { claimsByScope, findAccount } from './account.js';
 import type { ClientSecrets } from './client-secret.js';
@@ -19,15 +16,10 @@ export interface OidcProviderDeps {
   logger: Logger;
   scopes: ScopeRegistry;
   users: UserService;
-  applications: ApplicationStore;
-  payloads: OidcPayloadStore;
-  redis: Redis | null;
+  /** Where every artifact is stored (src/oidc/adapter): digested ids, revocation reports, single use. */
+  artifacts: ArtifactStorage;
   clientSecrets: ClientSecrets;
   signingKeys: SigningKeySet;
-  /** Tells the (optional) revocation hook about every artifact that stops being usable. */
-  revocations: RevocationReporter;
-  /** Digests artifact ids (= token strings) before they reach storage. */
-  artifactKeys: ArtifactKeys;
 }
 
 const DAY = 24 * 60 * 60;
@@ -42,15 +34,7 @@ const DAY = 24 * 60 * 60;
 export function createOidcProvider(deps: OidcProviderDeps): Provider {
   const { config, scopes, clientSecrets } = deps;
   const configuration: Configuration = {
-    adapter: createAdapterFactory({
-      payloads: deps.payloads,
-      applications: deps.applications,
-      redis: deps.redis,
-      redisKeyPrefix: config.redisKeyPrefix,
-      logger: deps.logger,
-      revocations: deps.revocations,
-      keys: deps.artifactKeys,
-    }),
+    adapter: deps.artifacts.adapterFor,
     clients: [],
     findAccount: findAccount(deps.users),
     claims: claimsByScope,

@@ -24,7 +24,7 @@ export class AuthorizationService {
   constructor(
     private readonly payloads: OidcPayloadStore,
     private readonly apps: ApplicationStore,
-    /** Deletes the grant and everything issued under it, wherever stored (see oidc/grant-revoker.ts). */
+    /** Deletes the grant and everything issued under it, wherever stored (see ArtifactStorage.revokeGrant). */
     private readonly revokeGrant: (grantId: string) => Promise<void>,
     private readonly clock: Clock,
   ) {}

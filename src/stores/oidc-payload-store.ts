@@ -25,6 +25,17 @@ export class OidcPayloadStore {
     else await this.repo.insert({ ...row, consumedAt: null, lastUsedAt: null, createdAt: now });
   }
 
+  /** Inserts the row unless one with its (model, id) exists; true when this call inserted it. */
+  async insertOnce(row: OidcPayloadRow, now: Date): Promise<boolean> {
+    try {
+      await this.repo.insert({ ...row, consumedAt: null, lastUsedAt: null, createdAt: now });
+      return true;
+    } catch (err) {
+      if (isDuplicateKey(err)) return false;
+      throw err;
+    }
+  }
+
   find(model: string, id: string): Promise<OidcPayload | null> {
     return this.repo.findOneBy({ model, id });
   }
@@ -33,8 +44,13 @@ export class OidcPayloadStore {
     return this.repo.findOneBy({ model, [column]: value });
   }
 
-  async consume(model: string, id: string, at: Date): Promise<void> {
-    await this.repo.update({ model, id }, { consumedAt: at });
+  /**
+   * Marks the artifact consumed if nobody has: one conditional UPDATE, so of any number of
+   * concurrent callers (on any instance) exactly one gets true. False: already consumed or gone.
+   */
+  async consume(model: string, id: string, at: Date): Promise<boolean> {
+    const result = await this.repo.update({ model, id, consumedAt: IsNull() }, { consumedAt: at });
+    return result.affected === 1;
   }
 
   async delete(model: string, id: string): Promise<RemovedRow | null> {
@@ -88,4 +104,10 @@ export class OidcPayloadStore {
     }
     return rows;
   }
+}
+
+/** MySQL/MariaDB's and SQLite's "that key exists" errors. */
+function isDuplicateKey(err: unknown): boolean {
+  const code = (err as { driverError?: { code?: string } }).driverError?.code;
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }

@@ -3,16 +3,17 @@ import type { Adapter } from 'oidc-provider';
 import type { Logger } from '../../logger.js';
 import type { ApplicationStore } from '../../stores/application-store.js';
 import type { OidcPayloadStore } from '../../stores/oidc-payload-store.js';
-import { SHORT_LIVED_MODELS, type RevocationReporter } from './adapter-hooks.js';
+import { GRANTABLE_MODELS, SHORT_LIVED_MODELS, type RevocationReporter } from './adapter-hooks.js';
 import type { ArtifactKeys } from './artifact-keys.js';
 import { ClientAdapter } from './client-adapter.js';
 import { RedisAdapter } from './redis-adapter.js';
+import { treatAsReuse } from './single-use.js';
 import { SqlAdapter } from './sql-adapter.js';
 
 export { RevocationReporter, type RevocationHook, type RevokedArtifact } from './adapter-hooks.js';
 export { ArtifactKeys } from './artifact-keys.js';
 
-export interface AdapterFactoryOptions {
+export interface ArtifactStorageOptions {
   payloads: OidcPayloadStore;
   applications: ApplicationStore;
   /** Short-lived artifacts go here when set; otherwise to the database too. */
@@ -25,18 +26,46 @@ export interface AdapterFactoryOptions {
   keys: ArtifactKeys;
 }
 
+/** Where oidc-provider's artifacts live, and the one operation that spans every model. */
+export interface ArtifactStorage {
+  /** oidc-provider's `adapter` option: the adapter for one model. */
+  adapterFor(model: string): Adapter;
+  /**
+   * Deletes a grant and everything issued under it (tokens, codes), wherever each is stored,
+   * as oidc-provider's own helpers/revoke.js does; each removal reaches the revocation hook.
+   */
+  revokeGrant(grantId: string): Promise<void>;
+}
+
 /**
- * Builds oidc-provider's `adapter` factory: Client → the apps table; short-lived models →
- * Redis (if any); everything else → MySQL/SQLite. Instances hold no state of their own, so
- * any number of Tessera processes can share one database and Redis.
+ * Client → the apps table; short-lived models → Redis (if any); everything else → MySQL/SQLite.
+ * Instances hold no state of their own, so any number of Tessera processes can share one
+ * database and Redis. One adapter per model, made on first use.
  */
-export function createAdapterFactory(options: AdapterFactoryOptions): (model: string) => Adapter {
+export function createArtifactStorage(options: ArtifactStorageOptions): ArtifactStorage {
   const { payloads, applications, redis, redisKeyPrefix, logger, revocations, keys } = options;
   const report = (removed: Parameters<RevocationReporter['report']>[0]) => revocations.report(removed);
+  const onReuse = treatAsReuse(revokeGrant);
   const clients = new ClientAdapter(applications);
-  return function adapterFor(model: string): Adapter {
+  const adapters = new Map<string, Adapter>();
+
+  function adapterFor(model: string): Adapter {
     if (model === 'Client') return clients;
-    if (redis && SHORT_LIVED_MODELS.has(model)) return new RedisAdapter(model, redis, redisKeyPrefix, report, keys);
-    return new SqlAdapter(model, payloads, report, logger, keys);
-  };
+    let adapter = adapters.get(model);
+    if (!adapter) {
+      adapter =
+        redis && SHORT_LIVED_MODELS.has(model)
+          ? new RedisAdapter(model, redis, redisKeyPrefix, report, keys, onReuse)
+          : new SqlAdapter(model, payloads, report, logger, keys, onReuse);
+      adapters.set(model, adapter);
+    }
+    return adapter;
+  }
+
+  async function revokeGrant(grantId: string): Promise<void> {
+    await Promise.all([...GRANTABLE_MODELS].map((model) => adapterFor(model).revokeByGrantId(grantId)));
+    await adapterFor('Grant').destroy(grantId);
+  }
+
+  return { adapterFor, revokeGrant };
 }

@@ -2,43 +2,69 @@ import type { Redis } from 'ioredis';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { epochSeconds, EXPIRY_GRACE_SECONDS, GRANTABLE_MODELS, type RevokedArtifact } from './adapter-hooks.js';
 import type { ArtifactKeys } from './artifact-keys.js';
+import { replayDetected, type ReuseHandler } from './single-use.js';
 
 /** Short-lived artifacts whose TTL is unknown still must not live forever. */
 const FALLBACK_TTL_SECONDS = 3600;
 
 /**
+ * Sets the artifact's `consumed` field unless it is set: 1 = this call consumed it, 0 = it was
+ * consumed already, -1 = there is no such artifact. One script, so exactly one caller wins.
+ */
+const CONSUME_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+return redis.call('HSETNX', KEYS[1], 'consumed', ARGV[1])
+`;
+
+interface ConsumingRedis extends Redis {
+  consumeArtifact(key: string, at: number): Promise<number>;
+}
+
+/**
  * The oidc-provider adapter contract for one short-lived model, over Redis. Each artifact is
- * one key with the artifact's TTL (plus a grace period); secondary keys (user code, uid) point at its id, and a set
- * per grant lists its members so revokeByGrantId finds them. Keys carry ArtifactKeys'
- * digest of the id, never the token itself.
+ * one hash with the artifact's TTL (plus a grace period): `payload` (JSON) and, once used,
+ * `consumed` (set atomically, see CONSUME_SCRIPT). Secondary keys (user code, uid) point at its
+ * id, and a set per grant lists its members so revokeByGrantId finds them. Keys carry
+ * ArtifactKeys' digest of the id, never the token itself.
  */
 export class RedisAdapter implements Adapter {
+  private readonly redis: ConsumingRedis;
+
   constructor(
     private readonly model: string,
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly prefix: string,
     private readonly onRemoved: (removed: RevokedArtifact[]) => Promise<void>,
     private readonly keys: ArtifactKeys,
-  ) {}
+    private readonly onReuse: ReuseHandler,
+  ) {
+    if (!('consumeArtifact' in redis)) redis.defineCommand('consumeArtifact', { numberOfKeys: 1, lua: CONSUME_SCRIPT });
+    this.redis = redis as ConsumingRedis;
+  }
 
   /** The Redis key of the artifact whose storage key (digest) is `storageKey`. */
   private key(storageKey: string): string {
-    return `${this.prefix}oidc:${this.model}:${storageKey}`;
+    return `${this.prefix}artifact:${this.model}:${storageKey}`;
   }
 
   private grantKey(grantId: string): string {
-    return `${this.prefix}oidc:grant:${this.model}:${grantId}`;
+    return `${this.prefix}artifact:grant:${this.model}:${grantId}`;
   }
 
   private indexKey(kind: 'uid' | 'userCode', value: string): string {
-    return `${this.prefix}oidc:${this.model}:${kind}:${value}`;
+    return `${this.prefix}artifact:${this.model}:${kind}:${value}`;
   }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
     const ttl = (expiresIn && expiresIn > 0 ? Math.ceil(expiresIn) : FALLBACK_TTL_SECONDS) + EXPIRY_GRACE_SECONDS;
     const storageKey = this.keys.of(this.model, id);
+    const key = this.key(storageKey);
+    const json = JSON.stringify(this.keys.forStorage(this.model, payload));
+    if (this.model === 'ReplayDetection') return this.insertOnce(key, json, ttl);
     const multi = this.redis.multi();
-    multi.set(this.key(storageKey), JSON.stringify(this.keys.forStorage(this.model, payload)), 'EX', ttl);
+    // Only the payload field: a re-saved artifact stays consumed, as in the database.
+    multi.hset(key, 'payload', json);
+    multi.expire(key, ttl);
     if (payload.grantId && GRANTABLE_MODELS.has(this.model)) {
       const grantKey = this.grantKey(payload.grantId);
       multi.sadd(grantKey, storageKey);
@@ -49,6 +75,12 @@ export class RedisAdapter implements Adapter {
     if (payload.userCode) multi.set(this.indexKey('userCode', payload.userCode), storageKey, 'EX', ttl);
     if (payload.uid) multi.set(this.indexKey('uid', payload.uid), storageKey, 'EX', ttl);
     await multi.exec();
+  }
+
+  /** Saves a replay-detection id only if absent (see replayDetected). */
+  private async insertOnce(key: string, json: string, ttl: number): Promise<void> {
+    const results = await this.redis.multi().hsetnx(key, 'payload', json).expire(key, ttl, 'NX').exec();
+    if (results?.[0]?.[1] !== 1) throw replayDetected();
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
@@ -68,25 +100,25 @@ export class RedisAdapter implements Adapter {
   }
 
   private async findStored(storageKey: string): Promise<AdapterPayload | undefined> {
-    const raw = await this.redis.get(this.key(storageKey));
-    return raw ? (JSON.parse(raw) as AdapterPayload) : undefined;
+    const [raw, consumed] = await this.redis.hmget(this.key(storageKey), 'payload', 'consumed');
+    if (!raw) return undefined;
+    const payload = JSON.parse(raw) as AdapterPayload;
+    if (consumed) payload.consumed = Number(consumed);
+    return payload;
   }
 
   async consume(id: string): Promise<void> {
     const storageKey = this.keys.of(this.model, id);
-    const key = this.key(storageKey);
-    const raw = await this.redis.get(key);
-    if (!raw) return;
-    const payload = JSON.parse(raw) as AdapterPayload;
-    payload.consumed = epochSeconds(new Date());
-    await this.redis.set(key, JSON.stringify(payload), 'KEEPTTL');
-    await this.onRemoved([{ model: this.model, id: storageKey, expiresAt: expiry(payload) }]);
+    const won = await this.redis.consumeArtifact(this.key(storageKey), epochSeconds(new Date()));
+    const payload = await this.findStored(storageKey);
+    if (won !== 1) return this.onReuse(this.model, payload?.grantId);
+    if (payload) await this.onRemoved([{ model: this.model, id: storageKey, expiresAt: expiry(payload) }]);
   }
 
   async destroy(id: string): Promise<void> {
     const storageKey = this.keys.of(this.model, id);
     const key = this.key(storageKey);
-    const raw = await this.redis.get(key);
+    const raw = await this.redis.hget(key, 'payload');
     await this.redis.del(key);
     if (raw) await this.onRemoved([{ model: this.model, id: storageKey, expiresAt: expiry(JSON.parse(raw) as AdapterPayload) }]);
   }

@@ -3,6 +3,7 @@ import type { Logger } from '../../logger.js';
 import type { OidcPayloadStore } from '../../stores/oidc-payload-store.js';
 import { epochSeconds, EXPIRY_GRACE_SECONDS, type RevokedArtifact } from './adapter-hooks.js';
 import type { ArtifactKeys } from './artifact-keys.js';
+import { replayDetected, type ReuseHandler } from './single-use.js';
 
 /** One sweep of expired rows every this many writes, on average. */
 const SWEEP_ONE_IN = 200;
@@ -21,6 +22,7 @@ export class SqlAdapter implements Adapter {
     private readonly onRemoved: (removed: RevokedArtifact[]) => Promise<void>,
     private readonly logger: Logger,
     private readonly keys: ArtifactKeys,
+    private readonly onReuse: ReuseHandler,
   ) {}
 
   private key(id: string): string {
@@ -30,20 +32,22 @@ export class SqlAdapter implements Adapter {
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
     // Real time, not the injected clock: oidc-provider computes expiry with Date.now().
     const now = new Date();
-    await this.store.upsert(
-      {
-        model: this.model,
-        id: this.key(id),
-        payload: JSON.stringify(this.keys.forStorage(this.model, payload)),
-        grantId: payload.grantId ?? null,
-        uid: payload.uid ?? null,
-        userCode: payload.userCode ?? null,
-        accountId: payload.accountId ?? null,
-        clientId: payload.clientId ?? null,
-        expiresAt: expiresIn ? new Date(now.getTime() + expiresIn * 1000) : null,
-      },
-      now,
-    );
+    const row = {
+      model: this.model,
+      id: this.key(id),
+      payload: JSON.stringify(this.keys.forStorage(this.model, payload)),
+      grantId: payload.grantId ?? null,
+      uid: payload.uid ?? null,
+      userCode: payload.userCode ?? null,
+      accountId: payload.accountId ?? null,
+      clientId: payload.clientId ?? null,
+      expiresAt: expiresIn ? new Date(now.getTime() + expiresIn * 1000) : null,
+    };
+    if (this.model === 'ReplayDetection') {
+      if (!(await this.store.insertOnce(row, now))) throw replayDetected();
+    } else {
+      await this.store.upsert(row, now);
+    }
     // A token issued under a grant is what "last used" means on the authorized-apps page.
     if (payload.grantId && (this.model === 'AccessToken' || this.model === 'RefreshToken')) {
       await this.store.touchGrant(payload.grantId, now);
@@ -64,10 +68,12 @@ export class SqlAdapter implements Adapter {
     return this.live(await this.store.findBy(this.model, 'userCode', userCode));
   }
 
+  /** Exactly one of concurrent consumers wins (a conditional UPDATE); the others are reuse. */
   async consume(id: string): Promise<void> {
     const key = this.key(id);
-    await this.store.consume(this.model, key, new Date());
+    const won = await this.store.consume(this.model, key, new Date());
     const row = await this.store.find(this.model, key);
+    if (!won) return this.onReuse(this.model, row?.grantId ?? undefined);
     if (row) await this.onRemoved([{ model: this.model, id: key, expiresAt: row.expiresAt }]);
   }
 
