@@ -67,6 +67,11 @@ export class Browser {
     return { status: res.status, url: target.href, location: location ? new URL(location, target).href : null, headers: res.headers, text: await res.text() };
   }
 
+  /** Every cookie value the browser holds, by name. */
+  cookies(): Record<string, string> {
+    return Object.fromEntries([...this.jar].map(([name, c]) => [name, c.value]));
+  }
+
   private store(line: string): void {
     const [pair, ...attributes] = line.split(';');
     const eq = pair!.indexOf('=');

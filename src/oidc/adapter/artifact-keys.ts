@@ -1,22 +1,32 @@
-import { createHmac } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import type { AdapterPayload } from 'oidc-provider';
 
 /**
- * Models whose stored payload must keep its `jti`: they are also found by a secondary key
- * (Session by uid, DeviceCode by user code), and the provider needs the id back to save them.
+ * Models found by a secondary key (Session by uid, DeviceCode by user code): the provider needs
+ * their id back from that lookup to save them again, so the payload carries it, sealed.
  */
-const ID_STAYS_IN_PAYLOAD = new Set(['Session', 'DeviceCode']);
+const ID_SEALED_IN_PAYLOAD = new Set(['Session', 'DeviceCode']);
+
+/** The payload field holding the sealed id: AES-256-GCM, base64url of iv ‖ ciphertext ‖ tag. */
+const SEALED_ID = 'sealedJti';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
 
 /**
  * oidc-provider's opaque tokens ARE their ids: an access token's string is its `jti`, and so
- * are refresh tokens, codes and the session cookie. Storage therefore never sees the id
- * itself: rows and Redis keys are named by HMAC-SHA-256(pepper, id), and the `jti` is cut
- * out of the stored payload (given back on lookup, where the caller presented it). A leaked
+ * are refresh tokens, codes, device codes and the session cookie. Storage therefore never sees
+ * the id itself: rows and Redis keys are named by HMAC-SHA-256(pepper, id), and the `jti` is cut
+ * out of the stored payload (given back on lookup, where the caller presented it), or, for the
+ * models found without it, kept encrypted under a key derived from the pepper. A leaked
  * database or Redis dump holds no usable token. Grant ids are not credentials (the provider
  * never hands them to clients) and stay readable: they are the authorizations API's ids.
  */
 export class ArtifactKeys {
-  constructor(private readonly pepper: string) {}
+  private readonly sealKey: Buffer;
+
+  constructor(private readonly pepper: string) {
+    this.sealKey = createHmac('sha256', pepper).update('tessera:artifact-id-seal').digest();
+  }
 
   /** The storage key of artifact `id` of `model`. Also what the revocation hook reports. */
   of(model: string, id: string): string {
@@ -24,15 +34,42 @@ export class ArtifactKeys {
     return createHmac('sha256', this.pepper).update(`oidc:${id}`).digest('base64url');
   }
 
-  /** The payload as stored: without the id, where the model allows. */
+  /** The payload as stored: without the id in clear. */
   forStorage(model: string, payload: AdapterPayload): AdapterPayload {
-    if (ID_STAYS_IN_PAYLOAD.has(model) || model === 'Grant' || !('jti' in payload)) return payload;
-    const { jti: _id, ...rest } = payload;
-    return rest;
+    if (model === 'Grant' || typeof payload.jti !== 'string') return payload;
+    const { jti, ...rest } = payload;
+    return ID_SEALED_IN_PAYLOAD.has(model) ? { ...rest, [SEALED_ID]: this.seal(jti) } : rest;
   }
 
-  /** The payload as the provider expects it back, found by the `id` the caller presented. */
-  fromStorage(payload: AdapterPayload, id: string): AdapterPayload {
-    return payload.jti ? payload : { ...payload, jti: id };
+  /**
+   * The payload as the provider expects it back: with the `id` the caller presented, or, found
+   * by a secondary key, the unsealed one. Undefined when a sealed id does not open (a payload
+   * not written with this pepper), which the adapters treat as "not found".
+   */
+  fromStorage(payload: AdapterPayload, id?: string): AdapterPayload | undefined {
+    if (typeof payload.jti === 'string') return payload;
+    const { [SEALED_ID]: sealed, ...rest } = payload as AdapterPayload & { [SEALED_ID]?: unknown };
+    const jti = id ?? (typeof sealed === 'string' ? this.unseal(sealed) : undefined);
+    if (jti !== undefined) return { ...rest, jti };
+    return sealed === undefined ? rest : undefined;
+  }
+
+  private seal(id: string): string {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.sealKey, iv);
+    const body = Buffer.concat([cipher.update(id, 'utf8'), cipher.final()]);
+    return Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url');
+  }
+
+  private unseal(sealed: string): string | undefined {
+    const bytes = Buffer.from(sealed, 'base64url');
+    if (bytes.length <= IV_BYTES + TAG_BYTES) return undefined;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.sealKey, bytes.subarray(0, IV_BYTES));
+      decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
+      return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+    } catch {
+      return undefined;
+    }
   }
 }

@@ -88,15 +88,19 @@ export class RedisAdapter implements Adapter {
     return payload && this.keys.fromStorage(payload, id);
   }
 
-  /** Secondary lookups only exist for models that keep their id in the payload (see ArtifactKeys). */
-  async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-    const storageKey = await this.redis.get(this.indexKey('uid', uid));
-    return storageKey ? this.findStored(storageKey) : undefined;
+  /** Secondary lookups only exist for models that keep their id (sealed) in the payload (see ArtifactKeys). */
+  findByUid(uid: string): Promise<AdapterPayload | undefined> {
+    return this.findByIndex('uid', uid);
   }
 
-  async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-    const storageKey = await this.redis.get(this.indexKey('userCode', userCode));
-    return storageKey ? this.findStored(storageKey) : undefined;
+  findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+    return this.findByIndex('userCode', userCode);
+  }
+
+  private async findByIndex(kind: 'uid' | 'userCode', value: string): Promise<AdapterPayload | undefined> {
+    const storageKey = await this.redis.get(this.indexKey(kind, value));
+    const payload = storageKey ? await this.findStored(storageKey) : undefined;
+    return payload && this.keys.fromStorage(payload);
   }
 
   private async findStored(storageKey: string): Promise<AdapterPayload | undefined> {

@@ -60,12 +60,18 @@ export class SqlAdapter implements Adapter {
     return payload && this.keys.fromStorage(payload, id);
   }
 
-  async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-    return this.live(await this.store.findBy(this.model, 'uid', uid));
+  /** Secondary lookups only exist for models that keep their id (sealed) in the payload (see ArtifactKeys). */
+  findByUid(uid: string): Promise<AdapterPayload | undefined> {
+    return this.findByIndex('uid', uid);
   }
 
-  async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-    return this.live(await this.store.findBy(this.model, 'userCode', userCode));
+  findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+    return this.findByIndex('userCode', userCode);
+  }
+
+  private async findByIndex(column: 'uid' | 'userCode', value: string): Promise<AdapterPayload | undefined> {
+    const payload = await this.live(await this.store.findBy(this.model, column, value));
+    return payload && this.keys.fromStorage(payload);
   }
 
   /** Exactly one of concurrent consumers wins (a conditional UPDATE); the others are reuse. */
