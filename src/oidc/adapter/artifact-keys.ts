@@ -1,5 +1,6 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { AdapterPayload } from 'oidc-provider';
+import { seal, unseal } from '../../security/sealed-box.js';
 
 /**
  * Models found by a secondary key (Session by uid, DeviceCode by user code): the provider needs
@@ -7,10 +8,8 @@ import type { AdapterPayload } from 'oidc-provider';
  */
 const ID_SEALED_IN_PAYLOAD = new Set(['Session', 'DeviceCode']);
 
-/** The payload field holding the sealed id: AES-256-GCM, base64url of iv ‖ ciphertext ‖ tag. */
+/** The payload field holding the sealed id (security/sealed-box). */
 const SEALED_ID = 'sealedJti';
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
 
 /**
  * oidc-provider's opaque tokens ARE their ids: an access token's string is its `jti`, and so
@@ -38,7 +37,7 @@ export class ArtifactKeys {
   forStorage(model: string, payload: AdapterPayload): AdapterPayload {
     if (model === 'Grant' || typeof payload.jti !== 'string') return payload;
     const { jti, ...rest } = payload;
-    return ID_SEALED_IN_PAYLOAD.has(model) ? { ...rest, [SEALED_ID]: this.seal(jti) } : rest;
+    return ID_SEALED_IN_PAYLOAD.has(model) ? { ...rest, [SEALED_ID]: seal(this.sealKey, jti) } : rest;
   }
 
   /**
@@ -49,27 +48,8 @@ export class ArtifactKeys {
   fromStorage(payload: AdapterPayload, id?: string): AdapterPayload | undefined {
     if (typeof payload.jti === 'string') return payload;
     const { [SEALED_ID]: sealed, ...rest } = payload as AdapterPayload & { [SEALED_ID]?: unknown };
-    const jti = id ?? (typeof sealed === 'string' ? this.unseal(sealed) : undefined);
+    const jti = id ?? (typeof sealed === 'string' ? (unseal(this.sealKey, sealed) ?? undefined) : undefined);
     if (jti !== undefined) return { ...rest, jti };
     return sealed === undefined ? rest : undefined;
-  }
-
-  private seal(id: string): string {
-    const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.sealKey, iv);
-    const body = Buffer.concat([cipher.update(id, 'utf8'), cipher.final()]);
-    return Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url');
-  }
-
-  private unseal(sealed: string): string | undefined {
-    const bytes = Buffer.from(sealed, 'base64url');
-    if (bytes.length <= IV_BYTES + TAG_BYTES) return undefined;
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', this.sealKey, bytes.subarray(0, IV_BYTES));
-      decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
-      return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)), decipher.final()]).toString('utf8');
-    } catch {
-      return undefined;
-    }
   }
 }

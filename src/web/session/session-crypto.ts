@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { seal as sealWith, unseal as unsealWith } from '../../security/sealed-box.js';
 
 /** A new session id: 256 random bits, base64url. Only the cookie ever holds it. */
 export function newSessionId(): string {
@@ -15,27 +16,16 @@ export function csrfTokenFor(sessionId: string): string {
   return createHmac('sha256', sessionId).update('tessera csrf').digest('base64url');
 }
 
-
 function dataKey(sessionId: string): Buffer {
   return Buffer.from(hkdfSync('sha256', sessionId, '', 'tessera web session data', 32));
 }
 
 /** Seals session data with a key only the holder of the cookie can derive. */
 export function seal(sessionId: string, plaintext: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', dataKey(sessionId), iv);
-  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return [iv, cipher.getAuthTag(), body].map((b) => b.toString('base64url')).join('.');
+  return sealWith(dataKey(sessionId), plaintext);
 }
 
 /** Opens sealed data; null when it was not sealed for this session id. */
 export function unseal(sessionId: string, sealed: string): string | null {
-  try {
-    const [iv, tag, body] = sealed.split('.').map((p) => Buffer.from(p, 'base64url'));
-    const decipher = createDecipheriv('aes-256-gcm', dataKey(sessionId), iv!);
-    decipher.setAuthTag(tag!);
-    return Buffer.concat([decipher.update(body!), decipher.final()]).toString('utf8');
-  } catch {
-    return null;
-  }
+  return unsealWith(dataKey(sessionId), sealed);
 }
