@@ -51,8 +51,8 @@ export function layout(ctx: PageContext, page: Page): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${page.title} · ${t('app.name')}</title>
-<link rel="stylesheet" href="${staticAssets['tessera.css']!.url}">
-<script src="${staticAssets['copy.js']!.url}" defer></script>
+<link rel="stylesheet" href="${staticAssets.get('tessera.css')!.url}">
+<script src="${staticAssets.get('copy.js')!.url}" defer></script>
 </head>
 <body>
 <a class="skip" href="#main">${t('nav.skip')}</a>

@@ -31,8 +31,9 @@ function load(name: string): StaticAsset {
   return { body, type: TYPES[path.extname(name)] ?? 'application/octet-stream', etag: `"${hash}"`, url: `/static/${name}?v=${hash}` };
 }
 
-/** The stylesheet and the copy-button script: the only static files the pages use. */
-export const staticAssets: Record<string, StaticAsset> = {
-  'tessera.css': load('tessera.css'),
-  'copy.js': load('copy.js'),
-};
+/**
+ * The stylesheet and the copy-button script: the only static files the pages use. A Map, so a
+ * request for `/static/__proto__` or `/static/constructor` finds nothing rather than a property
+ * every plain object has.
+ */
+export const staticAssets: ReadonlyMap<string, StaticAsset> = new Map(['tessera.css', 'copy.js'].map((name) => [name, load(name)]));

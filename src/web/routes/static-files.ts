@@ -5,7 +5,7 @@ import { staticAssets } from '../../http/views/static-assets.js';
 export function staticFiles(): Router {
   const router = new Router();
   router.get('/static/:name', async function serveStatic(ctx, next) {
-    const asset = staticAssets[ctx.params.name!];
+    const asset = staticAssets.get(ctx.params.name!);
     if (!asset) return next();
     ctx.status = 200;
     ctx.type = asset.type;
