@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import { LATEST_STORABLE_DATE, LATEST_STORABLE_TIME } from '../entities/columns.js';
 import type { PersonalAccessToken, User } from '../entities/index.js';
 import { invalidRequest, notFound } from '../errors.js';
 import type { RevocationNotifier } from '../revocation/revocation-notifier.js';
@@ -155,6 +156,14 @@ export class PatService {
     else if (input.expiresAt) {
       if (input.expiresAt.getTime() <= now.getTime()) throw invalidRequest('expires_at must be in the future');
       expiresAt = input.expiresAt;
+    }
+    // Checked on the result, so a lifetime in days cannot overflow the column either.
+    if (expiresAt && expiresAt.getTime() > LATEST_STORABLE_TIME) {
+      throw invalidRequest(
+        input.expiresAt
+          ? `expires_at: must be no later than ${LATEST_STORABLE_DATE}, the latest date Tessera stores`
+          : `expires_in_days: the token would expire after ${LATEST_STORABLE_DATE}, the latest date Tessera stores`,
+      );
     }
     if (this.maxLifetimeDays > 0) {
       const latest = now.getTime() + this.maxLifetimeDays * DAY_MS;
