@@ -7,6 +7,7 @@ import type { ScopeRegistry } from '../scopes/scope-registry.js';
 import { normaliseAllowlistEntry } from '../security/ip-allowlist.js';
 import type { PatListFilter, PatStore } from '../stores/pat-store.js';
 import type { PatFormat } from '../tokens/format/pat-format.js';
+import type { AdminAudit } from './admin-audit.js';
 
 const DAY_MS = 86_400_000;
 
@@ -45,6 +46,7 @@ export class PatService {
     private readonly revocations: RevocationNotifier,
     private readonly clock: Clock,
     private readonly maxLifetimeDays: number,
+    private readonly audit: AdminAudit = () => {},
   ) {}
 
   async create(owner: User, input: CreatePatInput, kind: PatKind = 'personal', issuer?: User): Promise<PatWithSecret> {
@@ -68,6 +70,7 @@ export class PatService {
       },
       now,
     );
+    if (kind === 'impersonation' && issuer) this.audit(issuer, owner, 'impersonation_token.create');
     return { pat, token };
   }
 

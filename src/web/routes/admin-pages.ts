@@ -77,13 +77,10 @@ export function adminPages(c: Container): Router {
     let created = '';
     const error = await formAttempt(async () => {
       const input = validate(newUserSchema, body);
-      const user = await c.users.create({
-        username: input.username,
-        email: input.email,
-        displayName: input.display_name || undefined,
-        password: input.password,
-        isAdmin: values.isAdmin,
-      });
+      const user = await c.users.create(
+        { username: input.username, email: input.email, displayName: input.display_name || undefined, password: input.password, isAdmin: values.isAdmin },
+        sessionOf(ctx).user,
+      );
       created = user.username;
     });
     if (error) return usersPage(ctx, values, pageOf(ctx).t('form.error', { message: error }), 400);
