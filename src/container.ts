@@ -11,6 +11,7 @@ import { RevocationNotifier } from './revocation/revocation-notifier.js';
 import { userRevocationKey } from './revocation/revocation-keys.js';
 import { ScopeRegistry } from './scopes/scope-registry.js';
 import { PasswordHasher } from './security/password-hasher.js';
+import { adminAuditLog } from './services/admin-audit.js';
 import { PatService } from './services/pat-service.js';
 import { UserService } from './services/user-service.js';
 import { TypeormPatStore } from './stores/pat-store.js';
@@ -86,10 +87,15 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const patFormat = new PatFormat(config.patPrefix, config.tokenPepper);
   const userStore = new TypeormUserStore(dataSource);
   const patStore = new TypeormPatStore(dataSource);
-  const users = new UserService(userStore, new PasswordHasher(config.passwordScryptN), clock, (user) =>
-    revocations.revoked(userRevocationKey(user.id)),
+  const adminAudit = adminAuditLog(logger);
+  const users = new UserService(
+    userStore,
+    new PasswordHasher(config.passwordScryptN),
+    clock,
+    (user) => revocations.revoked(userRevocationKey(user.id)),
+    adminAudit,
   );
-  const pats = new PatService(patStore, patFormat, scopes, revocations, clock, config.patMaxLifetimeDays);
+  const pats = new PatService(patStore, patFormat, scopes, revocations, clock, config.patMaxLifetimeDays, adminAudit);
   const oauth = await createOidcComponents({
     config,
     logger,

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import { LATEST_STORABLE_DATE, LATEST_STORABLE_TIME } from '../entities/columns.js';
 import type { PersonalAccessToken, User } from '../entities/index.js';
 import { invalidRequest, notFound } from '../errors.js';
 import type { RevocationNotifier } from '../revocation/revocation-notifier.js';
@@ -6,6 +7,7 @@ import type { ScopeRegistry } from '../scopes/scope-registry.js';
 import { normaliseAllowlistEntry } from '../security/ip-allowlist.js';
 import type { PatListFilter, PatStore } from '../stores/pat-store.js';
 import type { PatFormat } from '../tokens/format/pat-format.js';
+import type { AdminAudit } from './admin-audit.js';
 
 const DAY_MS = 86_400_000;
 
@@ -44,6 +46,7 @@ export class PatService {
     private readonly revocations: RevocationNotifier,
     private readonly clock: Clock,
     private readonly maxLifetimeDays: number,
+    private readonly audit: AdminAudit = () => {},
   ) {}
 
   async create(owner: User, input: CreatePatInput, kind: PatKind = 'personal', issuer?: User): Promise<PatWithSecret> {
@@ -67,6 +70,7 @@ export class PatService {
       },
       now,
     );
+    if (kind === 'impersonation' && issuer) this.audit(issuer, owner, 'impersonation_token.create');
     return { pat, token };
   }
 
@@ -155,6 +159,14 @@ export class PatService {
     else if (input.expiresAt) {
       if (input.expiresAt.getTime() <= now.getTime()) throw invalidRequest('expires_at must be in the future');
       expiresAt = input.expiresAt;
+    }
+    // Checked on the result, so a lifetime in days cannot overflow the column either.
+    if (expiresAt && expiresAt.getTime() > LATEST_STORABLE_TIME) {
+      throw invalidRequest(
+        input.expiresAt
+          ? `expires_at: must be no later than ${LATEST_STORABLE_DATE}, the latest date Tessera stores`
+          : `expires_in_days: the token would expire after ${LATEST_STORABLE_DATE}, the latest date Tessera stores`,
+      );
     }
     if (this.maxLifetimeDays > 0) {
       const latest = now.getTime() + this.maxLifetimeDays * DAY_MS;

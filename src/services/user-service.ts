@@ -4,6 +4,7 @@ import type { User } from '../entities/index.js';
 import { ApiError, notFound } from '../errors.js';
 import type { PasswordHasher } from '../security/password-hasher.js';
 import type { UserStore } from '../stores/user-store.js';
+import type { AdminAudit } from './admin-audit.js';
 
 export interface CreateUserInput {
   username: string;
@@ -21,14 +22,16 @@ export class UserService {
     private readonly clock: Clock,
     /** Called after an account is deleted (revocation markers, OAuth grants). */
     private readonly onDeleted?: (user: User) => Promise<void>,
+    private readonly audit: AdminAudit = () => {},
   ) {}
 
-  async create(input: CreateUserInput): Promise<User> {
+  /** A new account; `actor` is the administrator creating it (none for the CLI and the first start). */
+  async create(input: CreateUserInput, actor?: User): Promise<User> {
     const username = input.username.toLowerCase();
     const email = input.email.toLowerCase();
     if (await this.users.findByUsername(username)) throw new ApiError(409, 'conflict', `username ${username} is taken`);
     if (await this.users.findByEmail(email)) throw new ApiError(409, 'conflict', `email ${email} is already registered`);
-    return this.users.create(
+    const user = await this.users.create(
       {
         username,
         email,
@@ -38,6 +41,8 @@ export class UserService {
       },
       this.clock(),
     );
+    if (actor) this.audit(actor, user, 'user.create');
+    return user;
   }
 
   /** The user if the password matches; null otherwise, taking as long either way. */
@@ -54,9 +59,16 @@ export class UserService {
   /**
    * Deletes the account; its PATs go with it (foreign key cascade). The user's revocation
    * marker makes every token acting for them inactive on every instance before this returns.
+   * The last administrator is never deleted (409), so an instance always keeps one.
    */
-  async delete(user: User): Promise<void> {
-    await this.users.delete(user.id);
+  async delete(user: User, actor: User): Promise<void> {
+    const outcome = await this.users.delete(user.id);
+    if (outcome === 'last_admin') {
+      this.audit(actor, user, 'user.delete_refused');
+      throw new ApiError(409, 'conflict', `cannot delete the last administrator (${user.username}); create another administrator first`);
+    }
+    if (outcome === 'not_found') throw notFound('user');
+    this.audit(actor, user, 'user.delete');
     await this.onDeleted?.(user);
   }
 

@@ -3,6 +3,9 @@ import { UserEntity, type User } from '../entities/index.js';
 
 export type NewUser = Pick<User, 'username' | 'email' | 'displayName' | 'passwordHash' | 'isAdmin'>;
 
+/** How a deletion ended: done, refused because the account is the last administrator, or no such account. */
+export type UserDeletion = 'deleted' | 'last_admin' | 'not_found';
+
 /** Users, by id or username. */
 export interface UserStore {
   create(user: NewUser, now: Date): Promise<User>;
@@ -11,13 +14,17 @@ export interface UserStore {
   findByEmail(email: string): Promise<User | null>;
   list(offset: number, limit: number): Promise<[User[], number]>;
   count(): Promise<number>;
-  delete(id: number): Promise<void>;
+  /**
+   * Deletes the account unless it is the last administrator, deciding on the rows as they are
+   * when it deletes: administrators deleting each other at the same moment leave one.
+   */
+  delete(id: number): Promise<UserDeletion>;
 }
 
 export class TypeormUserStore implements UserStore {
   private readonly repo: Repository<User>;
 
-  constructor(dataSource: DataSource) {
+  constructor(private readonly dataSource: DataSource) {
     this.repo = dataSource.getRepository(UserEntity);
   }
 
@@ -45,7 +52,38 @@ export class TypeormUserStore implements UserStore {
     return this.repo.count();
   }
 
-  async delete(id: number): Promise<void> {
-    await this.repo.delete({ id });
+  // Each dialect needs its own way to check and delete as one step. MySQL refuses a DELETE whose
+  // subquery reads the same table, so it locks the administrators' rows for the check instead.
+  // SQLite cannot lock rows, and its one connection cannot hold a transaction across awaits
+  // without taking other requests' statements into it; one statement is atomic there (SQLite
+  // runs one writer at a time, across processes too).
+  delete(id: number): Promise<UserDeletion> {
+    return this.dataSource.options.type === 'mysql' ? this.deleteLockingAdmins(id) : this.deleteInOneStatement(id);
+  }
+
+  private deleteLockingAdmins(id: number): Promise<UserDeletion> {
+    return this.dataSource.transaction(async (manager) => {
+      const admins = await manager
+        .createQueryBuilder(UserEntity, 'u')
+        .select('u.id')
+        .where('u.is_admin = :yes', { yes: true })
+        .orderBy('u.id')
+        .setLock('pessimistic_write')
+        .getMany();
+      if (admins.length === 1 && admins[0]!.id === id) return 'last_admin';
+      const { affected } = await manager.delete(UserEntity, { id });
+      return affected ? 'deleted' : 'not_found';
+    });
+  }
+
+  private async deleteInOneStatement(id: number): Promise<UserDeletion> {
+    const { affected } = await this.repo
+      .createQueryBuilder()
+      .delete()
+      .where('id = :id', { id })
+      .andWhere('(is_admin = 0 OR EXISTS (SELECT 1 FROM users other WHERE other.is_admin = 1 AND other.id <> :id))')
+      .execute();
+    if (affected) return 'deleted';
+    return (await this.repo.existsBy({ id })) ? 'last_admin' : 'not_found';
   }
 }

@@ -252,6 +252,20 @@ describe('tessera CLI', () => {
     expectOneLineError(redirect, /must use https/);
   }, SLOW);
 
+  test('names refuse control characters (a terminal escape in a name would reach `client list`)', async () => {
+    const app = await cli(['client', 'create', '--name', 'Build\u001b[2Jbot', '--grant-types', 'client_credentials']);
+    expect(app.code).toBe(2);
+    expectOneLineError(app, /name: must not contain control characters \(U\+001B\)/);
+
+    const token = await cli(['token', 'create', 'alice', '--name', 'ci', '--description', 'bell\u0007', '--scopes', 'user']);
+    expect(token.code).toBe(2);
+    expectOneLineError(token, /description: must not contain control characters \(U\+0007\)/);
+
+    const user = await cli(['user', 'create', 'dora', '--email', 'dora@example.test', '--display-name', 'Dora\u202e'], { env: { TESSERA_PASSWORD: 'long-enough-pw' } });
+    expect(user.code).toBe(2);
+    expectOneLineError(user, /name: must not contain control characters \(U\+202E\)/);
+  }, SLOW);
+
   test('jwks generate prints a private JWK Set that production configuration accepts', async () => {
     const result = await runCli({ PATH: process.env.PATH }, ['jwks', 'generate']);
     expect(result.code).toBe(0);

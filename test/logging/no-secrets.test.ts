@@ -1,23 +1,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { buildRequestListener } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createContainer, type Container } from '../../src/container.js';
 import { createLogger } from '../../src/logger.js';
+import { CapturedLog } from '../support/captured-log.js';
 import { api, basicAuth, createTestEnvironment, type TestEnvironment } from '../support/harness.js';
 
-/** A pino destination that keeps every line, so the test can read what would have been logged. */
-class CapturedLog extends Writable {
-  readonly lines: string[] = [];
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-    done();
-  }
-  get text(): string {
-    return this.lines.join('\n');
-  }
-}
 
 describe('secrets never reach the logs', () => {
   const log = new CapturedLog();

@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { buildRequestListener } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { createContainer, type Container } from '../../src/container.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { generateSigningKeys } from '../../src/oidc/signing-keys.js';
 
 /**
@@ -102,8 +102,13 @@ function testSigningKeys(): ReturnType<typeof generateSigningKeys> {
   return signingKeys;
 }
 
+export interface ServerOptions {
+  /** Where the instance logs (e.g. createLogger('info', capturedLog)); silent by default. */
+  logger?: Logger;
+}
+
 /** Starts a Tessera instance on a loopback port over the given environment. */
-export async function startServer(environment: TestEnvironment, overrides: NodeJS.ProcessEnv = {}): Promise<TestServer> {
+export async function startServer(environment: TestEnvironment, overrides: NodeJS.ProcessEnv = {}, options: ServerOptions = {}): Promise<TestServer> {
   // Listen first, so the OIDC issuer can be the real URL (clients check it on discovery).
   let handle: http.RequestListener = (_req, res) => res.writeHead(503).end();
   const server = http.createServer((req, res) => handle(req, res));
@@ -111,7 +116,7 @@ export async function startServer(environment: TestEnvironment, overrides: NodeJ
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const config = loadConfig({ ISSUER: url, ...environment.env, ...overrides });
   const clock = new TestClock();
-  const container = await createContainer(config, { clock: clock.now, logger: createLogger(config.logLevel) });
+  const container = await createContainer(config, { clock: clock.now, logger: options.logger ?? createLogger(config.logLevel) });
   handle = buildRequestListener(container);
   return {
     url,
@@ -132,9 +137,9 @@ export async function startServer(environment: TestEnvironment, overrides: NodeJ
 }
 
 /** One server over a fresh environment; what most suites need. */
-export async function startTestServer(overrides: NodeJS.ProcessEnv = {}): Promise<TestServer & { environment: TestEnvironment }> {
+export async function startTestServer(overrides: NodeJS.ProcessEnv = {}, options: ServerOptions = {}): Promise<TestServer & { environment: TestEnvironment }> {
   const environment = await createTestEnvironment();
-  const server = await startServer(environment, overrides);
+  const server = await startServer(environment, overrides, options);
   return {
     ...server,
     environment,

@@ -28,7 +28,10 @@ export function adminUserRoutes(c: Container, throttle: LoginThrottle): Router {
 
   router.post('/', async function createUser(ctx) {
     const body = validate(createUserSchema, ctx.request.body ?? {});
-    const user = await c.users.create({ username: body.username, email: body.email, displayName: body.name, password: body.password, isAdmin: body.admin });
+    const user = await c.users.create(
+      { username: body.username, email: body.email, displayName: body.name, password: body.password, isAdmin: body.admin },
+      ctx.state.user,
+    );
     ctx.status = 201;
     ctx.body = presentUser(user);
   });
@@ -37,7 +40,7 @@ export function adminUserRoutes(c: Container, throttle: LoginThrottle): Router {
     const user = await c.users.getByUsername(ctx.params.username!);
     // Keeps at least the acting administrator, so an instance cannot lock itself out.
     if (user.id === ctx.state.user.id) throw invalidRequest('you cannot delete your own account');
-    await c.users.delete(user);
+    await c.users.delete(user, ctx.state.user);
     ctx.status = 204;
   });
 

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { APPLICATION_GRANT_TYPES } from '../../entities/index.js';
 import type { ApplicationInput, ApplicationUpdate } from '../../services/application-service.js';
+import { lineOfText } from './text.js';
 
-const name = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
-const homepageUrl = z.string().trim().max(2000).nullable();
-const redirectUris = z.array(z.string().max(2000)).max(10, 'at most 10 redirect URIs');
+const name = lineOfText(100).min(1, 'must not be empty');
+const homepageUrl = lineOfText(2000).nullable();
+const redirectUris = z.array(lineOfText(2000)).max(10, 'at most 10 redirect URIs');
 const grantTypes = z.array(z.enum(APPLICATION_GRANT_TYPES)).min(1, 'choose at least one grant type');
 const scopes = z.array(z.string().max(100)).max(100).nullable();
 

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { CreatePatInput, ExpiryInput, UpdatePatInput } from '../../services/pat-service.js';
+import { lineOfText, paragraphOfText } from './text.js';
 
-const name = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
-const description = z.string().trim().max(1000, 'must be at most 1000 characters').nullable();
+const name = lineOfText(100).min(1, 'must not be empty');
+const description = paragraphOfText(1000).nullable();
 const scopes = z.array(z.string().max(100)).min(1, 'choose at least one scope').max(100);
 const ipAllowlist = z.array(z.string().max(64)).max(100, 'at most 100 entries').nullable();
 
@@ -53,7 +54,7 @@ export const regeneratePatSchema = z
 /** CodeArts' list filters. */
 export const listPatQuerySchema = z.object({
   state: z.enum(['all', 'active', 'inactive']).default('all'),
-  search: z.string().max(100).optional(),
+  search: lineOfText(100).optional(),
   offset: z.coerce.number().int('must be a whole number').min(0, 'must be 0 or more').max(2147483647).default(0),
   limit: z.coerce.number().int('must be a whole number').min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100').default(20),
 });

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { lineOfText } from './text.js';
 
 /** A new account, as admins create it through the API and operators through `tessera user create`. */
 export const createUserSchema = z.strictObject({
   username: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/i, 'letters, digits, "_", "." and "-", at most 64'),
   email: z.email().max(254),
-  name: z.string().trim().min(1).max(128).optional(),
+  name: lineOfText(128).min(1, 'must not be empty').optional(),
   password: z.string().min(8, 'must be at least 8 characters').max(1024),
   admin: z.boolean().optional(),
 });

@@ -5,6 +5,7 @@ import type { Container } from '../../container.js';
 import type { User } from '../../entities/index.js';
 import { forbidden } from '../../errors.js';
 import { idParamSchema } from '../../http/schemas/pat-schemas.js';
+import { lineOfText } from '../../http/schemas/text.js';
 import { validate } from '../../http/validate.js';
 import { adminUsersPage, adminUserTokensPage, type NewUserValues } from '../../http/views/pages/admin-users.js';
 import type { TokenFormValues } from '../../http/views/pages/token-form.js';
@@ -19,7 +20,7 @@ const MAX_LISTED = 200;
 const newUserSchema = z.object({
   username: z.string().trim().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/, 'letters, digits, ".", "_" and "-" (up to 64)'),
   email: z.email('must be an email address').max(254),
-  display_name: z.string().trim().max(128),
+  display_name: lineOfText(128),
   password: z.string().min(8, 'must be at least 8 characters').max(1024),
 });
 
@@ -76,13 +77,10 @@ export function adminPages(c: Container): Router {
     let created = '';
     const error = await formAttempt(async () => {
       const input = validate(newUserSchema, body);
-      const user = await c.users.create({
-        username: input.username,
-        email: input.email,
-        displayName: input.display_name || undefined,
-        password: input.password,
-        isAdmin: values.isAdmin,
-      });
+      const user = await c.users.create(
+        { username: input.username, email: input.email, displayName: input.display_name || undefined, password: input.password, isAdmin: values.isAdmin },
+        sessionOf(ctx).user,
+      );
       created = user.username;
     });
     if (error) return usersPage(ctx, values, pageOf(ctx).t('form.error', { message: error }), 400);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Container } from '../../container.js';
 import { ApiError } from '../../errors.js';
 import { idParamSchema } from '../../http/schemas/pat-schemas.js';
+import { lineOfText } from '../../http/schemas/text.js';
 import { validate } from '../../http/validate.js';
 import { confirmPage } from '../../http/views/pages/confirm.js';
 import { tokenFormPage, type TokenFormValues, type TokenFormView } from '../../http/views/pages/token-form.js';
@@ -21,7 +22,7 @@ export const REVEAL_PATH = '/settings/tokens/reveal';
 /** Lenient on purpose: a hand-edited query string falls back to the defaults instead of failing. */
 const listQuery = z.object({
   state: z.enum(['all', 'active', 'inactive']).catch('all'),
-  search: z.string().max(100).catch('').default(''),
+  search: lineOfText(100).catch('').default(''),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
 });
 
