@@ -20,6 +20,22 @@ function html(ctx: KoaContextWithOIDC, body: string): void {
   ctx.body = body;
 }
 
+const { 'Cache-Control': PAGE_CACHE_CONTROL, ...PAGE_HEADERS_BEFORE_RENDERING } = PAGE_HEADERS;
+
+/**
+ * Tessera's page headers on the HTML the provider renders by itself (the auto-submitting forms
+ * of /session/end without a session, /device?user_code=… and response_mode=form_post). Set
+ * before it renders: the provider adds its inline script's sha256 to the script-src it finds
+ * (lib/helpers/script_src_sha.js). Dropped again from what turns out not to be a page (JSON),
+ * whose caching the provider decides.
+ */
+export async function providerPageHeaders(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
+  ctx.set(PAGE_HEADERS_BEFORE_RENDERING);
+  await next();
+  if (ctx.response.is('html')) ctx.set('Cache-Control', PAGE_CACHE_CONTROL!);
+  else for (const name of Object.keys(PAGE_HEADERS_BEFORE_RENDERING)) ctx.remove(name);
+}
+
 /** Same choice as every other page: the switcher's cookie, else Accept-Language. */
 const lang = (ctx: KoaContextWithOIDC) => pickLang(ctx.get('Accept-Language'), ctx.cookies.get(LANG_COOKIE));
 

@@ -10,7 +10,7 @@ import { createAdapterFactory, type ArtifactKeys, type RevocationReporter } from
 import { INTROSPECTION_METADATA } from './adapter/client-adapter.js';
 import { claimsByScope, findAccount } from './account.js';
 import type { ClientSecrets } from './client-secret.js';
-import { deviceFlowPages, errorPage, logoutPages } from './provider-pages.js';
+import { deviceFlowPages, errorPage, logoutPages, providerPageHeaders } from './provider-pages.js';
 import { clientCredentialsScopeCheck, scopeParamValidator } from './scope-policy.js';
 import type { SigningKeySet } from './signing-keys.js';
 
@@ -124,6 +124,7 @@ export function createOidcProvider(deps: OidcProviderDeps): Provider {
   provider.Client.prototype.compareClientSecret = function compareHashedSecret(this: { clientSecret?: string }, presented: string) {
     return clientSecrets.matches(presented, this.clientSecret);
   };
+  provider.use(providerPageHeaders);
   provider.use(unauthorizedClientForDisallowedGrant);
   provider.on('server_error', (ctx: KoaContextWithOIDC, err: Error) => {
     deps.logger.error({ err, requestId: ctx.state.requestId, path: ctx.path }, 'authorization server error');
