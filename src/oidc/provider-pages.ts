@@ -1,5 +1,6 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { LANG_COOKIE } from '../web/i18n/index.js';
+import { saveSessionTouchedLate } from './session-policy.js';
 import {
   PAGE_HEADERS,
   deviceInputError,
@@ -50,6 +51,8 @@ function deviceXsrf(ctx: KoaContextWithOIDC): string {
 
 export const deviceFlowPages = {
   async userCodeInputSource(ctx: KoaContextWithOIDC, _form: string, out?: unknown, err?: { userCode?: string; name?: string }) {
+    // Only the provider's error handler passes `err`, after its session middleware has finished.
+    if (err) await saveSessionTouchedLate(ctx);
     let error: string | undefined;
     if (err && (err.userCode || err.name === 'NoCodeError')) error = deviceInputError(lang(ctx), 'wrong');
     else if (err?.name === 'AbortedError') error = deviceInputError(lang(ctx), 'aborted');

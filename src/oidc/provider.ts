@@ -6,12 +6,14 @@ import type { ScopeRegistry } from '../scopes/scope-registry.js';
 import type { UserService } from '../services/user-service.js';
 import type { ApplicationStore } from '../stores/application-store.js';
 import type { OidcPayloadStore } from '../stores/oidc-payload-store.js';
-import { createAdapterFactory, type ArtifactKeys, type RevocationReporter } from './adapter/index.js';
+import { AnonymousSessionCookie, createAdapterFactory, type ArtifactKeys, type RevocationReporter } from './adapter/index.js';
 import { INTROSPECTION_METADATA } from './adapter/client-adapter.js';
 import { claimsByScope, findAccount } from './account.js';
 import type { ClientSecrets } from './client-secret.js';
 import { deviceFlowPages, errorPage, logoutPages, providerPageHeaders } from './provider-pages.js';
+import { RequestScope } from './request-scope.js';
 import { clientCredentialsScopeCheck, scopeParamValidator } from './scope-policy.js';
+import { PROVIDER_COOKIE_OPTIONS, sessionTtl } from './session-policy.js';
 import type { SigningKeySet } from './signing-keys.js';
 
 export interface OidcProviderDeps {
@@ -41,6 +43,7 @@ const DAY = 24 * 60 * 60;
  */
 export function createOidcProvider(deps: OidcProviderDeps): Provider {
   const { config, scopes, clientSecrets } = deps;
+  const requests = new RequestScope();
   const configuration: Configuration = {
     adapter: createAdapterFactory({
       payloads: deps.payloads,
@@ -50,6 +53,7 @@ export function createOidcProvider(deps: OidcProviderDeps): Provider {
       logger: deps.logger,
       revocations: deps.revocations,
       keys: deps.artifactKeys,
+      anonymousSessions: new AnonymousSessionCookie(requests, deps.logger),
     }),
     clients: [],
     findAccount: findAccount(deps.users),
@@ -77,8 +81,8 @@ export function createOidcProvider(deps: OidcProviderDeps): Provider {
     jwks: deps.signingKeys as Configuration['jwks'],
     cookies: {
       keys: config.cookieKeys,
-      long: { signed: true, httpOnly: true, sameSite: 'lax' },
-      short: { signed: true, httpOnly: true, sameSite: 'lax' },
+      long: PROVIDER_COOKIE_OPTIONS,
+      short: PROVIDER_COOKIE_OPTIONS,
     },
     ttl: {
       AccessToken: config.oauthAccessTokenTtl,
@@ -88,7 +92,7 @@ export function createOidcProvider(deps: OidcProviderDeps): Provider {
       IdToken: 60 * 60,
       Interaction: 60 * 60,
       RefreshToken: config.oauthRefreshTokenTtl,
-      Session: 14 * DAY,
+      Session: sessionTtl,
       // A grant outlives its refresh tokens: it is what "authorized apps" lists.
       Grant: Math.max(365 * DAY, config.oauthRefreshTokenTtl),
     },
@@ -124,6 +128,7 @@ export function createOidcProvider(deps: OidcProviderDeps): Provider {
   provider.Client.prototype.compareClientSecret = function compareHashedSecret(this: { clientSecret?: string }, presented: string) {
     return clientSecrets.matches(presented, this.clientSecret);
   };
+  provider.use(requests.middleware);
   provider.use(providerPageHeaders);
   provider.use(unauthorizedClientForDisallowedGrant);
   provider.on('server_error', (ctx: KoaContextWithOIDC, err: Error) => {

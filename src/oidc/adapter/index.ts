@@ -4,13 +4,16 @@ import type { Logger } from '../../logger.js';
 import type { ApplicationStore } from '../../stores/application-store.js';
 import type { OidcPayloadStore } from '../../stores/oidc-payload-store.js';
 import { SHORT_LIVED_MODELS, type RevocationReporter } from './adapter-hooks.js';
+import type { AnonymousSessionCookie } from './anonymous-session-cookie.js';
 import type { ArtifactKeys } from './artifact-keys.js';
 import { ClientAdapter } from './client-adapter.js';
 import { RedisAdapter } from './redis-adapter.js';
+import { SessionAdapter } from './session-adapter.js';
 import { SqlAdapter } from './sql-adapter.js';
 
 export { RevocationReporter, type RevocationHook, type RevokedArtifact } from './adapter-hooks.js';
 export { ArtifactKeys } from './artifact-keys.js';
+export { AnonymousSessionCookie } from './anonymous-session-cookie.js';
 
 export interface AdapterFactoryOptions {
   payloads: OidcPayloadStore;
@@ -23,20 +26,23 @@ export interface AdapterFactoryOptions {
   revocations: RevocationReporter;
   /** Names stored artifacts by a digest of their id (which is the token itself). */
   keys: ArtifactKeys;
+  /** Where sessions nobody signed in to live instead of storage (see SessionAdapter). */
+  anonymousSessions: AnonymousSessionCookie;
 }
 
 /**
  * Builds oidc-provider's `adapter` factory: Client → the apps table; short-lived models →
- * Redis (if any); everything else → MySQL/SQLite. Instances hold no state of their own, so
+ * Redis (if any); signed-out sessions → the browser's cookie; everything else → MySQL/SQLite. Instances hold no state of their own, so
  * any number of Tessera processes can share one database and Redis.
  */
 export function createAdapterFactory(options: AdapterFactoryOptions): (model: string) => Adapter {
-  const { payloads, applications, redis, redisKeyPrefix, logger, revocations, keys } = options;
+  const { payloads, applications, redis, redisKeyPrefix, logger, revocations, keys, anonymousSessions } = options;
   const report = (removed: Parameters<RevocationReporter['report']>[0]) => revocations.report(removed);
   const clients = new ClientAdapter(applications);
   return function adapterFor(model: string): Adapter {
     if (model === 'Client') return clients;
     if (redis && SHORT_LIVED_MODELS.has(model)) return new RedisAdapter(model, redis, redisKeyPrefix, report, keys);
-    return new SqlAdapter(model, payloads, report, logger, keys);
+    const stored = new SqlAdapter(model, payloads, report, logger, keys);
+    return model === 'Session' ? new SessionAdapter(stored, anonymousSessions) : stored;
   };
 }
