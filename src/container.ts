@@ -11,6 +11,7 @@ import { RevocationNotifier } from './revocation/revocation-notifier.js';
 import { userRevocationKey } from './revocation/revocation-keys.js';
 import { ScopeRegistry } from './scopes/scope-registry.js';
 import { PasswordHasher } from './security/password-hasher.js';
+import { CleanupService } from './services/cleanup-service.js';
 import { PatService } from './services/pat-service.js';
 import { UserService } from './services/user-service.js';
 import { TypeormPatStore } from './stores/pat-store.js';
@@ -48,6 +49,8 @@ export interface Container {
   /** Who may call the introspection endpoint (confidential apps with the permission). */
   introspectionCallers: IntrospectionCallers;
   introspectionResponder: IntrospectionResponder;
+  /** Purges expired rows: periodically (main.ts schedules it) and by `tessera cleanup`. */
+  cleanup: CleanupService;
   close(): Promise<void>;
 }
 
@@ -109,6 +112,12 @@ export async function createContainer(config: Config, options: ContainerOptions 
   ]);
   const introspectionCallers = new ApplicationIntrospectionCallers(oauth.applicationStore, oauth.clientSecrets, revocationCache);
   const introspectionResponder = new IntrospectionResponder(config.issuer, introspectionJwtSigner(oauth.signingKeys), clock);
+  const webSessionStore = new TypeormWebSessionStore(dataSource);
+  const cleanup = new CleanupService(
+    [oauth.expiredOidcRows, { name: 'web_sessions', deleteExpired: (now, limit) => webSessionStore.deleteExpired(now, limit) }],
+    clock,
+    config.cleanupBatchSize,
+  );
 
   return {
     config,
@@ -126,7 +135,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
     introspectionCallers,
     introspectionResponder,
     ...oauth,
-    webSessions: new WebSessionService(new TypeormWebSessionStore(dataSource), users, clock),
+    webSessions: new WebSessionService(webSessionStore, users, clock),
+    cleanup,
     async close() {
       await revocationCache.close();
       redis?.disconnect();

@@ -22,13 +22,17 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
   logger.info({ port: config.port, issuer: config.issuer, mode: config.mode }, 'tessera listening');
 
+  const cleanup = config.cleanupIntervalSeconds ? container.cleanup.schedule(config.cleanupIntervalSeconds * 1000, logger) : null;
+
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down');
     server.close(() => {
-      container.close().finally(() => process.exit(0));
+      Promise.resolve(cleanup?.stop())
+        .then(() => container.close())
+        .finally(() => process.exit(0));
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(1), 10_000).unref();

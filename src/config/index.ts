@@ -27,6 +27,9 @@ export interface Config {
   oauthAccessTokenTtl: number;
   oauthRefreshTokenTtl: number;
   oauthDeviceCodeTtl: number;
+  /** Seconds between purges of expired rows; 0 = no periodic purge. */
+  cleanupIntervalSeconds: number;
+  cleanupBatchSize: number;
 }
 
 /** Thrown for invalid configuration; its message names the variable. */
@@ -78,6 +81,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     oauthAccessTokenTtl: e.OAUTH_ACCESS_TOKEN_TTL,
     oauthRefreshTokenTtl: e.OAUTH_REFRESH_TOKEN_TTL,
     oauthDeviceCodeTtl: e.OAUTH_DEVICE_CODE_TTL,
+    cleanupIntervalSeconds: e.CLEANUP_INTERVAL_SECONDS,
+    cleanupBatchSize: e.CLEANUP_BATCH_SIZE,
   };
 }
 

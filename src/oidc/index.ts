@@ -7,10 +7,11 @@ import type { Logger } from '../logger.js';
 import type { ScopeRegistry } from '../scopes/scope-registry.js';
 import { ApplicationService, type ClientChangeHook } from '../services/application-service.js';
 import { AuthorizationService } from '../services/authorization-service.js';
+import type { ExpiringRows } from '../services/cleanup-service.js';
 import type { UserService } from '../services/user-service.js';
 import { TypeormApplicationStore } from '../stores/application-store.js';
 import { OidcPayloadStore } from '../stores/oidc-payload-store.js';
-import { ArtifactKeys, RevocationReporter, type RevocationHook } from './adapter/index.js';
+import { ArtifactKeys, EXPIRY_GRACE_SECONDS, RevocationReporter, type RevocationHook } from './adapter/index.js';
 import { ClientSecrets } from './client-secret.js';
 import { grantRevoker } from './grant-revoker.js';
 import { createOidcProvider } from './provider.js';
@@ -36,6 +37,8 @@ export interface OidcComponents {
    * the revocation hook reports for that access token (likewise RefreshToken, …).
    */
   oidcArtifactKeys: ArtifactKeys;
+  /** The provider's expired rows (every model), for CleanupService. */
+  expiredOidcRows: ExpiringRows;
 }
 
 export interface OidcDependencies {
@@ -81,5 +84,10 @@ export async function createOidcComponents(d: OidcDependencies): Promise<OidcCom
     oidcRevocations,
     signingKeys,
     oidcArtifactKeys,
+    expiredOidcRows: {
+      name: 'oidc_payloads',
+      // Kept a little past expiry, so the provider can still answer "expired" (see SqlAdapter).
+      deleteExpired: (now, limit) => payloads.deleteExpired(new Date(now.getTime() - EXPIRY_GRACE_SECONDS * 1000), limit),
+    },
   };
 }

@@ -50,7 +50,6 @@ export function createOidcProvider(deps: OidcProviderDeps): Provider {
       applications: deps.applications,
       redis: deps.redis,
       redisKeyPrefix: config.redisKeyPrefix,
-      logger: deps.logger,
       revocations: deps.revocations,
       keys: deps.artifactKeys,
       anonymousSessions: new AnonymousSessionCookie(requests, deps.logger),

@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
 import type { Adapter } from 'oidc-provider';
-import type { Logger } from '../../logger.js';
 import type { ApplicationStore } from '../../stores/application-store.js';
 import type { OidcPayloadStore } from '../../stores/oidc-payload-store.js';
 import { SHORT_LIVED_MODELS, type RevocationReporter } from './adapter-hooks.js';
@@ -11,7 +10,7 @@ import { RedisAdapter } from './redis-adapter.js';
 import { SessionAdapter } from './session-adapter.js';
 import { SqlAdapter } from './sql-adapter.js';
 
-export { RevocationReporter, type RevocationHook, type RevokedArtifact } from './adapter-hooks.js';
+export { EXPIRY_GRACE_SECONDS, RevocationReporter, type RevocationHook, type RevokedArtifact } from './adapter-hooks.js';
 export { ArtifactKeys } from './artifact-keys.js';
 export { AnonymousSessionCookie } from './anonymous-session-cookie.js';
 
@@ -21,7 +20,6 @@ export interface AdapterFactoryOptions {
   /** Short-lived artifacts go here when set; otherwise to the database too. */
   redis: Redis | null;
   redisKeyPrefix: string;
-  logger: Logger;
   /** Told about every destroyed, consumed or grant-revoked artifact (see RevocationHook). */
   revocations: RevocationReporter;
   /** Names stored artifacts by a digest of their id (which is the token itself). */
@@ -36,13 +34,13 @@ export interface AdapterFactoryOptions {
  * any number of Tessera processes can share one database and Redis.
  */
 export function createAdapterFactory(options: AdapterFactoryOptions): (model: string) => Adapter {
-  const { payloads, applications, redis, redisKeyPrefix, logger, revocations, keys, anonymousSessions } = options;
+  const { payloads, applications, redis, redisKeyPrefix, revocations, keys, anonymousSessions } = options;
   const report = (removed: Parameters<RevocationReporter['report']>[0]) => revocations.report(removed);
   const clients = new ClientAdapter(applications);
   return function adapterFor(model: string): Adapter {
     if (model === 'Client') return clients;
     if (redis && SHORT_LIVED_MODELS.has(model)) return new RedisAdapter(model, redis, redisKeyPrefix, report, keys);
-    const stored = new SqlAdapter(model, payloads, report, logger, keys);
+    const stored = new SqlAdapter(model, payloads, report, keys);
     return model === 'Session' ? new SessionAdapter(stored, anonymousSessions) : stored;
   };
 }
