@@ -30,6 +30,8 @@ export interface Config {
   /** Seconds between purges of expired rows; 0 = no periodic purge. */
   cleanupIntervalSeconds: number;
   cleanupBatchSize: number;
+  /** Longest graceful drain on SIGTERM/SIGINT before a forced exit. */
+  shutdownTimeoutSeconds: number;
 }
 
 /** Thrown for invalid configuration; its message names the variable. */
@@ -83,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     oauthDeviceCodeTtl: e.OAUTH_DEVICE_CODE_TTL,
     cleanupIntervalSeconds: e.CLEANUP_INTERVAL_SECONDS,
     cleanupBatchSize: e.CLEANUP_BATCH_SIZE,
+    shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
   };
 }
 

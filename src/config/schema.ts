@@ -64,6 +64,8 @@ export const environmentSchema = z.object({
   CLEANUP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86400).default(300),
   /** Rows deleted per statement when purging, so no statement holds locks for long. */
   CLEANUP_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
+  /** On SIGTERM/SIGINT, how long in-flight requests may take to finish before the process exits anyway. */
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
   /** Password for the first admin; if unset a random one is generated and printed once. */
   TESSERA_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
 });
