@@ -4,6 +4,7 @@ import type Router from '@koa/router';
 import type { Container } from './container.js';
 import { ApiError } from './errors.js';
 import { errorHandler } from './http/middleware/error-handler.js';
+import { issuerOrigin } from './http/middleware/issuer-origin.js';
 import { requestContext } from './http/middleware/request-context.js';
 import { adminUserRoutes } from './http/routes/admin-users.js';
 import { currentUserRoutes } from './http/routes/current-user.js';
@@ -51,6 +52,8 @@ export function buildApp(c: Container): Koa {
   const throttle = new LoginThrottle(c.redis, c.config.redisKeyPrefix);
 
   app.use(requestContext(c.logger));
+  // Every URL the app or the provider builds derives from ISSUER, never from the Host header.
+  app.use(issuerOrigin(c.config.issuer));
   app.use(errorHandler(c.logger));
   app.use(securityHeaders);
   const mount = (router: Router) => {

@@ -12,6 +12,7 @@ import { userRevocationKey } from './revocation/revocation-keys.js';
 import { ScopeRegistry } from './scopes/scope-registry.js';
 import { PasswordHasher } from './security/password-hasher.js';
 import { adminAuditLog } from './services/admin-audit.js';
+import { CleanupService } from './services/cleanup-service.js';
 import { PatService } from './services/pat-service.js';
 import { UserService } from './services/user-service.js';
 import { TypeormPatStore } from './stores/pat-store.js';
@@ -49,6 +50,8 @@ export interface Container {
   /** Who may call the introspection endpoint (confidential apps with the permission). */
   introspectionCallers: IntrospectionCallers;
   introspectionResponder: IntrospectionResponder;
+  /** Purges expired rows: periodically (main.ts schedules it) and by `tessera cleanup`. */
+  cleanup: CleanupService;
   close(): Promise<void>;
 }
 
@@ -115,6 +118,12 @@ export async function createContainer(config: Config, options: ContainerOptions 
   ]);
   const introspectionCallers = new ApplicationIntrospectionCallers(oauth.applicationStore, oauth.clientSecrets, revocationCache);
   const introspectionResponder = new IntrospectionResponder(config.issuer, introspectionJwtSigner(oauth.signingKeys), clock);
+  const webSessionStore = new TypeormWebSessionStore(dataSource);
+  const cleanup = new CleanupService(
+    [oauth.expiredOidcRows, { name: 'web_sessions', deleteExpired: (now, limit) => webSessionStore.deleteExpired(now, limit) }],
+    clock,
+    config.cleanupBatchSize,
+  );
 
   return {
     config,
@@ -132,7 +141,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
     introspectionCallers,
     introspectionResponder,
     ...oauth,
-    webSessions: new WebSessionService(new TypeormWebSessionStore(dataSource), users, clock),
+    webSessions: new WebSessionService(webSessionStore, users, clock),
+    cleanup,
     async close() {
       await revocationCache.close();
       redis?.disconnect();

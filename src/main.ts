@@ -2,6 +2,7 @@ import http from 'node:http';
 import { buildRequestListener } from './app.js';
 import { ConfigError, loadConfig } from './config/index.js';
 import { createContainer } from './container.js';
+import { ServerDrain } from './http/server-drain.js';
 
 /** Process entry: config, connections, first-admin bootstrap, listen, graceful shutdown. */
 async function main(): Promise<void> {
@@ -17,24 +18,39 @@ async function main(): Promise<void> {
     );
   }
 
-  const server = http.createServer(buildRequestListener(container));
+  const server = http.createServer();
+  const drain = new ServerDrain(server);
+  server.on('request', drain.track(buildRequestListener(container)));
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
   logger.info({ port: config.port, issuer: config.issuer, mode: config.mode }, 'tessera listening');
 
+  const cleanup = config.cleanupIntervalSeconds ? container.cleanup.schedule(config.cleanupIntervalSeconds * 1000, logger) : null;
+
+  // Stop accepting, end keep-alive, let in-flight requests finish, then close the pools; a
+  // request still running after SHUTDOWN_TIMEOUT_SECONDS is dropped by a forced exit (status 1).
   let closing = false;
-  const shutdown = (signal: string) => {
+  const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
-    logger.info({ signal }, 'shutting down');
-    server.close(() => {
-      container.close().finally(() => process.exit(0));
-    });
-    server.closeIdleConnections();
-    setTimeout(() => process.exit(1), 10_000).unref();
+    logger.info({ signal, inFlight: drain.pending }, 'shutting down: finishing in-flight requests');
+    setTimeout(() => {
+      logger.error({ inFlight: drain.pending, timeoutSeconds: config.shutdownTimeoutSeconds }, 'shutdown timed out; exiting with requests unfinished');
+      process.exit(1);
+    }, config.shutdownTimeoutSeconds * 1000).unref();
+    try {
+      await drain.close();
+      await cleanup?.stop();
+      await container.close();
+      logger.info('shut down');
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
   };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', (signal) => void shutdown(signal));
+  process.on('SIGINT', (signal) => void shutdown(signal));
 }
 
 main().catch((err: unknown) => {

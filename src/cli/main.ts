@@ -2,6 +2,7 @@ import { ConfigError } from '../config/index.js';
 import { ApiError } from '../errors.js';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from './cli-error.js';
 import { commandHelp, type Command } from './command.js';
+import { cleanupCommand } from './commands/cleanup.js';
 import { clientCreateCommand, clientDeleteCommand, clientListCommand, clientSetIntrospectionCommand } from './commands/client.js';
 import { jwksGenerateCommand } from './commands/jwks.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -20,6 +21,7 @@ const commands: Command[] = [
   clientListCommand,
   clientDeleteCommand,
   clientSetIntrospectionCommand,
+  cleanupCommand,
   jwksGenerateCommand,
 ];
 

@@ -27,6 +27,11 @@ export interface Config {
   oauthAccessTokenTtl: number;
   oauthRefreshTokenTtl: number;
   oauthDeviceCodeTtl: number;
+  /** Seconds between purges of expired rows; 0 = no periodic purge. */
+  cleanupIntervalSeconds: number;
+  cleanupBatchSize: number;
+  /** Longest graceful drain on SIGTERM/SIGINT before a forced exit. */
+  shutdownTimeoutSeconds: number;
 }
 
 /** Thrown for invalid configuration; its message names the variable. */
@@ -78,6 +83,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     oauthAccessTokenTtl: e.OAUTH_ACCESS_TOKEN_TTL,
     oauthRefreshTokenTtl: e.OAUTH_REFRESH_TOKEN_TTL,
     oauthDeviceCodeTtl: e.OAUTH_DEVICE_CODE_TTL,
+    cleanupIntervalSeconds: e.CLEANUP_INTERVAL_SECONDS,
+    cleanupBatchSize: e.CLEANUP_BATCH_SIZE,
+    shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
   };
 }
 

@@ -60,6 +60,12 @@ export const environmentSchema = z.object({
   OAUTH_REFRESH_TOKEN_TTL: z.coerce.number().int().min(60).max(31536000).default(2592000),
   /** How long a device-flow code waits for the user, seconds. */
   OAUTH_DEVICE_CODE_TTL: z.coerce.number().int().min(1).max(3600).default(600),
+  /** Seconds between two purges of expired rows (OAuth artifacts, web sessions) by each instance; 0 = never (run `tessera cleanup` instead). */
+  CLEANUP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86400).default(300),
+  /** Rows deleted per statement when purging, so no statement holds locks for long. */
+  CLEANUP_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
+  /** On SIGTERM/SIGINT, how long in-flight requests may take to finish before the process exits anyway. */
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
   /** Password for the first admin; if unset a random one is generated and printed once. */
   TESSERA_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
 });

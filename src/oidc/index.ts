@@ -7,10 +7,11 @@ import type { Logger } from '../logger.js';
 import type { ScopeRegistry } from '../scopes/scope-registry.js';
 import { ApplicationService, type ClientChangeHook } from '../services/application-service.js';
 import { AuthorizationService } from '../services/authorization-service.js';
+import type { ExpiringRows } from '../services/cleanup-service.js';
 import type { UserService } from '../services/user-service.js';
 import { TypeormApplicationStore } from '../stores/application-store.js';
 import { OidcPayloadStore } from '../stores/oidc-payload-store.js';
-import { ArtifactKeys, createArtifactStorage, RevocationReporter, type RevocationHook } from './adapter/index.js';
+import { AnonymousSessionCookie, ArtifactKeys, createArtifactStorage, EXPIRY_GRACE_SECONDS, RevocationReporter, type RevocationHook } from './adapter/index.js';
 import { ClientSecrets } from './client-secret.js';
 import { createOidcProvider } from './provider.js';
 import { loadOrCreateSigningKeys, type SigningKeySet } from './signing-keys.js';
@@ -35,6 +36,8 @@ export interface OidcComponents {
    * the revocation hook reports for that access token (likewise RefreshToken, …).
    */
   oidcArtifactKeys: ArtifactKeys;
+  /** The provider's expired rows (every model), for CleanupService. */
+  expiredOidcRows: ExpiringRows;
 }
 
 export interface OidcDependencies {
@@ -63,9 +66,9 @@ export async function createOidcComponents(d: OidcDependencies): Promise<OidcCom
     applications: applicationStore,
     redis: d.redis,
     redisKeyPrefix: d.config.redisKeyPrefix,
-    logger: d.logger,
     revocations: oidcRevocations,
     keys: oidcArtifactKeys,
+    anonymousSessions: new AnonymousSessionCookie(d.logger),
   });
   const oidc = createOidcProvider({ config: d.config, logger: d.logger, scopes: d.scopes, users: d.users, artifacts, clientSecrets, signingKeys });
   return {
@@ -77,5 +80,10 @@ export async function createOidcComponents(d: OidcDependencies): Promise<OidcCom
     oidcRevocations,
     signingKeys,
     oidcArtifactKeys,
+    expiredOidcRows: {
+      name: 'oidc_payloads',
+      // Kept a little past expiry, so the provider can still answer "expired" (see SqlAdapter).
+      deleteExpired: (now, limit) => payloads.deleteExpired(new Date(now.getTime() - EXPIRY_GRACE_SECONDS * 1000), limit),
+    },
   };
 }

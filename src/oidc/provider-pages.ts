@@ -1,5 +1,6 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { LANG_COOKIE } from '../web/i18n/index.js';
+import { saveSessionTouchedLate } from './session-policy.js';
 import {
   PAGE_HEADERS,
   deviceInputError,
@@ -20,6 +21,22 @@ function html(ctx: KoaContextWithOIDC, body: string): void {
   ctx.body = body;
 }
 
+const { 'Cache-Control': PAGE_CACHE_CONTROL, ...PAGE_HEADERS_BEFORE_RENDERING } = PAGE_HEADERS;
+
+/**
+ * Tessera's page headers on the HTML the provider renders by itself (the auto-submitting forms
+ * of /session/end without a session, /device?user_code=… and response_mode=form_post). Set
+ * before it renders: the provider adds its inline script's sha256 to the script-src it finds
+ * (lib/helpers/script_src_sha.js). Dropped again from what turns out not to be a page (JSON),
+ * whose caching the provider decides.
+ */
+export async function providerPageHeaders(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
+  ctx.set(PAGE_HEADERS_BEFORE_RENDERING);
+  await next();
+  if (ctx.response.is('html')) ctx.set('Cache-Control', PAGE_CACHE_CONTROL!);
+  else for (const name of Object.keys(PAGE_HEADERS_BEFORE_RENDERING)) ctx.remove(name);
+}
+
 /** Same choice as every other page: the switcher's cookie, else Accept-Language. */
 const lang = (ctx: KoaContextWithOIDC) => pickLang(ctx.get('Accept-Language'), ctx.cookies.get(LANG_COOKIE));
 
@@ -34,6 +51,8 @@ function deviceXsrf(ctx: KoaContextWithOIDC): string {
 
 export const deviceFlowPages = {
   async userCodeInputSource(ctx: KoaContextWithOIDC, _form: string, out?: unknown, err?: { userCode?: string; name?: string }) {
+    // Only the provider's error handler passes `err`, after its session middleware has finished.
+    if (err) await saveSessionTouchedLate(ctx);
     let error: string | undefined;
     if (err && (err.userCode || err.name === 'NoCodeError')) error = deviceInputError(lang(ctx), 'wrong');
     else if (err?.name === 'AbortedError') error = deviceInputError(lang(ctx), 'aborted');

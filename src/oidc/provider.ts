@@ -7,8 +7,9 @@ import type { ArtifactStorage } from './adapter/index.js';
 import { INTROSPECTION_METADATA } from './adapter/client-adapter.js';
 import { claimsByScope, findAccount } from './account.js';
 import type { ClientSecrets } from './client-secret.js';
-import { deviceFlowPages, errorPage, logoutPages } from './provider-pages.js';
+import { deviceFlowPages, errorPage, logoutPages, providerPageHeaders } from './provider-pages.js';
 import { clientCredentialsScopeCheck, scopeParamValidator } from './scope-policy.js';
+import { PROVIDER_COOKIE_OPTIONS, sessionTtl } from './session-policy.js';
 import type { SigningKeySet } from './signing-keys.js';
 
 export interface OidcProviderDeps {
@@ -61,8 +62,8 @@ export function createOidcProvider(deps: OidcProviderDeps): Provider {
     jwks: deps.signingKeys as Configuration['jwks'],
     cookies: {
       keys: config.cookieKeys,
-      long: { signed: true, httpOnly: true, sameSite: 'lax' },
-      short: { signed: true, httpOnly: true, sameSite: 'lax' },
+      long: PROVIDER_COOKIE_OPTIONS,
+      short: PROVIDER_COOKIE_OPTIONS,
     },
     ttl: {
       AccessToken: config.oauthAccessTokenTtl,
@@ -72,7 +73,7 @@ export function createOidcProvider(deps: OidcProviderDeps): Provider {
       IdToken: 60 * 60,
       Interaction: 60 * 60,
       RefreshToken: config.oauthRefreshTokenTtl,
-      Session: 14 * DAY,
+      Session: sessionTtl,
       // A grant outlives its refresh tokens: it is what "authorized apps" lists.
       Grant: Math.max(365 * DAY, config.oauthRefreshTokenTtl),
     },
@@ -108,6 +109,7 @@ export function createOidcProvider(deps: OidcProviderDeps): Provider {
   provider.Client.prototype.compareClientSecret = function compareHashedSecret(this: { clientSecret?: string }, presented: string) {
     return clientSecrets.matches(presented, this.clientSecret);
   };
+  provider.use(providerPageHeaders);
   provider.use(unauthorizedClientForDisallowedGrant);
   provider.on('server_error', (ctx: KoaContextWithOIDC, err: Error) => {
     deps.logger.error({ err, requestId: ctx.state.requestId, path: ctx.path }, 'authorization server error');

@@ -86,14 +86,15 @@ export class OidcPayloadStore {
     await this.repo.update({ model: 'Grant', id: grantId }, { lastUsedAt: at });
   }
 
-  /** Removes up to `limit` rows that expired before `before`; returns how many. */
-  async sweepExpired(before: Date, limit: number): Promise<number> {
+  /** Removes up to `limit` rows (any model) that expired before `before`, by key: how many it found, and deleted. */
+  async deleteExpired(before: Date, limit: number): Promise<{ found: number; deleted: number }> {
     const rows = await this.repo.find({ where: { expiresAt: LessThan(before) }, select: { model: true, id: true }, take: limit });
+    let deleted = 0;
     for (const model of new Set(rows.map((r) => r.model))) {
       const ids = rows.filter((r) => r.model === model).map((r) => r.id);
-      await this.repo.delete({ model, id: In(ids) });
+      deleted += (await this.repo.delete({ model, id: In(ids) })).affected ?? ids.length;
     }
-    return rows.length;
+    return { found: rows.length, deleted };
   }
 
   private async deleteWhere(where: { model?: string; grantId?: string; clientId?: string }): Promise<RemovedRow[]> {

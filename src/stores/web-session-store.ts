@@ -1,4 +1,4 @@
-import { LessThanOrEqual, type DataSource, type Repository } from 'typeorm';
+import { In, LessThanOrEqual, type DataSource, type Repository } from 'typeorm';
 import { WebSessionEntity, type WebSession } from '../entities/index.js';
 
 /** Browser sessions, by the digest of their id. */
@@ -7,7 +7,8 @@ export interface WebSessionStore {
   findByDigest(idDigest: string): Promise<WebSession | null>;
   setData(idDigest: string, data: string | null): Promise<void>;
   delete(idDigest: string): Promise<void>;
-  deleteExpired(now: Date): Promise<void>;
+  /** Deletes up to `limit` sessions expired by `now`, by key: how many it found, and deleted. */
+  deleteExpired(now: Date, limit: number): Promise<{ found: number; deleted: number }>;
 }
 
 export class TypeormWebSessionStore implements WebSessionStore {
@@ -33,7 +34,10 @@ export class TypeormWebSessionStore implements WebSessionStore {
     await this.repo.delete({ idDigest });
   }
 
-  async deleteExpired(now: Date): Promise<void> {
-    await this.repo.delete({ expiresAt: LessThanOrEqual(now) });
+  async deleteExpired(now: Date, limit: number): Promise<{ found: number; deleted: number }> {
+    const rows = await this.repo.find({ where: { expiresAt: LessThanOrEqual(now) }, select: { idDigest: true }, take: limit });
+    if (!rows.length) return { found: 0, deleted: 0 };
+    const { affected } = await this.repo.delete({ idDigest: In(rows.map((r) => r.idDigest)) });
+    return { found: rows.length, deleted: affected ?? rows.length };
   }
 }

@@ -1,3 +1,5 @@
+import { keepCookies } from '../support/cookie-jar.js';
+
 /**
  * A tiny cookie-keeping HTTP client that behaves like a browser without JavaScript:
  * keeps cookies, does not follow redirects (tests look at them), posts urlencoded forms.
@@ -30,14 +32,7 @@ export class WebClient {
     }
     const res = await fetch(this.base + path, { method, headers, body, redirect: 'manual' });
     const setCookies = res.headers.getSetCookie();
-    for (const line of setCookies) {
-      const [pair] = line.split(';');
-      const eq = pair!.indexOf('=');
-      const name = pair!.slice(0, eq).trim();
-      const value = pair!.slice(eq + 1).trim();
-      if (!value || /expires=Thu, 01 Jan 1970/i.test(line)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
+    keepCookies(this.cookies, setCookies);
     return { status: res.status, headers: res.headers, text: await res.text(), location: res.headers.get('location'), setCookies };
   }
 

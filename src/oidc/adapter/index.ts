@@ -1,17 +1,19 @@
 import type { Redis } from 'ioredis';
 import type { Adapter } from 'oidc-provider';
-import type { Logger } from '../../logger.js';
 import type { ApplicationStore } from '../../stores/application-store.js';
 import type { OidcPayloadStore } from '../../stores/oidc-payload-store.js';
 import { GRANTABLE_MODELS, SHORT_LIVED_MODELS, type RevocationReporter } from './adapter-hooks.js';
+import type { AnonymousSessionCookie } from './anonymous-session-cookie.js';
 import type { ArtifactKeys } from './artifact-keys.js';
 import { ClientAdapter } from './client-adapter.js';
 import { RedisAdapter } from './redis-adapter.js';
+import { SessionAdapter } from './session-adapter.js';
 import { treatAsReuse } from './single-use.js';
 import { SqlAdapter } from './sql-adapter.js';
 
-export { RevocationReporter, type RevocationHook, type RevokedArtifact } from './adapter-hooks.js';
+export { EXPIRY_GRACE_SECONDS, RevocationReporter, type RevocationHook, type RevokedArtifact } from './adapter-hooks.js';
 export { ArtifactKeys } from './artifact-keys.js';
+export { AnonymousSessionCookie } from './anonymous-session-cookie.js';
 
 export interface ArtifactStorageOptions {
   payloads: OidcPayloadStore;
@@ -19,11 +21,12 @@ export interface ArtifactStorageOptions {
   /** Short-lived artifacts go here when set; otherwise to the database too. */
   redis: Redis | null;
   redisKeyPrefix: string;
-  logger: Logger;
   /** Told about every destroyed, consumed or grant-revoked artifact (see RevocationHook). */
   revocations: RevocationReporter;
   /** Names stored artifacts by a digest of their id (which is the token itself). */
   keys: ArtifactKeys;
+  /** Where sessions nobody signed in to live instead of storage (see SessionAdapter). */
+  anonymousSessions: AnonymousSessionCookie;
 }
 
 /** Where oidc-provider's artifacts live, and the one operation that spans every model. */
@@ -38,25 +41,29 @@ export interface ArtifactStorage {
 }
 
 /**
- * Client → the apps table; short-lived models → Redis (if any); everything else → MySQL/SQLite.
- * Instances hold no state of their own, so any number of Tessera processes can share one
- * database and Redis. One adapter per model, made on first use.
+ * Client → the apps table; short-lived models → Redis (if any); signed-out sessions → the
+ * browser's cookie; everything else → MySQL/SQLite. Instances hold no state of their own, so any
+ * number of Tessera processes can share one database and Redis. One adapter per model, made on
+ * first use.
  */
 export function createArtifactStorage(options: ArtifactStorageOptions): ArtifactStorage {
-  const { payloads, applications, redis, redisKeyPrefix, logger, revocations, keys } = options;
+  const { payloads, applications, redis, redisKeyPrefix, revocations, keys, anonymousSessions } = options;
   const report = (removed: Parameters<RevocationReporter['report']>[0]) => revocations.report(removed);
   const onReuse = treatAsReuse(revokeGrant);
   const clients = new ClientAdapter(applications);
   const adapters = new Map<string, Adapter>();
 
+  function create(model: string): Adapter {
+    if (redis && SHORT_LIVED_MODELS.has(model)) return new RedisAdapter(model, redis, redisKeyPrefix, report, keys, onReuse);
+    const stored = new SqlAdapter(model, payloads, report, keys, onReuse);
+    return model === 'Session' ? new SessionAdapter(stored, anonymousSessions) : stored;
+  }
+
   function adapterFor(model: string): Adapter {
     if (model === 'Client') return clients;
     let adapter = adapters.get(model);
     if (!adapter) {
-      adapter =
-        redis && SHORT_LIVED_MODELS.has(model)
-          ? new RedisAdapter(model, redis, redisKeyPrefix, report, keys, onReuse)
-          : new SqlAdapter(model, payloads, report, logger, keys, onReuse);
+      adapter = create(model);
       adapters.set(model, adapter);
     }
     return adapter;

@@ -1,26 +1,20 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
-import type { Logger } from '../../logger.js';
 import type { OidcPayloadStore } from '../../stores/oidc-payload-store.js';
 import { epochSeconds, EXPIRY_GRACE_SECONDS, type RevokedArtifact } from './adapter-hooks.js';
 import type { ArtifactKeys } from './artifact-keys.js';
 import { replayDetected, type ReuseHandler } from './single-use.js';
 
-/** One sweep of expired rows every this many writes, on average. */
-const SWEEP_ONE_IN = 200;
-const SWEEP_BATCH = 500;
-
 /**
  * The oidc-provider adapter contract for one model, over MySQL/SQLite. Rows past their expiry
- * (plus a grace period, so the provider can still say "expired") are deleted when read, and a
- * probabilistic sweep on writes removes the ones nobody reads again. Rows are keyed by
- * ArtifactKeys, never by the token itself.
+ * (plus a grace period, so the provider can still say "expired") are deleted when read;
+ * CleanupService purges the ones nobody reads again. Rows are keyed by ArtifactKeys, never
+ * by the token itself.
  */
 export class SqlAdapter implements Adapter {
   constructor(
     private readonly model: string,
     private readonly store: OidcPayloadStore,
     private readonly onRemoved: (removed: RevokedArtifact[]) => Promise<void>,
-    private readonly logger: Logger,
     private readonly keys: ArtifactKeys,
     private readonly onReuse: ReuseHandler,
   ) {}
@@ -52,7 +46,6 @@ export class SqlAdapter implements Adapter {
     if (payload.grantId && (this.model === 'AccessToken' || this.model === 'RefreshToken')) {
       await this.store.touchGrant(payload.grantId, now);
     }
-    if (Math.random() * SWEEP_ONE_IN < 1) this.sweep();
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
@@ -101,11 +94,5 @@ export class SqlAdapter implements Adapter {
     const payload = JSON.parse(row.payload) as AdapterPayload;
     if (row.consumedAt) payload.consumed = epochSeconds(row.consumedAt);
     return payload;
-  }
-
-  private sweep(): void {
-    this.store.sweepExpired(new Date(Date.now() - EXPIRY_GRACE_SECONDS * 1000), SWEEP_BATCH).catch((err: unknown) => {
-      this.logger.warn({ err }, 'sweeping expired oidc rows failed; will retry on a later write');
-    });
   }
 }

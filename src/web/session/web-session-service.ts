@@ -27,7 +27,8 @@ export interface ActiveWebSession {
 
 /**
  * Server-side browser sessions. Knows nothing of Koa or cookies: it turns a random id
- * into a user and back. Rows live in the database, so any instance can serve any request.
+ * into a user and back. Rows live in the database, so any instance can serve any request;
+ * expired ones are purged by CleanupService.
  */
 export class WebSessionService {
   constructor(
@@ -39,8 +40,6 @@ export class WebSessionService {
   /** Starts a session for a user who just proved who they are; returns its new id. */
   async start(user: User): Promise<string> {
     const now = this.clock();
-    // Opportunistic clean-up keeps the table small without a scheduler.
-    await this.sessions.deleteExpired(now);
     const id = newSessionId();
     await this.sessions.create({
       idDigest: sessionDigest(id),
