@@ -13,7 +13,7 @@ export interface CreateUserInput {
   isAdmin?: boolean;
 }
 
-/** Accounts: creation, password sign-in, lookup. */
+/** Accounts: creation, lookup, deletion. Password sign-in is security/password-sign-in.ts. */
 export class UserService {
   constructor(
     private readonly users: UserStore,
@@ -38,13 +38,6 @@ export class UserService {
       },
       this.clock(),
     );
-  }
-
-  /** The user if the password matches; null otherwise, taking as long either way. */
-  async authenticate(username: string, password: string): Promise<User | null> {
-    const user = await this.users.findByUsername(username);
-    if (!user) return this.hasher.verifyAgainstNothing(password).then(() => null);
-    return (await this.hasher.verify(password, user.passwordHash)) ? user : null;
   }
 
   findById(id: number): Promise<User | null> {
