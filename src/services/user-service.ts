@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { User } from '../entities/index.js';
-import { ApiError, notFound } from '../errors.js';
+import { ApiError, invalidRequest, notFound } from '../errors.js';
+import { canonicalEmail, isNewUsername, NEW_USERNAME_RULE } from '../security/identifiers.js';
 import type { PasswordHasher } from '../security/password-hasher.js';
 import type { UserStore } from '../stores/user-store.js';
 
@@ -23,9 +24,14 @@ export class UserService {
     private readonly onDeleted?: (user: User) => Promise<void>,
   ) {}
 
+  /**
+   * A new account. The username must already be in its one canonical form (docs/security.md):
+   * it is stored and compared exactly as given, never folded. The email is stored lower-cased.
+   */
   async create(input: CreateUserInput): Promise<User> {
-    const username = input.username.toLowerCase();
-    const email = input.email.toLowerCase();
+    const { username } = input;
+    if (!isNewUsername(username)) throw invalidRequest(`username: ${NEW_USERNAME_RULE}`);
+    const email = canonicalEmail(input.email);
     if (await this.users.findByUsername(username)) throw new ApiError(409, 'conflict', `username ${username} is taken`);
     if (await this.users.findByEmail(email)) throw new ApiError(409, 'conflict', `email ${email} is already registered`);
     return this.users.create(
