@@ -87,7 +87,8 @@ export class SignInThrottle {
       taken.push(onAccount);
       if (onAccount instanceof Refused) refusal = slowest([await take({ limiter: this.accountPace, key: account })]);
     }
-    const granted = charges.filter((_, i) => !(taken[i] instanceof Refused));
+    // Points to give back: those taken (not refused, and not lost to a store error).
+    const granted = charges.filter((_, i) => taken[i] instanceof RateLimiterRes);
     if (refusal) {
       await giveBack(granted);
       return { granted: false, retryAfterSeconds: refusal };
@@ -143,7 +144,7 @@ function slowest(taken: (RateLimiterRes | Refused | null)[]): number | undefined
   return waits.length ? Math.max(...waits) : undefined;
 }
 
-/** Returns the points of the charges that were taken (a refused one was never counted as an attempt). */
+/** Returns one point to each charge. */
 async function giveBack(charges: Charge[]): Promise<void> {
   await Promise.all(charges.map((c) => c.limiter.reward(c.key, 1).catch(ignore)));
 }
