@@ -14,7 +14,6 @@ import { createRequestLog } from './http/request-log.js';
 import { impersonationTokenRoutes } from './http/routes/impersonation-tokens.js';
 import { scopeRoutes } from './http/routes/scopes.js';
 import { userTokenRoutes } from './http/routes/user-tokens.js';
-import { LoginThrottle } from './security/login-throttle.js';
 import { applicationRoutes } from './http/routes/applications.js';
 import { authorizationRoutes } from './http/routes/authorizations.js';
 import { InteractionCsrf } from './oidc/interactions/csrf.js';
@@ -49,7 +48,6 @@ export function buildApp(c: Container): Koa {
   // entry), not one the client wrote in front of it to pass an IP allowlist or dodge throttling.
   const app = new Koa({ proxy: c.config.trustProxy, maxIpsCount: 1, keys: c.config.cookieKeys });
   app.silent = true; // errors are logged by errorHandler, once
-  const throttle = new LoginThrottle(c.redis, c.config.redisKeyPrefix);
 
   app.use(requestContext(c.logger));
   // Every URL the app or the provider builds derives from ISSUER, never from the Host header.
@@ -67,13 +65,13 @@ export function buildApp(c: Container): Koa {
     healthRoutes(c),
     scopeRoutes(c.scopes),
     currentUserRoutes(c),
-    userTokenRoutes(c, throttle),
-    impersonationTokenRoutes(c, throttle),
-    adminUserRoutes(c, throttle),
-    ...webRoutes(c, throttle),
-    applicationRoutes(c, throttle),
-    authorizationRoutes(c, throttle),
-    interactionRoutes({ provider: c.oidc, users: c.users, scopes: c.scopes, throttle, csrf: new InteractionCsrf(c.config.cookieKeys[0]!) }),
+    userTokenRoutes(c),
+    impersonationTokenRoutes(c),
+    adminUserRoutes(c),
+    ...webRoutes(c),
+    applicationRoutes(c),
+    authorizationRoutes(c),
+    interactionRoutes({ provider: c.oidc, users: c.users, scopes: c.scopes, signIn: c.signIn, csrf: new InteractionCsrf(c.config.cookieKeys[0]!) }),
   ]) {
     mount(router);
   }

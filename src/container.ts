@@ -10,9 +10,12 @@ import type { RevocationCache } from './revocation/revocation-cache.js';
 import { RevocationNotifier } from './revocation/revocation-notifier.js';
 import { userRevocationKey } from './revocation/revocation-keys.js';
 import { ScopeRegistry } from './scopes/scope-registry.js';
+import { PasswordCheckQueue } from './security/password-check-queue.js';
 import { PasswordHasher } from './security/password-hasher.js';
 import { adminAuditLog } from './services/admin-audit.js';
 import { CleanupService } from './services/cleanup-service.js';
+import { passwordSignIn, type PasswordSignIn } from './security/password-sign-in.js';
+import { SignInThrottle } from './security/sign-in-throttle.js';
 import { PatService } from './services/pat-service.js';
 import { UserService } from './services/user-service.js';
 import { TypeormPatStore } from './stores/pat-store.js';
@@ -42,6 +45,8 @@ export interface Container {
   revocations: RevocationNotifier;
   patFormat: PatFormat;
   users: UserService;
+  /** Username + password sign-in (throttled, hashing bounded) for the API, the web pages and the OAuth pages. */
+  signIn: PasswordSignIn;
   pats: PatService;
   /** Signed-in browsers (web pages), stored in the database. */
   webSessions: WebSessionService;
@@ -91,13 +96,14 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const userStore = new TypeormUserStore(dataSource);
   const patStore = new TypeormPatStore(dataSource);
   const adminAudit = adminAuditLog(logger);
-  const users = new UserService(
-    userStore,
-    new PasswordHasher(config.passwordScryptN),
-    clock,
-    (user) => revocations.revoked(userRevocationKey(user.id)),
-    adminAudit,
-  );
+  const hasher = new PasswordHasher(config.passwordScryptN);
+  const users = new UserService(userStore, hasher, clock, (user) => revocations.revoked(userRevocationKey(user.id)), adminAudit);
+  const signIn = passwordSignIn({
+    accounts: userStore,
+    hasher,
+    throttle: new SignInThrottle(redis, config.redisKeyPrefix, config.signIn),
+    queue: new PasswordCheckQueue(config.passwordChecks),
+  });
   const pats = new PatService(patStore, patFormat, scopes, revocations, clock, config.patMaxLifetimeDays, adminAudit);
   const oauth = await createOidcComponents({
     config,
@@ -136,6 +142,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     revocations,
     patFormat,
     users,
+    signIn,
     pats,
     introspector,
     introspectionCallers,

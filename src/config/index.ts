@@ -21,6 +21,15 @@ export interface Config {
   scopesFile?: string;
   trustProxy: boolean;
   passwordScryptN: number;
+  /** Failed sign-in limits (docs/security.md#sign-in-throttling-and-password-hashing). */
+  signIn: {
+    windowSeconds: number;
+    failuresPerAccountAndAddress: number;
+    failuresPerAddress: number;
+    failuresPerAccount: number;
+  };
+  /** Bounds on concurrent password checks, per instance. */
+  passwordChecks: { concurrency: number; queue: number; perAddress: number };
   adminPassword?: string;
   /** OIDC signing keys (private JWK Set) from JWKS / JWKS_FILE; unset in embedded mode = generated in DATA_DIR. */
   jwks?: { keys: Record<string, unknown>[] };
@@ -78,6 +87,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     scopesFile: e.SCOPES_FILE,
     trustProxy: e.TRUST_PROXY,
     passwordScryptN: e.PASSWORD_SCRYPT_N,
+    signIn: {
+      windowSeconds: e.SIGN_IN_WINDOW_SECONDS,
+      failuresPerAccountAndAddress: e.SIGN_IN_FAILURES_PER_ACCOUNT_ADDRESS,
+      failuresPerAddress: e.SIGN_IN_FAILURES_PER_ADDRESS,
+      failuresPerAccount: e.SIGN_IN_FAILURES_PER_ACCOUNT,
+    },
+    passwordChecks: { concurrency: e.PASSWORD_HASH_CONCURRENCY, queue: e.PASSWORD_HASH_QUEUE, perAddress: e.PASSWORD_HASH_PER_ADDRESS },
     adminPassword: e.TESSERA_ADMIN_PASSWORD,
     jwks: readJwks(e.JWKS, e.JWKS_FILE, mode),
     oauthAccessTokenTtl: e.OAUTH_ACCESS_TOKEN_TTL,

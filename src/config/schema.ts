@@ -50,6 +50,20 @@ export const environmentSchema = z.object({
     .int()
     .refine((n) => n >= 1024 && (n & (n - 1)) === 0, 'must be a power of two >= 1024')
     .default(32768),
+  /** Failed sign-ins are counted over windows of this many seconds. */
+  SIGN_IN_WINDOW_SECONDS: z.coerce.number().int().min(60).max(86400).default(900),
+  /** Failed sign-ins for one account from one address per window; then 429 for that pair. */
+  SIGN_IN_FAILURES_PER_ACCOUNT_ADDRESS: z.coerce.number().int().min(1).max(1000).default(10),
+  /** Failed sign-ins from one address per window, whatever the accounts; then 429 for the address (except for accounts that signed in from it before). */
+  SIGN_IN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100000).default(100),
+  /** Failed sign-ins for one account from every address per window; beyond, that account is slowed to one check per 10 s (from addresses it never signed in from). */
+  SIGN_IN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(100000).default(50),
+  /** Password checks (scrypt) running at once in one instance. */
+  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Password checks waiting for their turn in one instance; beyond, 503 with Retry-After. */
+  PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(10000).default(32),
+  /** Password checks one address may have running or waiting at once in one instance; beyond, 429. */
+  PASSWORD_HASH_PER_ADDRESS: z.coerce.number().int().min(1).max(1000).default(8),
   /** The OIDC signing keys: a private JWK Set as JSON ({"keys":[…]}). Required (or JWKS_FILE) with DATABASE_URL; embedded mode generates them. */
   JWKS: z.string().min(1).optional(),
   /** Path of a file holding the private JWK Set; used when JWKS is unset. */

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { User } from '../entities/index.js';
-import { ApiError, notFound } from '../errors.js';
+import { ApiError, invalidRequest, notFound } from '../errors.js';
+import { canonicalEmail, canonicalUsername, isNewUsername, NEW_USERNAME_RULE } from '../security/identifiers.js';
 import type { PasswordHasher } from '../security/password-hasher.js';
 import type { UserStore } from '../stores/user-store.js';
 import type { AdminAudit } from './admin-audit.js';
@@ -14,7 +15,7 @@ export interface CreateUserInput {
   isAdmin?: boolean;
 }
 
-/** Accounts: creation, password sign-in, lookup. */
+/** Accounts: creation, lookup, deletion. Password sign-in is security/password-sign-in.ts. */
 export class UserService {
   constructor(
     private readonly users: UserStore,
@@ -25,10 +26,15 @@ export class UserService {
     private readonly audit: AdminAudit = () => {},
   ) {}
 
-  /** A new account; `actor` is the administrator creating it (none for the CLI and the first start). */
+  /**
+   * A new account; `actor` is the administrator creating it (none for the CLI and the first
+   * start). The username must already be in its one canonical form (docs/security.md): it is
+   * stored and compared exactly as given, never folded. The email is stored lower-cased.
+   */
   async create(input: CreateUserInput, actor?: User): Promise<User> {
-    const username = input.username.toLowerCase();
-    const email = input.email.toLowerCase();
+    const { username } = input;
+    if (!isNewUsername(username)) throw invalidRequest(`username: ${NEW_USERNAME_RULE}`);
+    const email = canonicalEmail(input.email);
     if (await this.users.findByUsername(username)) throw new ApiError(409, 'conflict', `username ${username} is taken`);
     if (await this.users.findByEmail(email)) throw new ApiError(409, 'conflict', `email ${email} is already registered`);
     const user = await this.users.create(
@@ -43,13 +49,6 @@ export class UserService {
     );
     if (actor) this.audit(actor, user, 'user.create');
     return user;
-  }
-
-  /** The user if the password matches; null otherwise, taking as long either way. */
-  async authenticate(username: string, password: string): Promise<User | null> {
-    const user = await this.users.findByUsername(username);
-    if (!user) return this.hasher.verifyAgainstNothing(password).then(() => null);
-    return (await this.hasher.verify(password, user.passwordHash)) ? user : null;
   }
 
   findById(id: number): Promise<User | null> {
@@ -72,8 +71,10 @@ export class UserService {
     await this.onDeleted?.(user);
   }
 
-  async getByUsername(username: string): Promise<User> {
-    const user = await this.users.findByUsername(username);
+  /** The account a typed name (a URL segment) names, in canonical form; 404 when none can. */
+  async getByUsername(typed: string): Promise<User> {
+    const username = canonicalUsername(typed);
+    const user = username && (await this.users.findByUsername(username));
     if (!user) throw notFound('user');
     return user;
   }

@@ -6,7 +6,11 @@ export type NewUser = Pick<User, 'username' | 'email' | 'displayName' | 'passwor
 /** How a deletion ended: done, refused because the account is the last administrator, or no such account. */
 export type UserDeletion = 'deleted' | 'last_admin' | 'not_found';
 
-/** Users, by id or username. */
+/**
+ * Users, by id or username. Usernames and emails are found only as stored, byte for byte: the
+ * columns compare in binary and the row is checked again here, so no collation of any database
+ * can make another spelling find an account.
+ */
 export interface UserStore {
   create(user: NewUser, now: Date): Promise<User>;
   findById(id: number): Promise<User | null>;
@@ -36,12 +40,14 @@ export class TypeormUserStore implements UserStore {
     return this.repo.findOneBy({ id });
   }
 
-  findByUsername(username: string): Promise<User | null> {
-    return this.repo.findOneBy({ username: username.toLowerCase() });
+  async findByUsername(username: string): Promise<User | null> {
+    const user = await this.repo.findOneBy({ username });
+    return user?.username === username ? user : null;
   }
 
-  findByEmail(email: string): Promise<User | null> {
-    return this.repo.findOneBy({ email: email.toLowerCase() });
+  async findByEmail(email: string): Promise<User | null> {
+    const user = await this.repo.findOneBy({ email });
+    return user?.email === email ? user : null;
   }
 
   list(offset: number, limit: number): Promise<[User[], number]> {

@@ -1,6 +1,5 @@
 import type Router from '@koa/router';
 import type { Container } from '../container.js';
-import type { LoginThrottle } from '../security/login-throttle.js';
 import { adminPages } from './routes/admin-pages.js';
 import { applicationPages } from './routes/app-pages.js';
 import { authorizationPages } from './routes/authorization-pages.js';
@@ -11,6 +10,6 @@ import { tokenPages } from './routes/token-pages.js';
 export { loadWebSession } from './middleware/web-session.js';
 
 /** Every web-page router, in mounting order. */
-export function webRoutes(c: Container, throttle: LoginThrottle): Router[] {
-  return [staticFiles(), authPages(c, throttle), tokenPages(c), authorizationPages(c), applicationPages(c), adminPages(c)];
+export function webRoutes(c: Container): Router[] {
+  return [staticFiles(), authPages(c), tokenPages(c), authorizationPages(c), applicationPages(c), adminPages(c)];
 }

@@ -1,7 +1,6 @@
 import type { Middleware } from 'koa';
 import { ApiError } from '../../errors.js';
-import type { LoginThrottle } from '../../security/login-throttle.js';
-import type { UserService } from '../../services/user-service.js';
+import type { PasswordSignIn, SignInResult } from '../../security/password-sign-in.js';
 import { parseAuthorization } from '../credentials.js';
 
 const CHALLENGE = { 'WWW-Authenticate': 'Basic realm="tessera", charset="UTF-8"' };
@@ -11,7 +10,7 @@ const CHALLENGE = { 'WWW-Authenticate': 'Basic realm="tessera", charset="UTF-8"'
  * (HTTP Basic, as Forgejo does) or a signed-in web session. A token is never enough,
  * so a leaked PAT or OAuth token cannot mint or manage tokens.
  */
-export function authenticateUser(users: UserService, throttle: LoginThrottle): Middleware {
+export function authenticateUser(signIn: PasswordSignIn): Middleware {
   return async function authenticateWithPassword(ctx, next) {
     if (ctx.state.sessionUser) {
       ctx.state.user = ctx.state.sessionUser;
@@ -24,16 +23,27 @@ export function authenticateUser(users: UserService, throttle: LoginThrottle): M
     if (credentials.scheme !== 'basic') {
       throw new ApiError(401, 'invalid_client', 'authentication required: HTTP Basic with your username and password', CHALLENGE);
     }
-    await throttle.check(credentials.username, ctx.ip);
-    const user = await users.authenticate(credentials.username, credentials.password);
-    if (!user) {
-      await throttle.recordFailure(credentials.username, ctx.ip);
-      throw new ApiError(401, 'invalid_client', 'wrong username or password', CHALLENGE);
-    }
-    await throttle.recordSuccess(credentials.username, ctx.ip);
-    ctx.state.user = user;
+    const result = await signIn.signIn(credentials.username, credentials.password, ctx.ip);
+    if (result.outcome !== 'signed-in') throw signInRefused(result);
+    ctx.state.user = result.user;
     return next();
   };
+}
+
+/** A failed sign-in as the API's answer: 401 with the Basic challenge, 429 or 503 with Retry-After. */
+function signInRefused(result: Exclude<SignInResult, { outcome: 'signed-in' }>): ApiError {
+  switch (result.outcome) {
+    case 'wrong':
+      return new ApiError(401, 'invalid_client', 'wrong username or password', CHALLENGE);
+    case 'throttled':
+      return new ApiError(429, 'slow_down', `too many sign-in attempts; try again in ${result.retryAfterSeconds} seconds`, {
+        'Retry-After': String(result.retryAfterSeconds),
+      });
+    case 'busy':
+      return new ApiError(503, 'temporarily_unavailable', `the server is busy checking passwords; try again in ${result.retryAfterSeconds} seconds`, {
+        'Retry-After': String(result.retryAfterSeconds),
+      });
+  }
 }
 
 /** Lets only administrators through; the user must already be authenticated. */

@@ -1,7 +1,6 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { Container } from '../../container.js';
-import type { LoginThrottle } from '../../security/login-throttle.js';
 import { authenticateUser, requireAdmin } from '../middleware/authenticate-password.js';
 import { jsonBody } from '../middleware/json-body.js';
 import { validate } from '../validate.js';
@@ -15,9 +14,9 @@ const pageSchema = z.object({
 });
 
 /** /api/v1/users — account administration (admins only). */
-export function adminUserRoutes(c: Container, throttle: LoginThrottle): Router {
+export function adminUserRoutes(c: Container): Router {
   const router = new Router({ prefix: '/api/v1/users' });
-  router.use(authenticateUser(c.users, throttle), requireAdmin, jsonBody());
+  router.use(authenticateUser(c.signIn), requireAdmin, jsonBody());
 
   router.get('/', async function listUsers(ctx) {
     const { offset, limit } = validate(pageSchema, ctx.query);

@@ -1,6 +1,5 @@
 import Router from '@koa/router';
 import type { Container } from '../../container.js';
-import type { LoginThrottle } from '../../security/login-throttle.js';
 import { authenticateUser } from '../middleware/authenticate-password.js';
 import { jsonBody } from '../middleware/json-body.js';
 import { presentApplication, presentApplicationWithSecret } from '../presenters/application-presenter.js';
@@ -9,9 +8,9 @@ import { idParamSchema } from '../schemas/pat-schemas.js';
 import { validate } from '../validate.js';
 
 /** /api/v1/user/applications — the OAuth apps a user registered (like GitHub's OAuth Apps). */
-export function applicationRoutes(c: Container, throttle: LoginThrottle): Router {
+export function applicationRoutes(c: Container): Router {
   const router = new Router({ prefix: '/api/v1/user/applications' });
-  router.use(authenticateUser(c.users, throttle), jsonBody());
+  router.use(authenticateUser(c.signIn), jsonBody());
 
   router.get('/', async function listApplications(ctx) {
     ctx.set('Cache-Control', 'no-store');

@@ -1,15 +1,14 @@
 import Router from '@koa/router';
 import type { Container } from '../../container.js';
-import type { LoginThrottle } from '../../security/login-throttle.js';
 import { authenticateUser } from '../middleware/authenticate-password.js';
 import { presentAuthorization } from '../presenters/application-presenter.js';
 import { grantIdParamSchema } from '../schemas/application-schemas.js';
 import { validate } from '../validate.js';
 
 /** /api/v1/user/authorizations — the apps a user authorized, and revoking them. */
-export function authorizationRoutes(c: Container, throttle: LoginThrottle): Router {
+export function authorizationRoutes(c: Container): Router {
   const router = new Router({ prefix: '/api/v1/user/authorizations' });
-  router.use(authenticateUser(c.users, throttle));
+  router.use(authenticateUser(c.signIn));
 
   router.get('/', async function listAuthorizations(ctx) {
     ctx.set('Cache-Control', 'no-store');

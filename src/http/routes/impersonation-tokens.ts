@@ -1,6 +1,5 @@
 import Router from '@koa/router';
 import type { Container } from '../../container.js';
-import type { LoginThrottle } from '../../security/login-throttle.js';
 import { authenticateUser, requireAdmin } from '../middleware/authenticate-password.js';
 import { jsonBody } from '../middleware/json-body.js';
 import { presentPat } from '../presenters/pat-presenter.js';
@@ -12,10 +11,10 @@ import { patHandlers } from './pat-handlers.js';
  * /api/v1/users/:username/impersonation-tokens — administrators issue tokens that act as
  * a user (GitLab/CodeArts impersonation tokens). Revoking keeps the record, marked revoked.
  */
-export function impersonationTokenRoutes(c: Container, throttle: LoginThrottle): Router {
+export function impersonationTokenRoutes(c: Container): Router {
   const router = new Router({ prefix: '/api/v1/users/:username/impersonation-tokens' });
   const handlers = patHandlers(c.pats, c.clock);
-  router.use(authenticateUser(c.users, throttle), requireAdmin, jsonBody());
+  router.use(authenticateUser(c.signIn), requireAdmin, jsonBody());
 
   router.get('/', async function listImpersonationTokens(ctx) {
     await handlers.list(ctx, await c.users.getByUsername(ctx.params.username!), 'impersonation');

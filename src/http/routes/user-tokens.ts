@@ -5,14 +5,13 @@ import { jsonBody } from '../middleware/json-body.js';
 import { presentPat, presentPatWithSecret } from '../presenters/pat-presenter.js';
 import { idParamSchema, regeneratePatSchema, updatePatSchema } from '../schemas/pat-schemas.js';
 import { validate } from '../validate.js';
-import type { LoginThrottle } from '../../security/login-throttle.js';
 import { patHandlers } from './pat-handlers.js';
 
 /** /api/v1/user/tokens — a user's own personal access tokens. */
-export function userTokenRoutes(c: Container, throttle: LoginThrottle): Router {
+export function userTokenRoutes(c: Container): Router {
   const router = new Router({ prefix: '/api/v1/user/tokens' });
   const handlers = patHandlers(c.pats, c.clock);
-  router.use(authenticateUser(c.users, throttle), jsonBody());
+  router.use(authenticateUser(c.signIn), jsonBody());
 
   router.get('/', async function listTokens(ctx) {
     await handlers.list(ctx, ctx.state.user, 'personal');

@@ -1,11 +1,21 @@
 import { z } from 'zod';
 import { lineOfText } from './text.js';
+import { NEW_USERNAME, NEW_USERNAME_RULE } from '../../security/identifiers.js';
+
+/** A new username, exactly as it will be stored and typed at sign-in (docs/security.md#usernames-and-emails-one-canonical-form). */
+export const usernameField = z.string().regex(NEW_USERNAME, NEW_USERNAME_RULE);
+
+/** An email address (ASCII); stored lower-cased. */
+export const emailField = z.email('must be an email address').max(254);
+
+/** A new password: at least 8 characters; at most 1024, the most a sign-in will check. */
+export const newPasswordField = z.string().min(8, 'must be at least 8 characters').max(1024);
 
 /** A new account, as admins create it through the API and operators through `tessera user create`. */
 export const createUserSchema = z.strictObject({
-  username: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/i, 'letters, digits, "_", "." and "-", at most 64'),
-  email: z.email().max(254),
+  username: usernameField,
+  email: emailField,
   name: lineOfText(128).min(1, 'must not be empty').optional(),
-  password: z.string().min(8, 'must be at least 8 characters').max(1024),
+  password: newPasswordField,
   admin: z.boolean().optional(),
 });

@@ -5,9 +5,10 @@ import type Provider from 'oidc-provider';
 import { errors, type InteractionResults } from 'oidc-provider';
 import { ApiError } from '../../errors.js';
 import type { ScopeRegistry } from '../../scopes/scope-registry.js';
-import type { LoginThrottle } from '../../security/login-throttle.js';
+import type { PasswordSignIn } from '../../security/password-sign-in.js';
 import type { UserService } from '../../services/user-service.js';
-import { LANG_COOKIE } from '../../web/i18n/index.js';
+import { signInRefusal } from '../../web/forms/sign-in-form.js';
+import { LANG_COOKIE, translator } from '../../web/i18n/index.js';
 import { accountIdOf } from '../account.js';
 import type { InteractionCsrf } from './csrf.js';
 import { PAGE_HEADERS, pickLang, renderConsent, renderError, renderLogin, type Lang } from './pages.js';
@@ -16,7 +17,7 @@ export interface InteractionDeps {
   provider: Provider;
   users: UserService;
   scopes: ScopeRegistry;
-  throttle: LoginThrottle;
+  signIn: PasswordSignIn;
   csrf: InteractionCsrf;
 }
 
@@ -104,30 +105,16 @@ async function showPrompt(ctx: Context, deps: InteractionDeps, details: Details,
   throw new errors.InvalidRequest(`unsupported interaction prompt: ${details.prompt.name}`);
 }
 
-/** Checks the password (throttled like the API); on failure re-renders the form and returns null. */
+/** Signs in with the form's username and password; on failure re-renders the form and returns null. */
 async function signIn(ctx: Context, deps: InteractionDeps, details: Details, form: Record<string, unknown>): Promise<InteractionResults | null> {
-  const username = typeof form.username === 'string' ? form.username.trim().slice(0, 64) : '';
-  const password = typeof form.password === 'string' ? form.password.slice(0, 1024) : '';
-  const lang = langOf(ctx);
-  try {
-    await deps.throttle.check(username, ctx.ip);
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 429) {
-      for (const [name, value] of Object.entries(err.headers)) ctx.set(name, value);
-      await showPrompt(ctx, deps, details, { error: err.description, username, status: 429 });
-      return null;
-    }
-    throw err;
-  }
-  const user = username && password ? await deps.users.authenticate(username, password) : null;
-  if (!user) {
-    await deps.throttle.recordFailure(username, ctx.ip);
-    const message = lang === 'zh' ? '用户名或密码错误。' : 'Wrong username or password.';
-    await showPrompt(ctx, deps, details, { error: message, username, status: 401 });
-    return null;
-  }
-  await deps.throttle.recordSuccess(username, ctx.ip);
-  return { login: { accountId: accountIdOf(user) } };
+  const username = typeof form.username === 'string' ? form.username : '';
+  const password = typeof form.password === 'string' ? form.password : '';
+  const result = await deps.signIn.signIn(username, password, ctx.ip);
+  if (result.outcome === 'signed-in') return { login: { accountId: accountIdOf(result.user) } };
+  const refusal = signInRefusal(result, translator(langOf(ctx)));
+  ctx.set(refusal.headers);
+  await showPrompt(ctx, deps, details, { error: refusal.message, username: username.slice(0, 64), status: refusal.status });
+  return null;
 }
 
 /**

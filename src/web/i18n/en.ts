@@ -13,6 +13,7 @@ export const en = {
   'auth.password': 'Password',
   'auth.wrong': 'Wrong username or password.',
   'auth.throttled': 'Too many failed sign-in attempts. Try again in {seconds} seconds.',
+  'auth.busy': 'The server is busy. Try again in {seconds} seconds.',
   'auth.signed_out': 'You have signed out.',
   'tokens.title': 'Personal access tokens',
   'tokens.intro': 'Tokens let scripts and tools such as git or curl act for you over the API. Treat them like passwords.',

@@ -15,6 +15,7 @@ export const zh: Record<MessageKey, string> = {
   'auth.password': '密码',
   'auth.wrong': '用户名或密码错误。',
   'auth.throttled': '登录失败次数过多，请 {seconds} 秒后再试。',
+  'auth.busy': '服务器繁忙，请 {seconds} 秒后再试。',
   'auth.signed_out': '你已退出登录。',
   'tokens.title': '个人访问令牌',
   'tokens.intro': '令牌可让脚本和工具（如 git、curl）代表你调用 API。请像对待密码一样妥善保管。',

@@ -6,6 +6,7 @@ import type { User } from '../../entities/index.js';
 import { forbidden } from '../../errors.js';
 import { idParamSchema } from '../../http/schemas/pat-schemas.js';
 import { lineOfText } from '../../http/schemas/text.js';
+import { emailField, newPasswordField, usernameField } from '../../http/schemas/user-schemas.js';
 import { validate } from '../../http/validate.js';
 import { adminUsersPage, adminUserTokensPage, type NewUserValues } from '../../http/views/pages/admin-users.js';
 import type { TokenFormValues } from '../../http/views/pages/token-form.js';
@@ -18,10 +19,10 @@ const USERS = '/admin/users';
 const MAX_LISTED = 200;
 
 const newUserSchema = z.object({
-  username: z.string().trim().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/, 'letters, digits, ".", "_" and "-" (up to 64)'),
-  email: z.email('must be an email address').max(254),
+  username: usernameField,
+  email: emailField,
   display_name: lineOfText(128),
-  password: z.string().min(8, 'must be at least 8 characters').max(1024),
+  password: newPasswordField,
 });
 
 const requireAdminPage: Middleware = async function requireAdminPage(ctx, next) {

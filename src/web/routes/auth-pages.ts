@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import type Router from '@koa/router';
 import type { Container } from '../../container.js';
-import { ApiError } from '../../errors.js';
 import { loginPage } from '../../http/views/pages/login.js';
-import type { LoginThrottle } from '../../security/login-throttle.js';
+import { signInRefusal } from '../forms/sign-in-form.js';
 import { isLang, LANG_COOKIE } from '../i18n/index.js';
 import { LOGIN_CSRF_COOKIE, loginCsrfToken } from '../middleware/csrf.js';
 import { safeLocalPath, sendPage } from '../middleware/page-context.js';
@@ -15,7 +14,7 @@ const HOME = '/settings/tokens';
 const loginForm = z.object({ username: z.string().max(64).catch(''), password: z.string().max(1024).catch(''), next: z.string().max(2000).optional().catch(undefined) });
 
 /** Sign in, sign out, the start page and the language switcher. */
-export function authPages(c: Container, throttle: LoginThrottle): Router {
+export function authPages(c: Container): Router {
   const router = webRouter(c, { signedIn: false });
 
   router.get('/', async function startPage(ctx) {
@@ -34,23 +33,14 @@ export function authPages(c: Container, throttle: LoginThrottle): Router {
     const form = loginForm.parse(ctx.request.body ?? {});
     const next = safeLocalPath(form.next, HOME);
     const page = pageOf(ctx);
-    const again = (status: number, error: string) => {
+    const result = await c.signIn.signIn(form.username, form.password, ctx.ip);
+    if (result.outcome !== 'signed-in') {
+      const refusal = signInRefusal(result, page.t);
+      ctx.set(refusal.headers);
       page.csrfToken = loginCsrfToken(ctx);
-      sendPage(ctx, loginPage(page, { username: form.username, next, error }), status);
-    };
-    try {
-      await throttle.check(form.username, ctx.ip);
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.status !== 429) throw err;
-      ctx.set('Retry-After', String(err.headers['Retry-After'] ?? '60'));
-      return again(429, page.t('auth.throttled', { seconds: String(err.headers['Retry-After'] ?? '60') }));
+      return sendPage(ctx, loginPage(page, { username: form.username, next, error: refusal.message }), refusal.status);
     }
-    const user = form.username && form.password ? await c.users.authenticate(form.username, form.password) : null;
-    if (!user) {
-      await throttle.recordFailure(form.username, ctx.ip);
-      return again(401, page.t('auth.wrong'));
-    }
-    await throttle.recordSuccess(form.username, ctx.ip);
+    const { user } = result;
     // A fresh id at every sign-in: a session id planted before sign-in is worth nothing.
     if (ctx.state.webSession) await c.webSessions.end(ctx.state.webSession.id);
     const id = await c.webSessions.start(user);

@@ -33,7 +33,7 @@ ${formError(ctx, view.error)}
 <form method="post" action="/admin/users" class="stack" aria-labelledby="new-user">
   ${csrfField(ctx)}
   <label for="username">${t('admin.col.username')}</label>
-  <input id="username" name="username" required maxlength="64" autocomplete="off" value="${v.username}">
+  <input id="username" name="username" required maxlength="39" pattern="[a-z0-9][a-z0-9._\-]{0,38}" autocapitalize="none" spellcheck="false" autocomplete="off" value="${v.username}">
   <label for="email">${t('admin.email')}</label>
   <input id="email" name="email" type="email" required maxlength="254" autocomplete="off" value="${v.email}">
   <label for="display_name">${t('admin.display_name')}</label>
