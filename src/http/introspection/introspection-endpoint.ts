@@ -7,6 +7,7 @@ import type { IntrospectionCaller, IntrospectionCallers } from '../../tokens/int
 import type { IntrospectionResponder } from '../../tokens/introspection/introspection-response.js';
 import type { IntrospectorChain } from '../../tokens/introspection/introspector-chain.js';
 import { CoalescedWrites } from '../coalesced-writes.js';
+import { assertIdentityEncoding } from '../content-encoding.js';
 import { toApiError } from '../middleware/error-handler.js';
 import { isFormContentType, readForm } from '../read-form.js';
 import { clientIp, requestIdFor, type RequestLog } from '../request-log.js';
@@ -148,6 +149,14 @@ export function introspectionEndpoint(deps: IntrospectionEndpointDeps): Introspe
 
 /** The form's parameters; other content types get an empty form (and a 400 once the caller is known). */
 function readParameters(req: IncomingMessage): Promise<Record<string, string>> | Record<string, string> {
+  if (req.headers['content-encoding'] !== undefined) {
+    try {
+      assertIdentityEncoding(req.headers['content-encoding']);
+    } catch (err) {
+      req.resume();
+      throw err;
+    }
+  }
   if (isFormContentType(req.headers['content-type'])) return readForm(req, MAX_BODY_BYTES);
   req.resume();
   return {};

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import type { Container } from '../../container.js';
 import { authenticateUser, requireAdmin } from '../middleware/authenticate-password.js';
-import { jsonBody } from '../middleware/json-body.js';
+import { jsonBody } from '../middleware/body-parsers.js';
 import { validate } from '../validate.js';
 import { invalidRequest } from '../../errors.js';
 import { createUserSchema } from '../schemas/user-schemas.js';

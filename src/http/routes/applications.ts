@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { Container } from '../../container.js';
 import { authenticateUser } from '../middleware/authenticate-password.js';
-import { jsonBody } from '../middleware/json-body.js';
+import { jsonBody } from '../middleware/body-parsers.js';
 import { presentApplication, presentApplicationWithSecret } from '../presenters/application-presenter.js';
 import { createApplicationSchema, updateApplicationSchema } from '../schemas/application-schemas.js';
 import { idParamSchema } from '../schemas/pat-schemas.js';

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { Container } from '../../container.js';
 import { authenticateUser } from '../middleware/authenticate-password.js';
-import { jsonBody } from '../middleware/json-body.js';
+import { jsonBody } from '../middleware/body-parsers.js';
 import { presentPat, presentPatWithSecret } from '../presenters/pat-presenter.js';
 import { idParamSchema, regeneratePatSchema, updatePatSchema } from '../schemas/pat-schemas.js';
 import { validate } from '../validate.js';

@@ -1,9 +1,9 @@
-import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import { errors, type InteractionResults } from 'oidc-provider';
 import { ApiError } from '../../errors.js';
+import { formBody } from '../../http/middleware/body-parsers.js';
 import type { ScopeRegistry } from '../../scopes/scope-registry.js';
 import type { PasswordSignIn } from '../../security/password-sign-in.js';
 import type { UserService } from '../../services/user-service.js';
@@ -23,7 +23,7 @@ export interface InteractionDeps {
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 
-const formBody = bodyParser({ enableTypes: ['form'], formLimit: '16kb' }) as unknown as Middleware;
+const interactionForm = formBody('16kb');
 
 /**
  * /interaction/:uid — the pages oidc-provider sends a browser to when it needs the user:
@@ -46,7 +46,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     await showPrompt(ctx, deps, details);
   });
 
-  router.post('/:uid', formBody, async function submitInteraction(ctx) {
+  router.post('/:uid', interactionForm, async function submitInteraction(ctx) {
     const details = await loadInteraction(ctx, provider);
     const form = (ctx.request.body ?? {}) as Record<string, unknown>;
     if (!csrf.verify(details.uid, form.csrf_token)) {
@@ -160,6 +160,7 @@ const renderFailures: Middleware = async function renderInteractionFailures(ctx,
     const e = err as { status?: number; statusCode?: number; error?: string; error_description?: string; expose?: boolean };
     if (err instanceof ApiError) {
       ctx.status = err.status;
+      ctx.set(err.headers);
       ctx.type = 'html';
       ctx.body = renderError({ lang: langOf(ctx), error: err.code, description: err.description });
     } else if (err instanceof errors.OIDCProviderError || (e.expose && (e.status ?? 500) < 500)) {

@@ -1,4 +1,3 @@
-import { bodyParser } from '@koa/bodyparser';
 import type { Middleware } from 'koa';
 import { ApiError } from '../../errors.js';
 import type { PageContext } from '../../http/views/layout.js';
@@ -35,9 +34,4 @@ export function webErrors(logger: Logger): Middleware {
       sendPage(ctx, errorPage(page, status, message), status);
     }
   };
-}
-
-/** Parses HTML form posts (urlencoded) up to 64 kB. */
-export function formBody(): Middleware {
-  return bodyParser({ enableTypes: ['form'], formLimit: '64kb' }) as unknown as Middleware;
 }

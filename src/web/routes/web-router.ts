@@ -4,7 +4,8 @@ import type { Container } from '../../container.js';
 import type { PageContext } from '../../http/views/layout.js';
 import { requireCsrf } from '../middleware/csrf.js';
 import { pageContext } from '../middleware/page-context.js';
-import { formBody, webErrors } from '../middleware/web-errors.js';
+import { formBody } from '../../http/middleware/body-parsers.js';
+import { webErrors } from '../middleware/web-errors.js';
 import type { ActiveWebSession } from '../session/web-session-service.js';
 
 /**
@@ -13,7 +14,7 @@ import type { ActiveWebSession } from '../session/web-session-service.js';
  */
 export function webRouter(c: Container, options: { signedIn: boolean }): Router {
   const router = new Router();
-  router.use(pageContext, webErrors(c.logger), formBody(), requireCsrf);
+  router.use(pageContext, webErrors(c.logger), formBody('64kb'), requireCsrf);
   if (options.signedIn) router.use(requireSignedIn);
   return router;
 }
