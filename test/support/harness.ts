@@ -114,9 +114,17 @@ export async function startServer(environment: TestEnvironment, overrides: NodeJ
   const server = http.createServer((req, res) => handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const config = loadConfig({ ISSUER: url, ...environment.env, ...overrides });
   const clock = new TestClock();
-  const container = await createContainer(config, { clock: clock.now, logger: options.logger ?? createLogger(config.logLevel) });
+  let config: Config;
+  let container: Container;
+  try {
+    config = loadConfig({ ISSUER: url, ...environment.env, ...overrides });
+    container = await createContainer(config, { clock: clock.now, logger: options.logger ?? createLogger(config.logLevel) });
+  } catch (err) {
+    // A server that cannot start must not keep the test process alive.
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw err;
+  }
   handle = buildRequestListener(container);
   return {
     url,
