@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../config/index.js';
-import { invalidScope } from '../errors.js';
+import { invalidScope, message } from '../errors.js';
 import { defaultScopes } from './default-scopes.js';
 import { oidcScopes } from './oidc-scopes.js';
 
@@ -102,8 +102,8 @@ export class ScopeRegistry {
     const wanted = new Set(requested);
     for (const name of wanted) {
       const def = this.byName.get(name);
-      if (!def) throw invalidScope(`unknown scope: ${name}`);
-      if (def.kind !== 'api') throw invalidScope(`scope ${name} is for OpenID Connect sign-in only and cannot be given to a token`);
+      if (!def) throw invalidScope(message('scope.unknown', { scope: name }));
+      if (def.kind !== 'api') throw invalidScope(message('scope.oidc_only', { scope: name }));
     }
     return this.names().filter((n) => wanted.has(n));
   }

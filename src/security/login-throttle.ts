@@ -1,6 +1,6 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Redis } from 'ioredis';
-import { ApiError } from '../errors.js';
+import { ApiError, message } from '../errors.js';
 
 const FAILURES_ALLOWED = 10;
 const WINDOW_SECONDS = 15 * 60;
@@ -41,7 +41,7 @@ function key(username: string, ip: string): string {
 
 function tooMany(res: RateLimiterRes): ApiError {
   const seconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-  return new ApiError(429, 'slow_down', `too many failed sign-in attempts; try again in ${seconds} seconds`, {
+  return new ApiError(429, 'slow_down', message('auth.throttled', { seconds }), {
     'Retry-After': String(seconds),
   });
 }

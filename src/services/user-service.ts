@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { User } from '../entities/index.js';
-import { ApiError, notFound } from '../errors.js';
+import { ApiError, message, notFound } from '../errors.js';
 import type { PasswordHasher } from '../security/password-hasher.js';
 import type { UserStore } from '../stores/user-store.js';
 import type { AdminAudit } from './admin-audit.js';
@@ -29,8 +29,8 @@ export class UserService {
   async create(input: CreateUserInput, actor?: User): Promise<User> {
     const username = input.username.toLowerCase();
     const email = input.email.toLowerCase();
-    if (await this.users.findByUsername(username)) throw new ApiError(409, 'conflict', `username ${username} is taken`);
-    if (await this.users.findByEmail(email)) throw new ApiError(409, 'conflict', `email ${email} is already registered`);
+    if (await this.users.findByUsername(username)) throw new ApiError(409, 'conflict', message('user.username_taken', { username }));
+    if (await this.users.findByEmail(email)) throw new ApiError(409, 'conflict', message('user.email_taken', { email }));
     const user = await this.users.create(
       {
         username,
@@ -65,7 +65,7 @@ export class UserService {
     const outcome = await this.users.delete(user.id);
     if (outcome === 'last_admin') {
       this.audit(actor, user, 'user.delete_refused');
-      throw new ApiError(409, 'conflict', `cannot delete the last administrator (${user.username}); create another administrator first`);
+      throw new ApiError(409, 'conflict', message('user.last_admin', { username: user.username }));
     }
     if (outcome === 'not_found') throw notFound('user');
     this.audit(actor, user, 'user.delete');

@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { ApiError } from '../../errors.js';
+import { ApiError, message } from '../../errors.js';
 import type { LoginThrottle } from '../../security/login-throttle.js';
 import type { UserService } from '../../services/user-service.js';
 import { parseAuthorization } from '../credentials.js';
@@ -19,16 +19,16 @@ export function authenticateUser(users: UserService, throttle: LoginThrottle): M
     }
     const credentials = parseAuthorization(ctx.get('Authorization') || undefined);
     if (credentials.scheme === 'bearer') {
-      throw new ApiError(401, 'invalid_client', 'tokens cannot manage tokens; authenticate with your username and password', CHALLENGE);
+      throw new ApiError(401, 'invalid_client', message('auth.tokens_cannot_manage'), CHALLENGE);
     }
     if (credentials.scheme !== 'basic') {
-      throw new ApiError(401, 'invalid_client', 'authentication required: HTTP Basic with your username and password', CHALLENGE);
+      throw new ApiError(401, 'invalid_client', message('auth.basic_required'), CHALLENGE);
     }
     await throttle.check(credentials.username, ctx.ip);
     const user = await users.authenticate(credentials.username, credentials.password);
     if (!user) {
       await throttle.recordFailure(credentials.username, ctx.ip);
-      throw new ApiError(401, 'invalid_client', 'wrong username or password', CHALLENGE);
+      throw new ApiError(401, 'invalid_client', message('auth.wrong_password'), CHALLENGE);
     }
     await throttle.recordSuccess(credentials.username, ctx.ip);
     ctx.state.user = user;
@@ -38,6 +38,6 @@ export function authenticateUser(users: UserService, throttle: LoginThrottle): M
 
 /** Lets only administrators through; the user must already be authenticated. */
 export const requireAdmin: Middleware = async function requireAdmin(ctx, next) {
-  if (!ctx.state.user?.isAdmin) throw new ApiError(403, 'access_denied', 'administrator rights are required');
+  if (!ctx.state.user?.isAdmin) throw new ApiError(403, 'access_denied', message('auth.admin_required'));
   return next();
 };

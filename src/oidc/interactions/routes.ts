@@ -114,7 +114,7 @@ async function signIn(ctx: Context, deps: InteractionDeps, details: Details, for
   } catch (err) {
     if (err instanceof ApiError && err.status === 429) {
       for (const [name, value] of Object.entries(err.headers)) ctx.set(name, value);
-      await showPrompt(ctx, deps, details, { error: err.description, username, status: 429 });
+      await showPrompt(ctx, deps, details, { error: err.describe(lang), username, status: 429 });
       return null;
     }
     throw err;
@@ -174,7 +174,7 @@ const renderFailures: Middleware = async function renderInteractionFailures(ctx,
     if (err instanceof ApiError) {
       ctx.status = err.status;
       ctx.type = 'html';
-      ctx.body = renderError({ lang: langOf(ctx), error: err.code, description: err.description });
+      ctx.body = renderError({ lang: langOf(ctx), error: err.code, description: err.describe(langOf(ctx)) });
     } else if (err instanceof errors.OIDCProviderError || (e.expose && (e.status ?? 500) < 500)) {
       ctx.status = e.statusCode ?? e.status ?? 400;
       ctx.type = 'html';

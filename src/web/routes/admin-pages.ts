@@ -3,12 +3,13 @@ import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
 import type { Container } from '../../container.js';
 import type { User } from '../../entities/index.js';
-import { forbidden } from '../../errors.js';
+import { forbidden, message } from '../../errors.js';
 import { idParamSchema } from '../../http/schemas/pat-schemas.js';
 import { lineOfText } from '../../http/schemas/text.js';
 import { validate } from '../../http/validate.js';
 import { adminUsersPage, adminUserTokensPage, type NewUserValues } from '../../http/views/pages/admin-users.js';
 import type { TokenFormValues } from '../../http/views/pages/token-form.js';
+import { newUserFormLabels, tokenFormLabels } from '../forms/field-labels.js';
 import { emptyTokenForm, readTokenForm, toCreateInput } from '../forms/token-form.js';
 import { sendPage, setFlash, takeFlash } from '../middleware/page-context.js';
 import { formAttempt, REVEAL_PATH, stashSecret } from './token-pages.js';
@@ -18,14 +19,14 @@ const USERS = '/admin/users';
 const MAX_LISTED = 200;
 
 const newUserSchema = z.object({
-  username: z.string().trim().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/, 'letters, digits, ".", "_" and "-" (up to 64)'),
-  email: z.email('must be an email address').max(254),
+  username: z.string().trim().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/, 'v.username'),
+  email: z.email('v.email').max(254),
   display_name: lineOfText(128),
-  password: z.string().min(8, 'must be at least 8 characters').max(1024),
+  password: z.string().min(8, 'v.chars_min').max(1024),
 });
 
 const requireAdminPage: Middleware = async function requireAdminPage(ctx, next) {
-  if (!sessionOf(ctx).user.isAdmin) throw forbidden('administrator rights are required');
+  if (!sessionOf(ctx).user.isAdmin) throw forbidden(message('auth.admin_required'));
   return next();
 };
 
@@ -75,7 +76,7 @@ export function adminPages(c: Container): Router {
       isAdmin: body.is_admin === '1',
     };
     let created = '';
-    const error = await formAttempt(async () => {
+    const error = await formAttempt(pageOf(ctx), newUserFormLabels(pageOf(ctx).t), async () => {
       const input = validate(newUserSchema, body);
       const user = await c.users.create(
         { username: input.username, email: input.email, displayName: input.display_name || undefined, password: input.password, isAdmin: values.isAdmin },
@@ -97,7 +98,7 @@ export function adminPages(c: Container): Router {
     const user = await c.users.getByUsername(ctx.params.username!);
     const values = readTokenForm(ctx.request.body ?? {});
     const back = `${USERS}/${encodeURIComponent(user.username)}`;
-    const error = await formAttempt(async () => {
+    const error = await formAttempt(pageOf(ctx), tokenFormLabels(pageOf(ctx).t), async () => {
       const { pat, token } = await c.pats.create(user, toCreateInput(values), 'impersonation', session.user);
       await stashSecret(c, session, { token, name: pat.name, regenerated: false, back });
     });
