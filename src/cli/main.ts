@@ -1,6 +1,7 @@
 import { ConfigError } from '../config/index.js';
 import { ApiError } from '../errors.js';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from './cli-error.js';
+import { commandError } from './inputs.js';
 import { commandHelp, type Command } from './command.js';
 import { clientCreateCommand, clientDeleteCommand, clientListCommand, clientSetIntrospectionCommand } from './commands/client.js';
 import { jwksGenerateCommand } from './commands/jwks.js';
@@ -61,7 +62,11 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${commandHelp(command)}\n`);
     return;
   }
-  await command.run(rest);
+  try {
+    await command.run(rest);
+  } catch (err) {
+    throw commandError(err, command);
+  }
 }
 
 /** One line on stderr, never a stack trace (unless LOG_LEVEL is debug or trace). */

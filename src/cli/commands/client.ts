@@ -23,11 +23,21 @@ export const clientCreateCommand: Command = {
     '--public                 a public client (no secret; PKCE required), e.g. a native or browser app',
     '--grant-types <a,b>      authorization_code, refresh_token, client_credentials,',
     '                         urn:ietf:params:oauth:grant-type:device_code (default: authorization_code,refresh_token)',
-    '--scopes <a,b>           the only scopes the app may request (default: any scope of the registry)',
+    '--scopes <a,b>           the only scopes the app may request (default: any scope of the registry);',
+    '                         lists take commas or spaces, or a repeated flag',
     '--introspection          allow the app to call the introspection endpoint (resource servers)',
     '--owner <username>       the user who owns the app (default: none, an operator-managed app)',
     '--homepage <url>         the app\'s homepage',
   ],
+  flags: {
+    name: '--name',
+    homepage_url: '--homepage',
+    redirect_uris: '--redirect-uri',
+    type: '--public',
+    grant_types: '--grant-types',
+    scopes: '--scopes',
+    introspection: '--introspection',
+  },
   async run(args) {
     const { values } = parseCommand(
       args,

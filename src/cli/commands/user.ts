@@ -20,6 +20,7 @@ export const userCreateCommand: Command = {
     '--admin                  make the account an administrator',
     '--display-name <name>    name shown in the web pages (default: the username)',
   ],
+  flags: { username: '<username>', email: '--email', name: '--display-name', admin: '--admin' },
   async run(args) {
     const { values, positionals } = parseCommand(
       args,
