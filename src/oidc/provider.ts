@@ -10,6 +10,8 @@ import type { ClientSecrets } from './client-secret.js';
 import { deviceFlowPages, errorPage, logoutPages } from './provider-pages.js';
 import { clientCredentialsScopeCheck, scopeParamValidator } from './scope-policy.js';
 import type { SigningKeySet } from './signing-keys.js';
+import { INTROSPECTION_AUTH_METHODS } from '../tokens/introspection/introspection-callers.js';
+import { introspectionSigningKey } from '../tokens/introspection/introspection-jwt.js';
 
 export interface OidcProviderDeps {
   config: Config;
@@ -23,6 +25,9 @@ export interface OidcProviderDeps {
 }
 
 const DAY = 24 * 60 * 60;
+
+/** How clients authenticate at the provider's endpoints (token, revocation, PAR, device): `none` for public apps. */
+const CLIENT_AUTH_METHODS: ('client_secret_basic' | 'client_secret_post' | 'none')[] = ['client_secret_basic', 'client_secret_post', 'none'];
 
 /**
  * The OAuth 2.0 / OpenID Connect authorization server: oidc-provider configured for Tessera.
@@ -42,7 +47,7 @@ export function createOidcProvider(deps: OidcProviderDeps): Provider {
     responseTypes: ['code'],
     pkce: { required: () => true },
     allowOmittingSingleRegisteredRedirectUri: false,
-    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    clientAuthMethods: CLIENT_AUTH_METHODS,
     clientDefaults: {
       grant_types: ['authorization_code'],
       response_types: ['code'],
@@ -100,6 +105,15 @@ export function createOidcProvider(deps: OidcProviderDeps): Provider {
       rpInitiatedLogout: { enabled: true, ...logoutPages },
     },
     renderError: errorPage,
+    // The provider lists only some endpoints' metadata itself (RFC 8414 §2). These say what the
+    // endpoints really accept: the revocation endpoint is the provider's own (any client, public
+    // ones with `none`); the introspection endpoint is Tessera's (confidential apps only) and signs
+    // RFC 9701 answers with the same key as its signer (introspection-jwt.ts).
+    discovery: {
+      revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+      introspection_endpoint_auth_methods_supported: [...INTROSPECTION_AUTH_METHODS],
+      introspection_signing_alg_values_supported: [introspectionSigningKey(deps.signingKeys).alg],
+    },
   };
 
   const provider = new Provider(config.issuer, configuration);
