@@ -12,6 +12,8 @@ export interface ApplicationInput {
   name: string;
   homepageUrl?: string | null;
   redirectUris: string[];
+  /** Where RP-initiated logout may return the browser; same rules as redirect URIs. */
+  postLogoutRedirectUris?: string[];
   type: 'confidential' | 'public';
   grantTypes?: ApplicationGrantType[];
   /** Scopes the app may request; null/undefined = any. */
@@ -61,6 +63,7 @@ export class ApplicationService {
         name: fields.name,
         homepageUrl: fields.homepageUrl,
         redirectUris: fields.redirectUris,
+        postLogoutRedirectUris: fields.postLogoutRedirectUris,
         type: input.type,
         grantTypes: fields.grantTypes,
         scopes: fields.scopes,
@@ -91,6 +94,7 @@ export class ApplicationService {
         name: changes.name ?? app.name,
         homepageUrl: changes.homepageUrl !== undefined ? changes.homepageUrl : app.homepageUrl,
         redirectUris: changes.redirectUris ?? app.redirectUris,
+        postLogoutRedirectUris: changes.postLogoutRedirectUris ?? app.postLogoutRedirectUris,
         grantTypes: changes.grantTypes ?? app.grantTypes,
         scopes: changes.scopes !== undefined ? changes.scopes : app.scopes,
       },
@@ -161,6 +165,8 @@ export class ApplicationService {
     }
     const redirectUris = [...new Set(input.redirectUris)];
     for (const uri of redirectUris) checkRedirectUri(uri);
+    const postLogoutRedirectUris = [...new Set(input.postLogoutRedirectUris ?? [])];
+    for (const uri of postLogoutRedirectUris) checkRedirectUri(uri, 'post_logout_redirect_uris');
     if (grantTypes.includes('authorization_code') && !redirectUris.length) {
       throw invalidField('redirect_uris', 'app.redirect_uri_required');
     }
@@ -171,11 +177,14 @@ export class ApplicationService {
     }
     const homepageUrl = input.homepageUrl ?? null;
     if (homepageUrl && !isHttpUrl(homepageUrl)) throw invalidField('homepage_url', 'app.homepage_not_http');
-    return { name: input.name, homepageUrl, redirectUris, grantTypes, scopes };
+    return { name: input.name, homepageUrl, redirectUris, postLogoutRedirectUris, grantTypes, scopes };
   }
 }
 
-/** https anywhere; plain http only on the loopback (local development, native apps); no fragment. */
+/**
+ * A redirect URI (or post-logout redirect URI, named by `field`): https anywhere; plain http only
+ * on the loopback (local development, native apps); no fragment, no credentials.
+ */
 export function checkRedirectUri(uri: string, field = 'redirect_uris'): void {
   let url: URL;
   try {

@@ -263,6 +263,13 @@ describe('tessera CLI', () => {
     expect(grantType.code).toBe(2);
     expectOneLineError(grantType, /^tessera: --grant-types: must be one of: /m);
 
+    const logout = await cli(['client', 'create', '--name', 'RP', '--redirect-uri', 'https://rp.example/cb', '--post-logout-redirect-uri', 'https://rp.example/bye', '--json']);
+    expect(logout.code).toBe(0);
+    expect(JSON.parse(logout.stdout)).toMatchObject({ redirect_uris: ['https://rp.example/cb'], post_logout_redirect_uris: ['https://rp.example/bye'] });
+    const badLogout = await cli(['client', 'create', '--name', 'x', '--redirect-uri', 'https://rp.example/cb', '--post-logout-redirect-uri', 'http://rp.example/bye']);
+    expect(badLogout.code).toBe(2);
+    expectOneLineError(badLogout, /^tessera: --post-logout-redirect-uri: http:\/\/rp\.example\/bye must use https/m);
+
     const redirect = await cli(['client', 'create', '--name', 'x', '--redirect-uri', 'http://app.example/cb']);
     expect(redirect.code).toBe(2);
     expectOneLineError(redirect, /^tessera: --redirect-uri: http:\/\/app\.example\/cb must use https/m);

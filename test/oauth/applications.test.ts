@@ -62,6 +62,34 @@ describe('OAuth apps and authorized apps API', () => {
       expect(res.text).toContain('invalid_redirect_uri');
     });
 
+    it('registers, shows and changes post_logout_redirect_uris, checked like redirect URIs', async () => {
+      const created = await registerApp(server.url, alice.basic, { name: 'Logout app', post_logout_redirect_uris: ['https://app.example/bye', 'http://127.0.0.1:9/bye'] });
+      expect(created.post_logout_redirect_uris).toEqual(['https://app.example/bye', 'http://127.0.0.1:9/bye']);
+      expect((await api(server.url, 'GET', `/api/v1/user/applications/${created.id}`, { auth: alice.basic })).body.post_logout_redirect_uris).toEqual([
+        'https://app.example/bye',
+        'http://127.0.0.1:9/bye',
+      ]);
+      const patched = await api(server.url, 'PATCH', `/api/v1/user/applications/${created.id}`, { auth: alice.basic, body: { post_logout_redirect_uris: ['https://app.example/signed-out'] } });
+      expect(patched.body.post_logout_redirect_uris).toEqual(['https://app.example/signed-out']);
+      // Apps registered without any have none.
+      expect((await registerApp(server.url, alice.basic)).post_logout_redirect_uris).toEqual([]);
+
+      const refused: [unknown, string][] = [
+        [['http://app.example/bye'], 'post_logout_redirect_uris: http://app.example/bye must use https (http is allowed only for localhost and 127.0.0.1)'],
+        [['https://app.example/bye#x'], 'post_logout_redirect_uris: https://app.example/bye#x must not contain a fragment'],
+        [['https://user:pw@app.example/bye'], 'post_logout_redirect_uris: https://user:pw@app.example/bye must not contain credentials'],
+        [['not a url'], 'post_logout_redirect_uris: not a url is not a valid URL'],
+        [Array.from({ length: 11 }, (_, i) => `https://app.example/${i}`), 'post_logout_redirect_uris: at most 10 entries'],
+        ['https://app.example/bye', 'post_logout_redirect_uris: must be a list'],
+      ];
+      for (const [uris, description] of refused) {
+        const res = await api(server.url, 'POST', '/api/v1/user/applications', { auth: alice.basic, body: { name: 'x', redirect_uris: [REDIRECT_URI], post_logout_redirect_uris: uris } });
+        expect(res.body).toEqual({ error: 'invalid_request', error_description: description });
+        const patch = await api(server.url, 'PATCH', `/api/v1/user/applications/${created.id}`, { auth: alice.basic, body: { post_logout_redirect_uris: uris } });
+        expect(patch.body).toEqual({ error: 'invalid_request', error_description: description });
+      }
+    });
+
     it('validates input', async () => {
       const bad = [
         {},

@@ -81,6 +81,30 @@ describe('app pages', () => {
     expect(edit.text).not.toContain(clientSecret);
   });
 
+  it('registers and edits post-logout redirect URIs, checked like redirect URIs', async () => {
+    const form = await web.get('/settings/applications/new');
+    expect(form.text).toContain('for="post_logout_redirect_uris"');
+    const { clientId } = await registerApp('Logout app', { post_logout_redirect_uris: 'https://example.test/bye\r\nhttp://127.0.0.1:9/bye' });
+    const [app] = (await server.container.applications.listAll()).filter((a) => a.clientId === clientId);
+    expect(app!.postLogoutRedirectUris).toEqual(['https://example.test/bye', 'http://127.0.0.1:9/bye']);
+    const edit = await web.get(`/settings/applications/${app!.id}`);
+    expect(edit.text).toMatch(/<textarea id="post_logout_redirect_uris"[^>]*>https:\/\/example\.test\/bye\nhttp:\/\/127\.0\.0\.1:9\/bye<\/textarea>/);
+
+    const save = (uris: string) =>
+      web.post(`/settings/applications/${app!.id}`, {
+        _csrf: csrfIn(edit.text)!,
+        name: 'Logout app',
+        redirect_uris: REDIRECT,
+        post_logout_redirect_uris: uris,
+        grant_types: ['authorization_code', 'refresh_token'],
+      });
+    const bad = await save('http://example.test/bye');
+    expect(bad.status).toBe(400);
+    expect(bad.text).toMatch(/role="alert"[^]*Post-logout redirect URIs: http:\/\/example\.test\/bye must use https/);
+    expect((await save('')).status).toBe(303);
+    expect((await server.container.applications.getByClientId(clientId)).postLogoutRedirectUris).toEqual([]);
+  });
+
   it('shows form errors inline, keeping what was typed', async () => {
     const _csrf = await web.csrf('/settings/applications/new');
     const res = await web.post('/settings/applications', { _csrf, name: 'Bad <app>', redirect_uris: 'http://evil.example/cb', grant_types: 'authorization_code' });

@@ -22,6 +22,7 @@ export function appFormLabels(t: Translate): FieldLabel {
     name: t('apps.name'),
     homepage_url: t('apps.homepage'),
     redirect_uris: t('apps.redirect_uris'),
+    post_logout_redirect_uris: t('apps.post_logout_redirect_uris'),
     type: t('apps.type'),
     grant_types: t('apps.grant_types'),
     scopes: t('form.scopes'),

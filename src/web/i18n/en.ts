@@ -140,6 +140,8 @@ export const en = {
   'apps.homepage_hint': 'Optional. Shown to people on the consent page.',
   'apps.redirect_uris': 'Redirect URIs',
   'apps.redirect_uris_hint': 'One per line. https, or http on localhost / 127.0.0.1 only. Matched exactly.',
+  'apps.post_logout_redirect_uris': 'Post-logout redirect URIs',
+  'apps.post_logout_redirect_uris_hint': 'Optional. Where the app may send people back after signing them out (RP-initiated logout). One per line, same rules as redirect URIs.',
   'apps.type': 'Client type',
   'apps.type_confidential_hint': 'Runs on a server and can keep a client secret.',
   'apps.type_public_hint': 'Runs on a device or in a browser; no secret, PKCE is required.',

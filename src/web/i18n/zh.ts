@@ -142,6 +142,8 @@ export const zh: Record<MessageKey, string> = {
   'apps.homepage_hint': '可选。会在授权页面上展示给用户。',
   'apps.redirect_uris': '回调地址',
   'apps.redirect_uris_hint': '每行一个。必须使用 https，仅 localhost / 127.0.0.1 可用 http。精确匹配。',
+  'apps.post_logout_redirect_uris': '退出登录后的回调地址',
+  'apps.post_logout_redirect_uris_hint': '可选。应用让用户退出登录（RP 发起的退出登录）后，可以把浏览器送回的地址。每行一个，规则与回调地址相同。',
   'apps.type': '客户端类型',
   'apps.type_confidential_hint': '运行在服务器上，能保管客户端密钥。',
   'apps.type_public_hint': '运行在设备或浏览器中；没有密钥，必须使用 PKCE。',
