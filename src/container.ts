@@ -15,6 +15,8 @@ import { adminAuditLog } from './services/admin-audit.js';
 import { PatService } from './services/pat-service.js';
 import { UserService } from './services/user-service.js';
 import { TypeormPatStore } from './stores/pat-store.js';
+import { TypeormSettingsStore } from './stores/settings-store.js';
+import { IssuancePolicyRecord, policyFromConfig, type IssuancePolicy } from './services/issuance-policy.js';
 import { TypeormUserStore } from './stores/user-store.js';
 import { PatFormat } from './tokens/format/pat-format.js';
 import { IntrospectorChain } from './tokens/introspection/introspector-chain.js';
@@ -31,6 +33,8 @@ import { createOidcComponents, type OidcComponents } from './oidc/index.js';
 /** Everything a Tessera instance is made of, wired once; tests build their own. */
 export interface Container {
   config: Config;
+  /** What may be issued (PAT lifetime cap and prefix, password cost, added scopes): the server's own, or the one it stored. */
+  policy: IssuancePolicy;
   logger: Logger;
   clock: Clock;
   dataSource: DataSource;
@@ -58,18 +62,28 @@ export interface Container extends OidcComponents {}
 export interface ContainerOptions {
   clock?: Clock;
   logger?: Logger;
+  /**
+   * 'publish' (the server, the default): the configuration's issuance policy is stored in the
+   * database. 'follow' (the CLI): the stored one applies; `env` setting another value is an error.
+   */
+  policy?: { mode: 'publish' } | { mode: 'follow'; env: NodeJS.ProcessEnv };
 }
 
 /** Connects to the database (running pending migrations) and Redis, and wires the services. */
 export async function createContainer(config: Config, options: ContainerOptions = {}): Promise<Container> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const scopes = ScopeRegistry.load(config.scopesFile);
+  // Read (and checked) before connecting: a bad SCOPES_FILE is reported as configuration.
+  const ownPolicy = policyFromConfig(config);
 
   const dataSource = createDataSource(config);
   await dataSource.initialize();
   const applied = await runMigrations(dataSource);
   if (applied.length) logger.info({ migrations: applied }, 'applied database migrations');
+
+  const policyRecord = new IssuancePolicyRecord(new TypeormSettingsStore(dataSource), clock, logger);
+  const policy = options.policy?.mode === 'follow' ? await policyRecord.follow(ownPolicy, options.policy.env) : await policyRecord.publish(ownPolicy);
+  const scopes = ScopeRegistry.withAdditions(policy.scopeAdditions);
 
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : null;
   // The revocation cache has its own connections: its reads batch themselves (BatchedReads), so
@@ -84,18 +98,18 @@ export async function createContainer(config: Config, options: ContainerOptions 
       : new MemoryRevocationCache(() => clock().getTime(), sqliteExternalWrites(dataSource) ?? undefined);
   const revocations = new RevocationNotifier(revocationCache, clock, logger);
 
-  const patFormat = new PatFormat(config.patPrefix, config.tokenPepper);
+  const patFormat = new PatFormat(policy.patPrefix, config.tokenPepper);
   const userStore = new TypeormUserStore(dataSource);
   const patStore = new TypeormPatStore(dataSource);
   const adminAudit = adminAuditLog(logger);
   const users = new UserService(
     userStore,
-    new PasswordHasher(config.passwordScryptN),
+    new PasswordHasher(policy.passwordScryptN),
     clock,
     (user) => revocations.revoked(userRevocationKey(user.id)),
     adminAudit,
   );
-  const pats = new PatService(patStore, patFormat, scopes, revocations, clock, config.patMaxLifetimeDays, adminAudit);
+  const pats = new PatService(patStore, patFormat, scopes, revocations, clock, policy.patMaxLifetimeDays, adminAudit);
   const oauth = await createOidcComponents({
     config,
     logger,
@@ -118,6 +132,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
 
   return {
     config,
+    policy,
     logger,
     clock,
     dataSource,

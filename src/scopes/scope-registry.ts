@@ -67,14 +67,27 @@ export class ScopeRegistry {
 
   /** Built-in scopes plus the operator's SCOPES_FILE, if any. */
   static load(scopesFile?: string): ScopeRegistry {
-    if (!scopesFile) return new ScopeRegistry([...oidcScopes, ...defaultScopes]);
+    return ScopeRegistry.withAdditions(scopesFile ? ScopeRegistry.readScopesFile(scopesFile) : []);
+  }
+
+  /**
+   * The scopes SCOPES_FILE adds, parsed and checked against the built-ins. A bad file is bad
+   * configuration: one clear line at start, naming the variable.
+   */
+  static readScopesFile(scopesFile: string): ScopeDefinition[] {
     try {
-      return new ScopeRegistry([...oidcScopes, ...defaultScopes, ...parseScopesFile(scopesFile)]);
+      const additions = parseScopesFile(scopesFile);
+      new ScopeRegistry([...oidcScopes, ...defaultScopes, ...additions]);
+      return additions;
     } catch (err) {
-      // A bad file is bad configuration: one clear line at start, naming the variable.
       const message = (err as Error).message;
       throw new ConfigError(`Invalid configuration: ${message.startsWith('SCOPES_FILE') ? message : `SCOPES_FILE ${scopesFile}: ${message}`}`);
     }
+  }
+
+  /** The built-in scopes plus additions (from SCOPES_FILE, or the server's stored policy). */
+  static withAdditions(additions: readonly ScopeDefinition[]): ScopeRegistry {
+    return new ScopeRegistry([...oidcScopes, ...defaultScopes, ...additions]);
   }
 
   all(): ScopeDefinition[] {

@@ -50,9 +50,10 @@ describe('migrations', () => {
           expect(await columns('oauth_applications')).not.toContain('post_logout_redirect_uris');
         }
       }
-      expect(await inspect((q) => q.hasTable('users'))).toBe(false);
+      for (const table of ['users', 'oauth_applications', 'web_sessions', 'settings']) expect([table, await inspect((q) => q.hasTable(table))]).toEqual([table, false]);
       expect(await runMigrations(dataSource)).toHaveLength(migrations.length);
       expect(await columns('oauth_applications')).toContain('post_logout_redirect_uris');
+      expect(await inspect((q) => q.hasTable('settings'))).toBe(true);
     } finally {
       await dataSource.destroy();
     }

@@ -56,7 +56,7 @@ export function adminPages(c: Container): Router {
         cancelHref: USERS,
         values,
         scopes: c.scopes.apiScopes(),
-        maxLifetimeDays: c.config.patMaxLifetimeDays,
+        maxLifetimeDays: c.policy.patMaxLifetimeDays,
         groupHeadingLevel: 3,
         error: error && page.t('form.error', { message: error }),
       },

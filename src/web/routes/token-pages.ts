@@ -57,7 +57,7 @@ export function tokenPages(c: Container): Router {
       ...view,
       cancelHref: LIST,
       scopes: c.scopes.apiScopes(),
-      maxLifetimeDays: c.config.patMaxLifetimeDays,
+      maxLifetimeDays: c.policy.patMaxLifetimeDays,
     });
 
   router.get(LIST, async function listTokenPage(ctx) {
