@@ -29,6 +29,7 @@ import { clientChangeHook, oauthRevocationHook } from './revocation/oauth-revoca
 import { TypeormWebSessionStore } from './stores/web-session-store.js';
 import { WebSessionService } from './web/session/web-session-service.js';
 import { createOidcComponents, type OidcComponents } from './oidc/index.js';
+import { accountIdOf } from './oidc/account.js';
 
 /** Everything a Tessera instance is made of, wired once; tests build their own. */
 export interface Container {
@@ -102,12 +103,20 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const userStore = new TypeormUserStore(dataSource);
   const patStore = new TypeormPatStore(dataSource);
   const adminAudit = adminAuditLog(logger);
+  const webSessionStore = new TypeormWebSessionStore(dataSource);
+  // A password change signs the account out everywhere: the web pages and the authorization
+  // server (whose components are built below, from these users).
+  let endProviderSessions = async (_accountId: string) => {};
   const users = new UserService(
     userStore,
     new PasswordHasher(policy.passwordScryptN),
     clock,
     (user) => revocations.revoked(userRevocationKey(user.id)),
     adminAudit,
+    async (user) => {
+      await webSessionStore.deleteForUser(user.id);
+      await endProviderSessions(accountIdOf(user));
+    },
   );
   const pats = new PatService(patStore, patFormat, scopes, revocations, clock, policy.patMaxLifetimeDays, adminAudit);
   const oauth = await createOidcComponents({
@@ -121,6 +130,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     onRevoked: oauthRevocationHook(revocations),
     onClientChanged: clientChangeHook(revocations),
   });
+  endProviderSessions = oauth.endProviderSessions;
   // PATs first: their prefix and checksum make the claim exact; provider tokens are 43 opaque characters.
   const introspector = new IntrospectorChain([
     new PatIntrospector(patFormat, patStore, userStore, revocationCache, clock, logger),
@@ -147,7 +157,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     introspectionCallers,
     introspectionResponder,
     ...oauth,
-    webSessions: new WebSessionService(new TypeormWebSessionStore(dataSource), users, clock),
+    webSessions: new WebSessionService(webSessionStore, users, clock),
     async close() {
       await revocationCache.close();
       redis?.disconnect();

@@ -7,13 +7,14 @@ import { clientCreateCommand, clientDeleteCommand, clientListCommand, clientSetI
 import { jwksGenerateCommand } from './commands/jwks.js';
 import { migrateCommand } from './commands/migrate.js';
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './commands/token.js';
-import { userCreateCommand, userListCommand } from './commands/user.js';
+import { userCreateCommand, userListCommand, userSetPasswordCommand } from './commands/user.js';
 
 /** Every `tessera` command, in the order --help lists them. */
 const commands: Command[] = [
   migrateCommand,
   userCreateCommand,
   userListCommand,
+  userSetPasswordCommand,
   tokenCreateCommand,
   tokenListCommand,
   tokenRevokeCommand,

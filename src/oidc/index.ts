@@ -35,6 +35,8 @@ export interface OidcComponents {
    * the revocation hook reports for that access token (likewise RefreshToken, …).
    */
   oidcArtifactKeys: ArtifactKeys;
+  /** Signs an account out of the authorization server (its stored provider sessions end; grants and tokens stay). */
+  endProviderSessions(accountId: string): Promise<void>;
 }
 
 export interface OidcDependencies {
@@ -77,5 +79,8 @@ export async function createOidcComponents(d: OidcDependencies): Promise<OidcCom
     oidcRevocations,
     signingKeys,
     oidcArtifactKeys,
+    async endProviderSessions(accountId) {
+      await payloads.deleteSessionsOf(accountId);
+    },
   };
 }

@@ -6,6 +6,12 @@ import type { PasswordHasher } from '../security/password-hasher.js';
 import type { UserStore } from '../stores/user-store.js';
 import type { AdminAudit } from './admin-audit.js';
 
+/** What the first start found: it made `admin`, or there is an administrator already, or users but no administrator. */
+export type FirstAdministrator =
+  | { outcome: 'created'; user: User; password: string }
+  | { outcome: 'admin_exists' }
+  | { outcome: 'no_admin'; users: number };
+
 export interface CreateUserInput {
   username: string;
   email: string;
@@ -23,6 +29,8 @@ export class UserService {
     /** Called after an account is deleted (revocation markers, OAuth grants). */
     private readonly onDeleted?: (user: User) => Promise<void>,
     private readonly audit: AdminAudit = () => {},
+    /** Called after a password change: the account's sign-in sessions end. */
+    private readonly onPasswordChanged?: (user: User) => Promise<void>,
   ) {}
 
   /** A new account; `actor` is the administrator creating it (none for the CLI and the first start). */
@@ -83,18 +91,30 @@ export class UserService {
   }
 
   /**
-   * On first start (no users at all) creates `admin` and returns its password so the
-   * caller can show it once. Returns null when users exist or another instance won the race.
+   * A new password for the account (an operator's reset: `tessera user set-password`). Every
+   * place the account is signed in (web pages, the OAuth sign-in) is signed out; its tokens stay.
    */
-  async bootstrapAdmin(presetPassword?: string): Promise<{ user: User; password: string } | null> {
-    if ((await this.users.count()) > 0) return null;
+  async setPassword(user: User, password: string): Promise<void> {
+    await this.users.setPasswordHash(user.id, await this.hasher.hash(password), this.clock());
+    await this.onPasswordChanged?.(user);
+  }
+
+  /**
+   * On first start (no users at all) creates `admin` and returns its password so the caller can
+   * show it once. Otherwise says whether an administrator exists: users made before the first
+   * start (with the CLI) leave none, and the caller must tell the operator.
+   */
+  async bootstrapAdmin(presetPassword?: string): Promise<FirstAdministrator> {
+    const users = await this.users.count();
+    if (users > 0) return (await this.users.countAdmins()) > 0 ? { outcome: 'admin_exists' } : { outcome: 'no_admin', users };
     const password = presetPassword ?? randomBytes(18).toString('base64url');
     try {
       const user = await this.create({ username: 'admin', email: 'admin@localhost', displayName: 'Administrator', password, isAdmin: true });
-      return { user, password };
+      return { outcome: 'created', user, password };
     } catch (err) {
-      if (err instanceof ApiError && err.status === 409) return null;
-      if (/duplicate|unique/i.test(String((err as Error).message))) return null;
+      // Another instance starting at the same moment made it.
+      if (err instanceof ApiError && err.status === 409) return { outcome: 'admin_exists' };
+      if (/duplicate|unique/i.test(String((err as Error).message))) return { outcome: 'admin_exists' };
       throw err;
     }
   }

@@ -7,6 +7,8 @@ export interface WebSessionStore {
   findByDigest(idDigest: string): Promise<WebSession | null>;
   setData(idDigest: string, data: string | null): Promise<void>;
   delete(idDigest: string): Promise<void>;
+  /** Ends every session of a user; returns how many there were. */
+  deleteForUser(userId: number): Promise<number>;
   deleteExpired(now: Date): Promise<void>;
 }
 
@@ -31,6 +33,10 @@ export class TypeormWebSessionStore implements WebSessionStore {
 
   async delete(idDigest: string): Promise<void> {
     await this.repo.delete({ idDigest });
+  }
+
+  async deleteForUser(userId: number): Promise<number> {
+    return (await this.repo.delete({ userId })).affected ?? 0;
   }
 
   async deleteExpired(now: Date): Promise<void> {
