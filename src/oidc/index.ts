@@ -69,7 +69,16 @@ export async function createOidcComponents(d: OidcDependencies): Promise<OidcCom
     revocations: oidcRevocations,
     keys: oidcArtifactKeys,
   });
-  const oidc = createOidcProvider({ config: d.config, logger: d.logger, scopes: d.scopes, users: d.users, artifacts, clientSecrets, signingKeys });
+  const oidc = createOidcProvider({
+    config: d.config,
+    logger: d.logger,
+    scopes: d.scopes,
+    users: d.users,
+    artifacts,
+    clientSecrets,
+    signingKeys,
+    existingGrantId: async (accountId, clientId) => (await payloads.latestGrant(accountId, clientId, d.clock()))?.id,
+  });
   return {
     oidc,
     applicationStore,

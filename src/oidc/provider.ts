@@ -22,6 +22,8 @@ export interface OidcProviderDeps {
   artifacts: ArtifactStorage;
   clientSecrets: ClientSecrets;
   signingKeys: SigningKeySet;
+  /** The newest live grant an account gave a client (see loadExistingGrant below). */
+  existingGrantId(accountId: string, clientId: string): Promise<string | undefined>;
 }
 
 const DAY = 24 * 60 * 60;
@@ -80,6 +82,17 @@ export function createOidcProvider(deps: OidcProviderDeps): Provider {
       Session: 14 * DAY,
       // A grant outlives its refresh tokens: it is what "authorized apps" lists.
       Grant: Math.max(365 * DAY, config.oauthRefreshTokenTtl),
+    },
+    // One authorization per app and user: a new browser session finds the grant the user gave the
+    // app before (instead of starting another), so consent adds to it and "Authorized apps" shows
+    // the app once. The provider's default looks only at the interaction result and this session.
+    async loadExistingGrant(ctx) {
+      const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session!.grantIdFor(ctx.oidc.client!.clientId);
+      const inSession = grantId ? await ctx.oidc.provider.Grant.find(grantId) : undefined;
+      if (inSession) return inSession;
+      const accountId = ctx.oidc.session!.accountId;
+      const existing = accountId ? await deps.existingGrantId(accountId, ctx.oidc.client!.clientId) : undefined;
+      return existing ? ctx.oidc.provider.Grant.find(existing) : undefined;
     },
     rotateRefreshToken: true,
     // Refresh tokens for apps allowed the grant: with offline_access in OpenID Connect

@@ -86,6 +86,19 @@ export class OidcPayloadStore {
     });
   }
 
+  /** The newest live grant an account gave a client, if any. */
+  async latestGrant(accountId: string, clientId: string, now: Date): Promise<OidcPayload | null> {
+    const [grant] = await this.repo.find({
+      where: [
+        { model: 'Grant', accountId, clientId, expiresAt: MoreThan(now) },
+        { model: 'Grant', accountId, clientId, expiresAt: IsNull() },
+      ],
+      order: { createdAt: 'DESC' },
+      take: 1,
+    });
+    return grant ?? null;
+  }
+
   /** Records that a token was just issued under the grant. */
   async touchGrant(grantId: string, at: Date): Promise<void> {
     await this.repo.update({ model: 'Grant', id: grantId }, { lastUsedAt: at });

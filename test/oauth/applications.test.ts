@@ -1,6 +1,7 @@
 import * as oidc from 'openid-client';
 import { api, startTestServer, type TestServer } from '../support/harness.js';
-import { Browser, codeFlow, isActive, registerApp, relyingParty, REDIRECT_URI } from './oauth-support.js';
+import { seedUserGrant } from '../introspection/introspection-client.js';
+import { authorizationRequest, Browser, codeFlow, isActive, registerApp, relyingParty, REDIRECT_URI } from './oauth-support.js';
 
 const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
 
@@ -241,6 +242,52 @@ describe('OAuth apps and authorized apps API', () => {
       // The next authorization asks for consent again.
       const again = await authorizationPage(rp, browser);
       expect(again.text).toContain('value="confirm"');
+    });
+
+    it('one app shows once, with its current scopes, however many times and in whichever browser the user consented', async () => {
+      const app = await registerApp(server.url, alice.basic, { name: 'Twice', introspection: true });
+      const rp = await relyingParty(server.url, app);
+      const first = await codeFlow(rp, new Browser(), alice, { scope: 'openid user' });
+      const second = await codeFlow(rp, new Browser(), alice, { scope: 'openid project', prompt: 'consent' });
+
+      // A third browser: the user signs in, and what the app asks for was granted before, so no consent page.
+      const browser = new Browser();
+      const request = await authorizationRequest(rp, { scope: 'openid user' });
+      const login = await browser.follow(request.url.href);
+      const back = await browser.submit(login, { username: alice.username, password: alice.password, action: 'login' });
+      expect(back.location).toMatch(/^http:\/\/127\.0\.0\.1:9\/callback\?code=/);
+      const third = await oidc.authorizationCodeGrant(rp, new URL(back.location!), { pkceCodeVerifier: request.codeVerifier, expectedState: request.state });
+
+      const list = await api(server.url, 'GET', '/api/v1/user/authorizations', { auth: alice.basic });
+      const entries = list.body.filter((a: { application: { client_id: string } }) => a.application.client_id === app.client_id);
+      expect(entries).toHaveLength(1);
+      expect([...entries[0].scopes].sort()).toEqual(['openid', 'project', 'user']);
+
+      // Revoking it ends every token the app holds for the user.
+      expect((await api(server.url, 'DELETE', `/api/v1/user/authorizations/${entries[0].id}`, { auth: alice.basic })).status).toBe(204);
+      for (const tokens of [first, second, third]) expect(await isActive(rp, tokens.access_token)).toBe(false);
+      const after = (await api(server.url, 'GET', '/api/v1/user/authorizations', { auth: alice.basic })).body;
+      expect(after.map((a: { application: { client_id: string } }) => a.application.client_id)).not.toContain(app.client_id);
+    });
+
+    it('several grants of one app (older data, consents at the same moment) show as one entry, revoked together by any of their ids', async () => {
+      const app = await registerApp(server.url, alice.basic, { name: 'Duplicated', grant_types: ['authorization_code', 'refresh_token'] });
+      const carolUser = await server.createUser('carol-dup');
+      const carol = await server.container.users.getByUsername(carolUser.username);
+      const older = await seedUserGrant(server, app.client_id, carol.id, 'openid user');
+      await new Promise((r) => setTimeout(r, 20));
+      const newer = await seedUserGrant(server, app.client_id, carol.id, 'openid project');
+      const list = (await api(server.url, 'GET', '/api/v1/user/authorizations', { auth: carolUser.basic })).body;
+      expect(list).toHaveLength(1);
+      expect(list[0]).toMatchObject({ id: newer.grantId, application: { client_id: app.client_id, name: 'Duplicated' } });
+      expect([...list[0].scopes].sort()).toEqual(['openid', 'project', 'user']);
+
+      expect((await api(server.url, 'DELETE', `/api/v1/user/authorizations/${older.grantId}`, { auth: carolUser.basic })).status).toBe(204);
+      for (const grant of [older, newer]) {
+        expect(await server.container.introspector.introspect(grant.accessToken)).toBeNull();
+        expect(await server.container.introspector.introspect(grant.refreshToken)).toBeNull();
+      }
+      expect((await api(server.url, 'GET', '/api/v1/user/authorizations', { auth: carolUser.basic })).body).toEqual([]);
     });
 
     it('reports every revoked artifact to the revocation hook, named by the digest of the token', async () => {

@@ -96,7 +96,8 @@ describe('authorization code + PKCE through the login and consent pages', () => 
 
   it('sends access_denied back to the app when the user cancels', async () => {
     const browser = new Browser();
-    const request = await authorizationRequest(rp, { scope: 'openid user' });
+    // prompt=consent: earlier tests granted these scopes to this app, which would skip the question.
+    const request = await authorizationRequest(rp, { scope: 'openid user', prompt: 'consent' });
     const login = await browser.follow(request.url.href);
     const consent = await browser.submit(login, { username: alice.username, password: alice.password, action: 'login' });
     const cancelled = await browser.submit(consent, { action: 'abort' });

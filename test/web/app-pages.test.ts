@@ -179,6 +179,22 @@ describe('app pages', () => {
     expect(await userinfo(server.url, tokens.access_token)).toBe(401);
   });
 
+  it('Authorized apps lists an app once, with its current scopes, after consents in two browsers; revoking ends both', async () => {
+    const { clientId, clientSecret } = await registerApp('Two Browsers');
+    const first = await authorize(new WebClient(server.url), { clientId, clientSecret }, alice, 'openid user');
+    const second = await authorize(new WebClient(server.url), { clientId, clientSecret }, alice, 'openid project');
+    const list = await web.get('/settings/authorizations');
+    expect(list.text.match(/>Two Browsers</g)).toHaveLength(1);
+    for (const scope of ['openid', 'user', 'project']) expect(list.text).toContain(`<code class="scope">${scope}</code>`);
+    const ids = [...list.text.matchAll(/href="\/settings\/authorizations\/([^/"]+)\/revoke"/g)].map((m) => m[1]);
+    expect(ids).toHaveLength(1);
+    const confirm = await web.get(`/settings/authorizations/${ids[0]}/revoke`);
+    expect((await web.post(`/settings/authorizations/${ids[0]}/revoke`, { _csrf: csrfIn(confirm.text)! })).status).toBe(303);
+    expect(await userinfo(server.url, first.tokens.access_token)).toBe(401);
+    expect(await userinfo(server.url, second.tokens.access_token)).toBe(401);
+    expect((await web.get('/settings/authorizations')).text).not.toMatch(/>Two Browsers</);
+  });
+
   it('a browser signed in to Tessera goes straight to consent, unless the app asks for a fresh sign-in', async () => {
     const { clientId } = await registerApp('Seamless');
     const app = { clientId, redirectUri: REDIRECT };
