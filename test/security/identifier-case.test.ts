@@ -36,7 +36,8 @@ describe('identifiers are exact (client ids, tokens) on both instances', () => {
     await environment?.destroy();
   });
 
-  const variants = (id: string) => [id.toUpperCase(), id.slice(0, 1).toUpperCase() + id.slice(1), `${id} `, `${id}   `, ` ${id}`];
+  // One letter upper-cased (the first letter, not the first character: an id may start with a digit).
+  const variants = (id: string) => [id.toUpperCase(), id.replace(/[a-z]/, (c) => c.toUpperCase()), `${id} `, `${id}   `, ` ${id}`];
   const statusOf = async (server: TestServer, clientId: string, secret: string) => (await introspect(server.url, clientBasic(clientId, secret), { token })).status;
 
   /** An app with the permission, whose exact id works on both instances (and is now warm in their caches). */
