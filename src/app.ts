@@ -2,7 +2,7 @@ import type { RequestListener } from 'node:http';
 import Koa from 'koa';
 import type Router from '@koa/router';
 import type { Container } from './container.js';
-import { ApiError } from './errors.js';
+import { ApiError, message } from './errors.js';
 import { errorHandler } from './http/middleware/error-handler.js';
 import { issuerOrigin } from './http/middleware/issuer-origin.js';
 import { requestContext } from './http/middleware/request-context.js';
@@ -56,7 +56,7 @@ export function buildApp(c: Container): Koa {
   app.use(securityHeaders);
   const mount = (router: Router) => {
     app.use(router.routes());
-    app.use(router.allowedMethods({ throw: true, methodNotAllowed: () => new ApiError(405, 'invalid_request', 'method not allowed') }));
+    app.use(router.allowedMethods({ throw: true, methodNotAllowed: () => new ApiError(405, 'invalid_request', message('http.method_not_allowed')) }));
   };
   // Signed-in browsers: sets ctx.state.sessionUser for the API and the web pages.
   app.use(loadWebSession(c.webSessions));
@@ -81,7 +81,7 @@ export function buildApp(c: Container): Koa {
   app.use(mountProvider(c.oidc));
 
   app.use(async function notFound(ctx) {
-    throw new ApiError(404, 'not_found', `no route for ${ctx.method} ${ctx.path}`);
+    throw new ApiError(404, 'not_found', message('http.no_route', { method: ctx.method, path: ctx.path }));
   });
   return app;
 }

@@ -19,6 +19,8 @@ import { SignInThrottle } from './security/sign-in-throttle.js';
 import { PatService } from './services/pat-service.js';
 import { UserService } from './services/user-service.js';
 import { TypeormPatStore } from './stores/pat-store.js';
+import { TypeormSettingsStore } from './stores/settings-store.js';
+import { IssuancePolicyRecord, policyFromConfig, type IssuancePolicy } from './services/issuance-policy.js';
 import { TypeormUserStore } from './stores/user-store.js';
 import { PatFormat } from './tokens/format/pat-format.js';
 import { IntrospectorChain } from './tokens/introspection/introspector-chain.js';
@@ -31,10 +33,13 @@ import { clientChangeHook, oauthRevocationHook } from './revocation/oauth-revoca
 import { TypeormWebSessionStore } from './stores/web-session-store.js';
 import { WebSessionService } from './web/session/web-session-service.js';
 import { createOidcComponents, type OidcComponents } from './oidc/index.js';
+import { accountIdOf } from './oidc/account.js';
 
 /** Everything a Tessera instance is made of, wired once; tests build their own. */
 export interface Container {
   config: Config;
+  /** What may be issued (PAT lifetime cap and prefix, password cost, added scopes): the server's own, or the one it stored. */
+  policy: IssuancePolicy;
   logger: Logger;
   clock: Clock;
   dataSource: DataSource;
@@ -66,18 +71,28 @@ export interface Container extends OidcComponents {}
 export interface ContainerOptions {
   clock?: Clock;
   logger?: Logger;
+  /**
+   * 'publish' (the server, the default): the configuration's issuance policy is stored in the
+   * database. 'follow' (the CLI): the stored one applies; `env` setting another value is an error.
+   */
+  policy?: { mode: 'publish' } | { mode: 'follow'; env: NodeJS.ProcessEnv };
 }
 
 /** Connects to the database (running pending migrations) and Redis, and wires the services. */
 export async function createContainer(config: Config, options: ContainerOptions = {}): Promise<Container> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const scopes = ScopeRegistry.load(config.scopesFile);
+  // Read (and checked) before connecting: a bad SCOPES_FILE is reported as configuration.
+  const ownPolicy = policyFromConfig(config);
 
   const dataSource = createDataSource(config);
   await dataSource.initialize();
   const applied = await runMigrations(dataSource);
   if (applied.length) logger.info({ migrations: applied }, 'applied database migrations');
+
+  const policyRecord = new IssuancePolicyRecord(new TypeormSettingsStore(dataSource), clock, logger);
+  const policy = options.policy?.mode === 'follow' ? await policyRecord.follow(ownPolicy, options.policy.env) : await policyRecord.publish(ownPolicy);
+  const scopes = ScopeRegistry.withAdditions(policy.scopeAdditions);
 
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : null;
   // The revocation cache has its own connections: its reads batch themselves (BatchedReads), so
@@ -92,19 +107,33 @@ export async function createContainer(config: Config, options: ContainerOptions 
       : new MemoryRevocationCache(() => clock().getTime(), sqliteExternalWrites(dataSource) ?? undefined);
   const revocations = new RevocationNotifier(revocationCache, clock, logger);
 
-  const patFormat = new PatFormat(config.patPrefix, config.tokenPepper);
+  const patFormat = new PatFormat(policy.patPrefix, config.tokenPepper);
   const userStore = new TypeormUserStore(dataSource);
   const patStore = new TypeormPatStore(dataSource);
   const adminAudit = adminAuditLog(logger);
-  const hasher = new PasswordHasher(config.passwordScryptN);
-  const users = new UserService(userStore, hasher, clock, (user) => revocations.revoked(userRevocationKey(user.id)), adminAudit);
+  const webSessionStore = new TypeormWebSessionStore(dataSource);
+  // A password change signs the account out everywhere: the web pages and the authorization
+  // server (whose components are built below, from these users).
+  let endProviderSessions = async (_accountId: string) => {};
+  const hasher = new PasswordHasher(policy.passwordScryptN);
+  const users = new UserService(
+    userStore,
+    hasher,
+    clock,
+    (user) => revocations.revoked(userRevocationKey(user.id)),
+    adminAudit,
+    async (user) => {
+      await webSessionStore.deleteForUser(user.id);
+      await endProviderSessions(accountIdOf(user));
+    },
+  );
   const signIn = passwordSignIn({
     accounts: userStore,
     hasher,
     throttle: new SignInThrottle(redis, config.redisKeyPrefix, config.signIn),
     queue: new PasswordCheckQueue(config.passwordChecks),
   });
-  const pats = new PatService(patStore, patFormat, scopes, revocations, clock, config.patMaxLifetimeDays, adminAudit);
+  const pats = new PatService(patStore, patFormat, scopes, revocations, clock, policy.patMaxLifetimeDays, adminAudit);
   const oauth = await createOidcComponents({
     config,
     logger,
@@ -116,6 +145,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     onRevoked: oauthRevocationHook(revocations),
     onClientChanged: clientChangeHook(revocations),
   });
+  endProviderSessions = oauth.endProviderSessions;
   // PATs first: their prefix and checksum make the claim exact; provider tokens are 43 opaque characters.
   const introspector = new IntrospectorChain([
     new PatIntrospector(patFormat, patStore, userStore, revocationCache, clock, logger),
@@ -124,7 +154,6 @@ export async function createContainer(config: Config, options: ContainerOptions 
   ]);
   const introspectionCallers = new ApplicationIntrospectionCallers(oauth.applicationStore, oauth.clientSecrets, revocationCache);
   const introspectionResponder = new IntrospectionResponder(config.issuer, introspectionJwtSigner(oauth.signingKeys), clock);
-  const webSessionStore = new TypeormWebSessionStore(dataSource);
   const cleanup = new CleanupService(
     [oauth.expiredOidcRows, { name: 'web_sessions', deleteExpired: (now, limit) => webSessionStore.deleteExpired(now, limit) }],
     clock,
@@ -133,6 +162,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
 
   return {
     config,
+    policy,
     logger,
     clock,
     dataSource,

@@ -3,6 +3,7 @@ import { buildRequestListener } from './app.js';
 import { ConfigError, loadConfig } from './config/index.js';
 import { createContainer } from './container.js';
 import { ServerDrain } from './http/server-drain.js';
+import { announceFirstAdministrator } from './first-start.js';
 
 /** Process entry: config, connections, first-admin bootstrap, listen, graceful shutdown. */
 async function main(): Promise<void> {
@@ -10,13 +11,7 @@ async function main(): Promise<void> {
   const container = await createContainer(config);
   const { logger } = container;
 
-  const admin = await container.users.bootstrapAdmin(config.adminPassword);
-  if (admin && !config.adminPassword) {
-    // Printed once, to the terminal only, never through the structured logger.
-    process.stderr.write(
-      `\n  First start: created administrator "admin" with password\n\n      ${admin.password}\n\n  Keep it somewhere safe; it will not be shown again.\n\n`,
-    );
-  }
+  announceFirstAdministrator(await container.users.bootstrapAdmin(config.adminPassword), config.adminPassword, logger);
 
   const server = http.createServer();
   const drain = new ServerDrain(server);

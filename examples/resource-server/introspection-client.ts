@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Middleware } from 'koa';
+import { presentedToken } from './credentials.js';
+import type { ScopeCatalog } from './scope-catalog.js';
 
 export interface IntrospectionResult {
   active: boolean;
@@ -60,19 +62,41 @@ export class IntrospectionClient {
   }
 }
 
-/** Koa middleware: a bearer token with every required scope, or RFC 6750 401/403. */
-export function requireScopes(client: IntrospectionClient, ...required: string[]): Middleware {
+/** What `requireScopes` needs: the introspection client and the scope registry's implications. */
+export interface TokenCheck {
+  introspection: IntrospectionClient;
+  scopes: ScopeCatalog;
+}
+
+// git and curl prompt for credentials (and then send the token as a Basic password) only when offered Basic.
+const CHALLENGES = (error?: string) => [`Bearer realm="api"${error ? `, error="${error}"` : ''}`, 'Basic realm="api", charset="UTF-8"'];
+
+/**
+ * Koa middleware: a token (Bearer, `token`, or the password of Basic, as git sends it) that is
+ * active and whose scopes cover every required one, counting what they imply; otherwise RFC 6750
+ * 401/403, or 503 when Tessera cannot be asked.
+ */
+export function requireScopes(check: TokenCheck, ...required: string[]): Middleware {
   return async function requireIntrospectedScopes(ctx, next) {
-    const match = /^Bearer\s+(\S+)$/i.exec(ctx.get('Authorization'));
-    const result = match ? await client.introspect(match[1]!, ctx.ip) : { active: false };
+    const token = presentedToken(ctx.get('Authorization') || undefined);
+    let result: IntrospectionResult = { active: false };
+    let allowed = false;
+    try {
+      if (token) result = await check.introspection.introspect(token, ctx.ip);
+      allowed = result.active && (await check.scopes.satisfies((result.scope ?? '').split(' ').filter(Boolean), required));
+    } catch {
+      ctx.status = 503;
+      ctx.set('Retry-After', '5');
+      ctx.body = { error: 'temporarily_unavailable', error_description: 'the authorization server cannot be reached' };
+      return;
+    }
     if (!result.active) {
       ctx.status = 401;
-      ctx.set('WWW-Authenticate', `Bearer realm="api"${match ? ', error="invalid_token"' : ''}`);
+      ctx.set('WWW-Authenticate', CHALLENGES(token ? 'invalid_token' : undefined));
       ctx.body = { error: 'invalid_token', error_description: 'the access token is invalid, expired or revoked' };
       return;
     }
-    const granted = new Set((result.scope ?? '').split(' '));
-    if (!required.every((s) => granted.has(s))) {
+    if (!allowed) {
       ctx.status = 403;
       ctx.set('WWW-Authenticate', `Bearer realm="api", error="insufficient_scope", scope="${required.join(' ')}"`);
       ctx.body = { error: 'insufficient_scope', error_description: `needs scope ${required.join(' ')}` };

@@ -30,10 +30,12 @@ export function parseCommand<O extends Options>(args: string[], options: O, posi
   return parsed;
 }
 
-/** "a,b , c" → ["a","b","c"]; a repeated flag may also be given. */
+/**
+ * "a,b , c" or "a b c" (as OAuth writes scopes) → ["a","b","c"]; a repeated flag may also be given.
+ */
 export function listFlag(value: string | string[] | undefined): string[] | undefined {
   if (value === undefined) return undefined;
-  return (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
+  return (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(/[\s,]+/)).filter(Boolean);
 }
 
 /** A whole number flag, or a usage error naming the flag. */

@@ -6,6 +6,11 @@ export interface Command {
   usage: string;
   /** Option lines for --help. */
   options?: string[];
+  /**
+   * How this command's input reaches the service's fields: field → flag (`expires_in_days` →
+   * `--expires-in-days`), so an error names what the operator typed, not a JSON field.
+   */
+  flags?: Record<string, string>;
   run(args: string[]): Promise<void>;
 }
 

@@ -1,19 +1,21 @@
 import { ConfigError } from '../config/index.js';
 import { ApiError } from '../errors.js';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from './cli-error.js';
+import { commandError } from './inputs.js';
 import { commandHelp, type Command } from './command.js';
 import { cleanupCommand } from './commands/cleanup.js';
 import { clientCreateCommand, clientDeleteCommand, clientListCommand, clientSetIntrospectionCommand } from './commands/client.js';
 import { jwksGenerateCommand } from './commands/jwks.js';
 import { migrateCommand } from './commands/migrate.js';
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './commands/token.js';
-import { userCreateCommand, userListCommand } from './commands/user.js';
+import { userCreateCommand, userListCommand, userSetPasswordCommand } from './commands/user.js';
 
 /** Every `tessera` command, in the order --help lists them. */
 const commands: Command[] = [
   migrateCommand,
   userCreateCommand,
   userListCommand,
+  userSetPasswordCommand,
   tokenCreateCommand,
   tokenListCommand,
   tokenRevokeCommand,
@@ -63,7 +65,11 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${commandHelp(command)}\n`);
     return;
   }
-  await command.run(rest);
+  try {
+    await command.run(rest);
+  } catch (err) {
+    throw commandError(err, command);
+  }
 }
 
 /** One line on stderr, never a stack trace (unless LOG_LEVEL is debug or trace). */

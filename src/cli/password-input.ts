@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 
 /**
- * The new account's password: TESSERA_PASSWORD if set, otherwise stdin — asked for without
+ * A password for `user create` or `user set-password`: TESSERA_PASSWORD if set, otherwise stdin — asked for without
  * echo on a terminal, or the first line of a pipe (`echo "$PW" | tessera user create …`).
  * Never taken from a flag, where it would end up in shell history and `ps`.
  */

@@ -15,7 +15,8 @@ export async function withContainer<T>(work: (c: Container) => Promise<T>): Prom
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, pino.destination(2));
   // Loaded on demand: --help and bad command lines need neither the database nor oidc-provider.
   const { createContainer } = await import('../container.js');
-  const container = await createContainer(config, { logger });
+  // The server's issuance policy (stored at its start) applies here too, whatever this environment says.
+  const container = await createContainer(config, { logger, policy: { mode: 'follow', env: process.env } });
   try {
     return await work(container);
   } finally {

@@ -14,6 +14,12 @@ export const timestampColumns = {
 export const LATEST_STORABLE_DATE = '9999-12-31T23:59:59.999Z';
 export const LATEST_STORABLE_TIME = Date.parse(LATEST_STORABLE_DATE);
 
+/** A JSON array kept in a nullable text column, where NULL (a row older than the column) reads as empty. */
+export const jsonListTransformer = {
+  to: (value: string[] | null | undefined) => JSON.stringify(value ?? []),
+  from: (value: string | null) => (value == null ? [] : (JSON.parse(value) as string[])),
+};
+
 /** A JSON array kept in a text column (portable across MySQL and SQLite). */
 export const jsonArrayTransformer = {
   to: (value: string[] | null | undefined) => (value == null ? null : JSON.stringify(value)),

@@ -3,12 +3,14 @@ import { PersonalAccessTokenEntity } from './personal-access-token.js';
 import { WebSessionEntity } from './web-session.js';
 import { OAuthApplicationEntity } from './oauth-application.js';
 import { OidcPayloadEntity } from './oidc-payload.js';
+import { SettingEntity } from './setting.js';
 
 export { UserEntity, type User } from './user.js';
 export { PersonalAccessTokenEntity, type PersonalAccessToken } from './personal-access-token.js';
 export { WebSessionEntity, type WebSession } from './web-session.js';
 export { OAuthApplicationEntity, type OAuthApplication, type ApplicationGrantType, APPLICATION_GRANT_TYPES } from './oauth-application.js';
 export { OidcPayloadEntity, type OidcPayload } from './oidc-payload.js';
+export { SettingEntity, type Setting } from './setting.js';
 
 /** Every table Tessera maps; the data source registers exactly these. */
-export const entities = [UserEntity, PersonalAccessTokenEntity, WebSessionEntity, OAuthApplicationEntity, OidcPayloadEntity];
+export const entities = [UserEntity, PersonalAccessTokenEntity, WebSessionEntity, OAuthApplicationEntity, OidcPayloadEntity, SettingEntity];

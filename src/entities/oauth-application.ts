@@ -1,5 +1,5 @@
 import { EntitySchema } from 'typeorm';
-import { jsonArrayTransformer, timestampColumns } from './columns.js';
+import { jsonArrayTransformer, jsonListTransformer, timestampColumns } from './columns.js';
 
 /** Grant types an OAuth app may be allowed to use. */
 export const APPLICATION_GRANT_TYPES = [
@@ -23,6 +23,8 @@ export interface OAuthApplication {
   name: string;
   homepageUrl: string | null;
   redirectUris: string[];
+  /** Where RP-initiated logout may send the browser back to (exact match, like redirectUris). */
+  postLogoutRedirectUris: string[];
   type: 'confidential' | 'public';
   grantTypes: ApplicationGrantType[];
   /** Scopes the app may request; null = any scope of the registry. */
@@ -46,6 +48,7 @@ export const OAuthApplicationEntity = new EntitySchema<OAuthApplication>({
     name: { type: 'varchar', length: 100 },
     homepageUrl: { name: 'homepage_url', type: 'varchar', length: 2000, nullable: true },
     redirectUris: { name: 'redirect_uris', type: 'text', transformer: jsonArrayTransformer },
+    postLogoutRedirectUris: { name: 'post_logout_redirect_uris', type: 'text', nullable: true, transformer: jsonListTransformer },
     type: { type: 'varchar', length: 16 },
     grantTypes: { name: 'grant_types', type: 'text', transformer: jsonArrayTransformer },
     scopes: { type: 'text', nullable: true, transformer: jsonArrayTransformer },

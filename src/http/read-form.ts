@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { ApiError, invalidRequest } from '../errors.js';
+import { ApiError, invalidField, message } from '../errors.js';
 
 export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 
@@ -26,7 +26,7 @@ export function readForm(req: IncomingMessage, limitBytes: number): Promise<Reco
 function parseForm(raw: string): Record<string, string> {
   const form: Record<string, string> = {};
   for (const [key, value] of new URLSearchParams(raw)) {
-    if (Object.hasOwn(form, key)) throw invalidRequest(`${key}: parameters must not be repeated`);
+    if (Object.hasOwn(form, key)) throw invalidField(key, 'http.repeated_parameter');
     form[key] = value;
   }
   return form;
@@ -56,8 +56,8 @@ function readBody<T>(req: IncomingMessage, limit: number, parse: (raw: string) =
       }
     });
     // A client that hangs up mid-body is a bad request, not a server failure.
-    req.once('error', () => reject(new ApiError(400, 'invalid_request', 'the request body was not received completely')));
+    req.once('error', () => reject(new ApiError(400, 'invalid_request', message('http.incomplete_body'))));
   });
 }
 
-const tooLarge = (limit: number) => new ApiError(413, 'invalid_request', `request body larger than ${limit} bytes`);
+const tooLarge = (limit: number) => new ApiError(413, 'invalid_request', message('http.body_over_limit', { limit }));

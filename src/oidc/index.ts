@@ -38,6 +38,8 @@ export interface OidcComponents {
   oidcArtifactKeys: ArtifactKeys;
   /** The provider's expired rows (every model), for CleanupService. */
   expiredOidcRows: ExpiringRows;
+  /** Signs an account out of the authorization server (its stored provider sessions end; grants and tokens stay). */
+  endProviderSessions(accountId: string): Promise<void>;
 }
 
 export interface OidcDependencies {
@@ -70,7 +72,16 @@ export async function createOidcComponents(d: OidcDependencies): Promise<OidcCom
     keys: oidcArtifactKeys,
     anonymousSessions: new AnonymousSessionCookie(d.logger),
   });
-  const oidc = createOidcProvider({ config: d.config, logger: d.logger, scopes: d.scopes, users: d.users, artifacts, clientSecrets, signingKeys });
+  const oidc = createOidcProvider({
+    config: d.config,
+    logger: d.logger,
+    scopes: d.scopes,
+    users: d.users,
+    artifacts,
+    clientSecrets,
+    signingKeys,
+    existingGrantId: async (accountId, clientId) => (await payloads.latestGrant(accountId, clientId, d.clock()))?.id,
+  });
   return {
     oidc,
     applicationStore,
@@ -84,6 +95,9 @@ export async function createOidcComponents(d: OidcDependencies): Promise<OidcCom
       name: 'oidc_payloads',
       // Kept a little past expiry, so the provider can still answer "expired" (see SqlAdapter).
       deleteExpired: (now, limit) => payloads.deleteExpired(new Date(now.getTime() - EXPIRY_GRACE_SECONDS * 1000), limit),
+    },
+    async endProviderSessions(accountId) {
+      await payloads.deleteSessionsOf(accountId);
     },
   };
 }

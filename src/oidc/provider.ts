@@ -11,6 +11,8 @@ import { deviceFlowPages, errorPage, logoutPages, providerPageHeaders } from './
 import { clientCredentialsScopeCheck, scopeParamValidator } from './scope-policy.js';
 import { PROVIDER_COOKIE_OPTIONS, sessionTtl } from './session-policy.js';
 import type { SigningKeySet } from './signing-keys.js';
+import { INTROSPECTION_AUTH_METHODS } from '../tokens/introspection/introspection-callers.js';
+import { introspectionSigningKey } from '../tokens/introspection/introspection-jwt.js';
 
 export interface OidcProviderDeps {
   config: Config;
@@ -21,9 +23,14 @@ export interface OidcProviderDeps {
   artifacts: ArtifactStorage;
   clientSecrets: ClientSecrets;
   signingKeys: SigningKeySet;
+  /** The newest live grant an account gave a client (see loadExistingGrant below). */
+  existingGrantId(accountId: string, clientId: string): Promise<string | undefined>;
 }
 
 const DAY = 24 * 60 * 60;
+
+/** How clients authenticate at the provider's endpoints (token, revocation, PAR, device): `none` for public apps. */
+const CLIENT_AUTH_METHODS: ('client_secret_basic' | 'client_secret_post' | 'none')[] = ['client_secret_basic', 'client_secret_post', 'none'];
 
 /**
  * The OAuth 2.0 / OpenID Connect authorization server: oidc-provider configured for Tessera.
@@ -43,7 +50,7 @@ export function createOidcProvider(deps: OidcProviderDeps): Provider {
     responseTypes: ['code'],
     pkce: { required: () => true },
     allowOmittingSingleRegisteredRedirectUri: false,
-    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    clientAuthMethods: CLIENT_AUTH_METHODS,
     clientDefaults: {
       grant_types: ['authorization_code'],
       response_types: ['code'],
@@ -77,6 +84,17 @@ export function createOidcProvider(deps: OidcProviderDeps): Provider {
       // A grant outlives its refresh tokens: it is what "authorized apps" lists.
       Grant: Math.max(365 * DAY, config.oauthRefreshTokenTtl),
     },
+    // One authorization per app and user: a new browser session finds the grant the user gave the
+    // app before (instead of starting another), so consent adds to it and "Authorized apps" shows
+    // the app once. The provider's default looks only at the interaction result and this session.
+    async loadExistingGrant(ctx) {
+      const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session!.grantIdFor(ctx.oidc.client!.clientId);
+      const inSession = grantId ? await ctx.oidc.provider.Grant.find(grantId) : undefined;
+      if (inSession) return inSession;
+      const accountId = ctx.oidc.session!.accountId;
+      const existing = accountId ? await deps.existingGrantId(accountId, ctx.oidc.client!.clientId) : undefined;
+      return existing ? ctx.oidc.provider.Grant.find(existing) : undefined;
+    },
     rotateRefreshToken: true,
     // Refresh tokens for apps allowed the grant: with offline_access in OpenID Connect
     // requests (as the spec says), and always in plain OAuth requests (as GitHub does).
@@ -101,6 +119,15 @@ export function createOidcProvider(deps: OidcProviderDeps): Provider {
       rpInitiatedLogout: { enabled: true, ...logoutPages },
     },
     renderError: errorPage,
+    // The provider lists only some endpoints' metadata itself (RFC 8414 §2). These say what the
+    // endpoints really accept: the revocation endpoint is the provider's own (any client, public
+    // ones with `none`); the introspection endpoint is Tessera's (confidential apps only) and signs
+    // RFC 9701 answers with the same key as its signer (introspection-jwt.ts).
+    discovery: {
+      revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+      introspection_endpoint_auth_methods_supported: [...INTROSPECTION_AUTH_METHODS],
+      introspection_signing_alg_values_supported: [introspectionSigningKey(deps.signingKeys).alg],
+    },
   };
 
   const provider = new Provider(config.issuer, configuration);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../config/index.js';
-import { invalidScope } from '../errors.js';
+import { invalidScope, message } from '../errors.js';
 import { defaultScopes } from './default-scopes.js';
 import { oidcScopes } from './oidc-scopes.js';
 
@@ -67,14 +67,27 @@ export class ScopeRegistry {
 
   /** Built-in scopes plus the operator's SCOPES_FILE, if any. */
   static load(scopesFile?: string): ScopeRegistry {
-    if (!scopesFile) return new ScopeRegistry([...oidcScopes, ...defaultScopes]);
+    return ScopeRegistry.withAdditions(scopesFile ? ScopeRegistry.readScopesFile(scopesFile) : []);
+  }
+
+  /**
+   * The scopes SCOPES_FILE adds, parsed and checked against the built-ins. A bad file is bad
+   * configuration: one clear line at start, naming the variable.
+   */
+  static readScopesFile(scopesFile: string): ScopeDefinition[] {
     try {
-      return new ScopeRegistry([...oidcScopes, ...defaultScopes, ...parseScopesFile(scopesFile)]);
+      const additions = parseScopesFile(scopesFile);
+      new ScopeRegistry([...oidcScopes, ...defaultScopes, ...additions]);
+      return additions;
     } catch (err) {
-      // A bad file is bad configuration: one clear line at start, naming the variable.
       const message = (err as Error).message;
       throw new ConfigError(`Invalid configuration: ${message.startsWith('SCOPES_FILE') ? message : `SCOPES_FILE ${scopesFile}: ${message}`}`);
     }
+  }
+
+  /** The built-in scopes plus additions (from SCOPES_FILE, or the server's stored policy). */
+  static withAdditions(additions: readonly ScopeDefinition[]): ScopeRegistry {
+    return new ScopeRegistry([...oidcScopes, ...defaultScopes, ...additions]);
   }
 
   all(): ScopeDefinition[] {
@@ -102,8 +115,8 @@ export class ScopeRegistry {
     const wanted = new Set(requested);
     for (const name of wanted) {
       const def = this.byName.get(name);
-      if (!def) throw invalidScope(`unknown scope: ${name}`);
-      if (def.kind !== 'api') throw invalidScope(`scope ${name} is for OpenID Connect sign-in only and cannot be given to a token`);
+      if (!def) throw invalidScope(message('scope.unknown', { scope: name }));
+      if (def.kind !== 'api') throw invalidScope(message('scope.oidc_only', { scope: name }));
     }
     return this.names().filter((n) => wanted.has(n));
   }

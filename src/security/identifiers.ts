@@ -9,7 +9,6 @@
 
 /** New usernames: lowercase ASCII letters and digits, then also `.`, `_`, `-`; at most 39. */
 export const NEW_USERNAME = /^[a-z0-9][a-z0-9._-]{0,38}$/;
-export const NEW_USERNAME_RULE = 'lowercase letters, digits, ".", "_" and "-", starting with a letter or digit, at most 39';
 
 /**
  * Every username that can be stored: today's rule, and the older one (up to 64 characters,

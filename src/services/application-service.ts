@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { APPLICATION_GRANT_TYPES, type ApplicationGrantType, type OAuthApplication, type User } from '../entities/index.js';
-import { invalidRequest, notFound } from '../errors.js';
+import { invalidField, invalidRequest, message, notFound } from '../errors.js';
 import type { RevocationReporter } from '../oidc/adapter/index.js';
 import type { ClientSecrets } from '../oidc/client-secret.js';
 import type { ScopeRegistry } from '../scopes/scope-registry.js';
@@ -12,6 +12,8 @@ export interface ApplicationInput {
   name: string;
   homepageUrl?: string | null;
   redirectUris: string[];
+  /** Where RP-initiated logout may return the browser; same rules as redirect URIs. */
+  postLogoutRedirectUris?: string[];
   type: 'confidential' | 'public';
   grantTypes?: ApplicationGrantType[];
   /** Scopes the app may request; null/undefined = any. */
@@ -61,6 +63,7 @@ export class ApplicationService {
         name: fields.name,
         homepageUrl: fields.homepageUrl,
         redirectUris: fields.redirectUris,
+        postLogoutRedirectUris: fields.postLogoutRedirectUris,
         type: input.type,
         grantTypes: fields.grantTypes,
         scopes: fields.scopes,
@@ -91,6 +94,7 @@ export class ApplicationService {
         name: changes.name ?? app.name,
         homepageUrl: changes.homepageUrl !== undefined ? changes.homepageUrl : app.homepageUrl,
         redirectUris: changes.redirectUris ?? app.redirectUris,
+        postLogoutRedirectUris: changes.postLogoutRedirectUris ?? app.postLogoutRedirectUris,
         grantTypes: changes.grantTypes ?? app.grantTypes,
         scopes: changes.scopes !== undefined ? changes.scopes : app.scopes,
       },
@@ -106,7 +110,7 @@ export class ApplicationService {
   /** A new secret replaces the old one at once; the old one stops working. */
   async regenerateSecret(owner: User, id: number): Promise<ApplicationWithSecret> {
     const app = await this.get(owner, id);
-    if (app.type !== 'confidential') throw invalidRequest('public applications have no client secret');
+    if (app.type !== 'confidential') throw invalidRequest(message('app.public_no_secret'));
     const secret = this.secrets.generate();
     const updated = await this.apps.update(app, { secretDigest: this.secrets.digest(secret), secretLastFour: secret.slice(-4) }, this.clock());
     await this.onClientChanged(app.clientId, 'changed');
@@ -152,42 +156,47 @@ export class ApplicationService {
 
   private checked(input: Omit<ApplicationInput, 'type'> & { grantTypes: ApplicationGrantType[] }, type: 'confidential' | 'public') {
     const grantTypes = APPLICATION_GRANT_TYPES.filter((g) => input.grantTypes.includes(g));
-    if (!grantTypes.length) throw invalidRequest('grant_types: choose at least one grant type');
+    if (!grantTypes.length) throw invalidField('grant_types', 'app.no_grant_type');
     if (type === 'public' && grantTypes.includes('client_credentials')) {
-      throw invalidRequest('grant_types: client_credentials needs a client secret; public applications cannot use it');
+      throw invalidField('grant_types', 'app.public_client_credentials');
     }
     if (grantTypes.includes('refresh_token') && !grantTypes.some((g) => g === 'authorization_code' || g === 'urn:ietf:params:oauth:grant-type:device_code')) {
-      throw invalidRequest('grant_types: refresh_token needs authorization_code or the device code grant');
+      throw invalidField('grant_types', 'app.refresh_needs_grant');
     }
     const redirectUris = [...new Set(input.redirectUris)];
-    redirectUris.forEach(checkRedirectUri);
+    for (const uri of redirectUris) checkRedirectUri(uri);
+    const postLogoutRedirectUris = [...new Set(input.postLogoutRedirectUris ?? [])];
+    for (const uri of postLogoutRedirectUris) checkRedirectUri(uri, 'post_logout_redirect_uris');
     if (grantTypes.includes('authorization_code') && !redirectUris.length) {
-      throw invalidRequest('redirect_uris: the authorization_code grant needs at least one redirect URI');
+      throw invalidField('redirect_uris', 'app.redirect_uri_required');
     }
     let scopes: string[] | null = null;
     if (input.scopes) {
-      for (const s of input.scopes) if (!this.scopes.get(s)) throw invalidRequest(`scopes: unknown scope ${s}`);
+      for (const s of input.scopes) if (!this.scopes.get(s)) throw invalidField('scopes', 'app.unknown_scope', { scope: s });
       scopes = this.scopes.names().filter((n) => input.scopes!.includes(n));
     }
     const homepageUrl = input.homepageUrl ?? null;
-    if (homepageUrl && !isHttpUrl(homepageUrl)) throw invalidRequest('homepage_url: must be an http(s) URL');
-    return { name: input.name, homepageUrl, redirectUris, grantTypes, scopes };
+    if (homepageUrl && !isHttpUrl(homepageUrl)) throw invalidField('homepage_url', 'app.homepage_not_http');
+    return { name: input.name, homepageUrl, redirectUris, postLogoutRedirectUris, grantTypes, scopes };
   }
 }
 
-/** https anywhere; plain http only on the loopback (local development, native apps); no fragment. */
-export function checkRedirectUri(uri: string): void {
+/**
+ * A redirect URI (or post-logout redirect URI, named by `field`): https anywhere; plain http only
+ * on the loopback (local development, native apps); no fragment, no credentials.
+ */
+export function checkRedirectUri(uri: string, field = 'redirect_uris'): void {
   let url: URL;
   try {
     url = new URL(uri);
   } catch {
-    throw invalidRequest(`redirect_uris: ${uri} is not a valid URL`);
+    throw invalidField(field, 'uri.invalid', { uri });
   }
-  if (url.hash || uri.includes('#')) throw invalidRequest(`redirect_uris: ${uri} must not contain a fragment`);
-  if (url.username || url.password) throw invalidRequest(`redirect_uris: ${uri} must not contain credentials`);
+  if (url.hash || uri.includes('#')) throw invalidField(field, 'uri.fragment', { uri });
+  if (url.username || url.password) throw invalidField(field, 'uri.credentials', { uri });
   if (url.protocol === 'https:') return;
   if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return;
-  throw invalidRequest(`redirect_uris: ${uri} must use https (http is allowed only for localhost and 127.0.0.1)`);
+  throw invalidField(field, 'uri.https', { uri });
 }
 
 function isHttpUrl(value: string): boolean {

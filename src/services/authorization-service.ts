@@ -5,9 +5,15 @@ import { accountIdOf } from '../oidc/account.js';
 import type { ApplicationStore } from '../stores/application-store.js';
 import type { OidcPayloadStore } from '../stores/oidc-payload-store.js';
 
-/** One app a user has authorized (an oidc-provider Grant). */
+/**
+ * One app a user has authorized: its grants (oidc-provider Grants; normally one, see
+ * loadExistingGrant in provider.ts) taken together, with every scope they hold.
+ */
 export interface Authorization {
+  /** The newest grant's id: what the API and the pages name the authorization by. */
   id: string;
+  /** Every live grant of the app for this user; revoking the authorization revokes them all. */
+  grantIds: string[];
   clientId: string;
   applicationName: string;
   homepageUrl: string | null;
@@ -18,7 +24,8 @@ export interface Authorization {
 }
 
 /**
- * "Authorized apps": the grants a user gave, and revoking one with every token under it.
+ * "Authorized apps": one entry per app the user authorized, and revoking it with every token
+ * issued to that app for the user.
  */
 export class AuthorizationService {
   constructor(
@@ -29,14 +36,27 @@ export class AuthorizationService {
     private readonly clock: Clock,
   ) {}
 
+  /** The user's authorized apps, newest first; an app with several grants shows once, with all their scopes. */
   async list(user: User): Promise<Authorization[]> {
     const rows = await this.payloads.listGrants(accountIdOf(user), this.clock());
-    const result: Authorization[] = [];
+    const byApp = new Map<string, Authorization>();
+    // Rows come newest first, so the first grant of each app names its entry.
     for (const row of rows) {
-      const app = row.clientId ? await this.apps.findByClientId(row.clientId) : null;
+      if (!row.clientId) continue;
+      const seen = byApp.get(row.clientId);
+      if (seen) {
+        seen.grantIds.push(row.id);
+        seen.scopes = [...new Set([...seen.scopes, ...grantScopes(row.payload)])];
+        seen.createdAt = row.createdAt < seen.createdAt ? row.createdAt : seen.createdAt;
+        seen.lastUsedAt = latest(seen.lastUsedAt, row.lastUsedAt);
+        seen.expiresAt = seen.expiresAt && row.expiresAt ? latest(seen.expiresAt, row.expiresAt) : null;
+        continue;
+      }
+      const app = await this.apps.findByClientId(row.clientId);
       if (!app) continue;
-      result.push({
+      byApp.set(row.clientId, {
         id: row.id,
+        grantIds: [row.id],
         clientId: app.clientId,
         applicationName: app.name,
         homepageUrl: app.homepageUrl,
@@ -46,15 +66,24 @@ export class AuthorizationService {
         expiresAt: row.expiresAt,
       });
     }
-    return result;
+    return [...byApp.values()];
   }
 
-  /** Revokes the grant and every token issued under it, at once. */
+  /**
+   * Revokes the app's authorization, named by any of its grants: every grant of that app for
+   * the user, and every token issued under them, at once.
+   */
   async revoke(user: User, grantId: string): Promise<void> {
     const grant = await this.payloads.find('Grant', grantId);
-    if (!grant || grant.accountId !== accountIdOf(user)) throw notFound('authorization');
-    await this.revokeGrant(grantId);
+    if (!grant || grant.accountId !== accountIdOf(user) || !grant.clientId) throw notFound('authorization');
+    const sameApp = (await this.payloads.listGrants(accountIdOf(user), this.clock())).filter((g) => g.clientId === grant.clientId);
+    for (const id of new Set([grantId, ...sameApp.map((g) => g.id)])) await this.revokeGrant(id);
   }
+}
+
+function latest(a: Date | null, b: Date | null): Date | null {
+  if (!a || !b) return a ?? b;
+  return a > b ? a : b;
 }
 
 function grantScopes(payload: string): string[] {

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import { LATEST_STORABLE_DATE, LATEST_STORABLE_TIME } from '../entities/columns.js';
 import type { PersonalAccessToken, User } from '../entities/index.js';
-import { invalidRequest, notFound } from '../errors.js';
+import { invalidField, invalidRequest, message, notFound } from '../errors.js';
 import type { RevocationNotifier } from '../revocation/revocation-notifier.js';
 import type { ScopeRegistry } from '../scopes/scope-registry.js';
 import { normaliseAllowlistEntry } from '../security/ip-allowlist.js';
@@ -102,11 +102,11 @@ export class PatService {
   async regenerate(owner: User, id: number, expiry: ExpiryInput): Promise<PatWithSecret> {
     const pat = await this.get(owner, id);
     const now = this.clock();
-    if (pat.revokedAt) throw invalidRequest('a revoked token cannot be regenerated');
+    if (pat.revokedAt) throw invalidRequest(message('pat.revoked_regenerate'));
     const hasNewExpiry = expiry.expiresInDays !== undefined || expiry.expiresAt !== undefined;
     const expiresAt = hasNewExpiry ? this.resolveExpiry(expiry, now) : pat.expiresAt;
     if (expiresAt && expiresAt.getTime() <= now.getTime()) {
-      throw invalidRequest('the token has expired; give a new expiry (expires_in_days or expires_at) to regenerate it');
+      throw invalidRequest(message('pat.expired_regenerate'));
     }
     const token = this.format.generate();
     const updated = await this.pats.update(
@@ -152,27 +152,25 @@ export class PatService {
 
   private resolveExpiry(input: ExpiryInput, now: Date): Date | null {
     if (input.expiresInDays !== undefined && input.expiresAt !== undefined) {
-      throw invalidRequest('give either expires_in_days or expires_at, not both');
+      throw invalidRequest(message('pat.expiry_twice'));
     }
     let expiresAt: Date | null = null;
     if (input.expiresInDays !== undefined) expiresAt = new Date(now.getTime() + input.expiresInDays * DAY_MS);
     else if (input.expiresAt) {
-      if (input.expiresAt.getTime() <= now.getTime()) throw invalidRequest('expires_at must be in the future');
+      if (input.expiresAt.getTime() <= now.getTime()) throw invalidField('expires_at', 'pat.expiry_past');
       expiresAt = input.expiresAt;
     }
     // Checked on the result, so a lifetime in days cannot overflow the column either.
     if (expiresAt && expiresAt.getTime() > LATEST_STORABLE_TIME) {
-      throw invalidRequest(
-        input.expiresAt
-          ? `expires_at: must be no later than ${LATEST_STORABLE_DATE}, the latest date Tessera stores`
-          : `expires_in_days: the token would expire after ${LATEST_STORABLE_DATE}, the latest date Tessera stores`,
-      );
+      throw input.expiresAt
+        ? invalidField('expires_at', 'pat.expires_at_too_late', { date: LATEST_STORABLE_DATE })
+        : invalidField('expires_in_days', 'pat.lifetime_too_late', { date: LATEST_STORABLE_DATE });
     }
     if (this.maxLifetimeDays > 0) {
       const latest = now.getTime() + this.maxLifetimeDays * DAY_MS;
-      if (!expiresAt) throw invalidRequest(`tokens must expire: the longest allowed lifetime is ${this.maxLifetimeDays} days`);
+      if (!expiresAt) throw invalidRequest(message('pat.must_expire', { days: this.maxLifetimeDays }));
       if (expiresAt.getTime() > latest) {
-        throw invalidRequest(`expiry is too far away: the longest allowed lifetime is ${this.maxLifetimeDays} days`);
+        throw invalidRequest(message('pat.expiry_too_far', { days: this.maxLifetimeDays }));
       }
     }
     return expiresAt;
@@ -183,7 +181,7 @@ function normaliseAllowlist(entries: string[] | null | undefined): string[] | nu
   if (!entries || entries.length === 0) return null;
   const normalised = entries.map((entry) => {
     const cidr = normaliseAllowlistEntry(entry);
-    if (!cidr) throw invalidRequest(`ip_allowlist: "${entry}" is not an IP address or CIDR range`);
+    if (!cidr) throw invalidField('ip_allowlist', 'pat.bad_allowlist_entry', { entry });
     return cidr;
   });
   return [...new Set(normalised)];

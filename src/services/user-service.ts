@@ -1,11 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { User } from '../entities/index.js';
-import { ApiError, invalidRequest, notFound } from '../errors.js';
-import { canonicalEmail, canonicalUsername, isNewUsername, NEW_USERNAME_RULE } from '../security/identifiers.js';
+import { ApiError, invalidField, message, notFound } from '../errors.js';
+import { canonicalEmail, canonicalUsername, isNewUsername } from '../security/identifiers.js';
 import type { PasswordHasher } from '../security/password-hasher.js';
 import type { UserStore } from '../stores/user-store.js';
 import type { AdminAudit } from './admin-audit.js';
+
+/** What the first start found: it made `admin`, or there is an administrator already, or users but no administrator. */
+export type FirstAdministrator =
+  | { outcome: 'created'; user: User; password: string }
+  | { outcome: 'admin_exists' }
+  | { outcome: 'no_admin'; users: number };
 
 export interface CreateUserInput {
   username: string;
@@ -24,6 +30,8 @@ export class UserService {
     /** Called after an account is deleted (revocation markers, OAuth grants). */
     private readonly onDeleted?: (user: User) => Promise<void>,
     private readonly audit: AdminAudit = () => {},
+    /** Called after a password change: the account's sign-in sessions end. */
+    private readonly onPasswordChanged?: (user: User) => Promise<void>,
   ) {}
 
   /**
@@ -33,10 +41,10 @@ export class UserService {
    */
   async create(input: CreateUserInput, actor?: User): Promise<User> {
     const { username } = input;
-    if (!isNewUsername(username)) throw invalidRequest(`username: ${NEW_USERNAME_RULE}`);
+    if (!isNewUsername(username)) throw invalidField('username', 'v.username');
     const email = canonicalEmail(input.email);
-    if (await this.users.findByUsername(username)) throw new ApiError(409, 'conflict', `username ${username} is taken`);
-    if (await this.users.findByEmail(email)) throw new ApiError(409, 'conflict', `email ${email} is already registered`);
+    if (await this.users.findByUsername(username)) throw new ApiError(409, 'conflict', message('user.username_taken', { username }));
+    if (await this.users.findByEmail(email)) throw new ApiError(409, 'conflict', message('user.email_taken', { email }));
     const user = await this.users.create(
       {
         username,
@@ -64,7 +72,7 @@ export class UserService {
     const outcome = await this.users.delete(user.id);
     if (outcome === 'last_admin') {
       this.audit(actor, user, 'user.delete_refused');
-      throw new ApiError(409, 'conflict', `cannot delete the last administrator (${user.username}); create another administrator first`);
+      throw new ApiError(409, 'conflict', message('user.last_admin', { username: user.username }));
     }
     if (outcome === 'not_found') throw notFound('user');
     this.audit(actor, user, 'user.delete');
@@ -84,18 +92,30 @@ export class UserService {
   }
 
   /**
-   * On first start (no users at all) creates `admin` and returns its password so the
-   * caller can show it once. Returns null when users exist or another instance won the race.
+   * A new password for the account (an operator's reset: `tessera user set-password`). Every
+   * place the account is signed in (web pages, the OAuth sign-in) is signed out; its tokens stay.
    */
-  async bootstrapAdmin(presetPassword?: string): Promise<{ user: User; password: string } | null> {
-    if ((await this.users.count()) > 0) return null;
+  async setPassword(user: User, password: string): Promise<void> {
+    await this.users.setPasswordHash(user.id, await this.hasher.hash(password), this.clock());
+    await this.onPasswordChanged?.(user);
+  }
+
+  /**
+   * On first start (no users at all) creates `admin` and returns its password so the caller can
+   * show it once. Otherwise says whether an administrator exists: users made before the first
+   * start (with the CLI) leave none, and the caller must tell the operator.
+   */
+  async bootstrapAdmin(presetPassword?: string): Promise<FirstAdministrator> {
+    const users = await this.users.count();
+    if (users > 0) return (await this.users.countAdmins()) > 0 ? { outcome: 'admin_exists' } : { outcome: 'no_admin', users };
     const password = presetPassword ?? randomBytes(18).toString('base64url');
     try {
       const user = await this.create({ username: 'admin', email: 'admin@localhost', displayName: 'Administrator', password, isAdmin: true });
-      return { user, password };
+      return { outcome: 'created', user, password };
     } catch (err) {
-      if (err instanceof ApiError && err.status === 409) return null;
-      if (/duplicate|unique/i.test(String((err as Error).message))) return null;
+      // Another instance starting at the same moment made it.
+      if (err instanceof ApiError && err.status === 409) return { outcome: 'admin_exists' };
+      if (/duplicate|unique/i.test(String((err as Error).message))) return { outcome: 'admin_exists' };
       throw err;
     }
   }

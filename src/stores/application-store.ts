@@ -3,7 +3,7 @@ import { OAuthApplicationEntity, type OAuthApplication } from '../entities/index
 
 export type NewApplication = Omit<OAuthApplication, 'id' | 'createdAt' | 'updatedAt'>;
 export type ApplicationChanges = Partial<
-  Pick<OAuthApplication, 'name' | 'homepageUrl' | 'redirectUris' | 'grantTypes' | 'scopes' | 'introspection' | 'secretDigest' | 'secretLastFour'>
+  Pick<OAuthApplication, 'name' | 'homepageUrl' | 'redirectUris' | 'postLogoutRedirectUris' | 'grantTypes' | 'scopes' | 'introspection' | 'secretDigest' | 'secretLastFour'>
 >;
 
 /** OAuth apps. Owner-scoped reads for the API; the client_id lookup serves the provider. */

@@ -70,6 +70,11 @@ export class OidcPayloadStore {
     return this.deleteWhere({ clientId });
   }
 
+  /** Deletes the provider's sign-in sessions of an account (its grants and tokens stay). */
+  deleteSessionsOf(accountId: string): Promise<RemovedRow[]> {
+    return this.deleteWhere({ model: 'Session', accountId });
+  }
+
   /** A user's grants that have not expired, newest first. */
   listGrants(accountId: string, now: Date): Promise<OidcPayload[]> {
     return this.repo.find({
@@ -79,6 +84,19 @@ export class OidcPayloadStore {
       ],
       order: { createdAt: 'DESC' },
     });
+  }
+
+  /** The newest live grant an account gave a client, if any. */
+  async latestGrant(accountId: string, clientId: string, now: Date): Promise<OidcPayload | null> {
+    const [grant] = await this.repo.find({
+      where: [
+        { model: 'Grant', accountId, clientId, expiresAt: MoreThan(now) },
+        { model: 'Grant', accountId, clientId, expiresAt: IsNull() },
+      ],
+      order: { createdAt: 'DESC' },
+      take: 1,
+    });
+    return grant ?? null;
   }
 
   /** Records that a token was just issued under the grant. */
@@ -97,7 +115,7 @@ export class OidcPayloadStore {
     return { found: rows.length, deleted };
   }
 
-  private async deleteWhere(where: { model?: string; grantId?: string; clientId?: string }): Promise<RemovedRow[]> {
+  private async deleteWhere(where: { model?: string; grantId?: string; clientId?: string; accountId?: string }): Promise<RemovedRow[]> {
     const rows = await this.repo.find({ where, select: { model: true, id: true, expiresAt: true } });
     for (const model of new Set(rows.map((r) => r.model))) {
       const ids = rows.filter((r) => r.model === model).map((r) => r.id);

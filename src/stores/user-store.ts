@@ -18,6 +18,8 @@ export interface UserStore {
   findByEmail(email: string): Promise<User | null>;
   list(offset: number, limit: number): Promise<[User[], number]>;
   count(): Promise<number>;
+  countAdmins(): Promise<number>;
+  setPasswordHash(id: number, passwordHash: string, now: Date): Promise<void>;
   /**
    * Deletes the account unless it is the last administrator, deciding on the rows as they are
    * when it deletes: administrators deleting each other at the same moment leave one.
@@ -56,6 +58,14 @@ export class TypeormUserStore implements UserStore {
 
   count(): Promise<number> {
     return this.repo.count();
+  }
+
+  countAdmins(): Promise<number> {
+    return this.repo.countBy({ isAdmin: true });
+  }
+
+  async setPasswordHash(id: number, passwordHash: string, now: Date): Promise<void> {
+    await this.repo.update({ id }, { passwordHash, updatedAt: now });
   }
 
   // Each dialect needs its own way to check and delete as one step. MySQL refuses a DELETE whose

@@ -7,6 +7,8 @@ export interface WebSessionStore {
   findByDigest(idDigest: string): Promise<WebSession | null>;
   setData(idDigest: string, data: string | null): Promise<void>;
   delete(idDigest: string): Promise<void>;
+  /** Ends every session of a user; returns how many there were. */
+  deleteForUser(userId: number): Promise<number>;
   /** Deletes up to `limit` sessions expired by `now`, by key: how many it found, and deleted. */
   deleteExpired(now: Date, limit: number): Promise<{ found: number; deleted: number }>;
 }
@@ -39,5 +41,9 @@ export class TypeormWebSessionStore implements WebSessionStore {
     if (!rows.length) return { found: 0, deleted: 0 };
     const { affected } = await this.repo.delete({ idDigest: In(rows.map((r) => r.idDigest)) });
     return { found: rows.length, deleted: affected ?? rows.length };
+  }
+
+  async deleteForUser(userId: number): Promise<number> {
+    return (await this.repo.delete({ userId })).affected ?? 0;
   }
 }

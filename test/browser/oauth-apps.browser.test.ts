@@ -50,7 +50,7 @@ describeInBrowser('OAuth apps in the browser', () => {
     await heading(page, 'Register a new OAuth app');
     await page.getByLabel('Application name').fill('Photo Printer');
     await page.getByLabel('Homepage URL').fill('https://printer.example/');
-    await page.getByLabel('Redirect URIs').fill(app.redirectUri);
+    await page.getByLabel('Redirect URIs', { exact: true }).fill(app.redirectUri);
     await page.getByLabel('Confidential').check();
     await page.getByRole('button', { name: 'Register app' }).click();
 

@@ -30,7 +30,7 @@ describe('tessera CLI', () => {
   test('--help lists every command and exits 0', async () => {
     const result = await cli(['--help']);
     expect(result.code).toBe(0);
-    for (const command of ['migrate', 'user create', 'user list', 'token create', 'token list', 'token revoke', 'client create', 'client list', 'client delete', 'client set-introspection', 'cleanup']) {
+    for (const command of ['migrate', 'user create', 'user list', 'user set-password', 'token create', 'token list', 'token revoke', 'client create', 'client list', 'client delete', 'client set-introspection', 'cleanup']) {
       expect(result.stdout).toContain(command);
     }
   });
@@ -75,7 +75,11 @@ describe('tessera CLI', () => {
 
     const badEmail = await cli(['user', 'create', 'carol', '--email', 'not-an-email'], { env: { TESSERA_PASSWORD: 'long-enough-pw' } });
     expect(badEmail.code).toBe(2);
-    expectOneLineError(badEmail, /email/);
+    expectOneLineError(badEmail, /^tessera: --email: must be an email address$/m);
+
+    const badName = await cli(['user', 'create', 'carol smith', '--email', 'carol@example.test'], { env: { TESSERA_PASSWORD: 'long-enough-pw' } });
+    expect(badName.code).toBe(2);
+    expectOneLineError(badName, /^tessera: <username>: lowercase letters, digits/m);
 
     const taken = await cli(['user', 'create', 'alice', '--email', 'other@example.test'], { env: { TESSERA_PASSWORD: 'long-enough-pw' } });
     expect(taken.code).toBe(1);
@@ -166,7 +170,19 @@ describe('tessera CLI', () => {
 
     const noName = await cli(['token', 'create', 'alice', '--scopes', 'user']);
     expect(noName.code).toBe(2);
-    expectOneLineError(noName, /name: must not be empty/);
+    expectOneLineError(noName, /^tessera: --name: must not be empty$/m);
+
+    // Errors name the flag the operator typed, never the JSON field behind it.
+    const zeroDays = await cli(['token', 'create', 'alice', '--name', 'x', '--scopes', 'user', '--expires-in-days', '0']);
+    expect(zeroDays.code).toBe(2);
+    expectOneLineError(zeroDays, /^tessera: --expires-in-days: must be at least 1$/m);
+    const allowlist = await cli(['token', 'create', 'alice', '--name', 'x', '--scopes', 'user', '--ip-allowlist', 'nowhere']);
+    expect(allowlist.code).toBe(2);
+    expectOneLineError(allowlist, /^tessera: --ip-allowlist: "nowhere" is not an IP address or CIDR range$/m);
+    const state = await cli(['token', 'list', 'alice', '--state', 'gone']);
+    expect(state.code).toBe(2);
+    expectOneLineError(state, /^tessera: --state: must be one of: all, active, inactive$/m);
+    for (const result of [noName, zeroDays, allowlist, state]) expect(result.stderr).not.toMatch(/expires_in_days|ip_allowlist|Too small/);
 
     const missingId = await cli(['token', 'revoke', '999999']);
     expect(missingId.code).toBe(1);
@@ -241,29 +257,39 @@ describe('tessera CLI', () => {
 
     const scope = await cli(['client', 'create', '--name', 'x', '--redirect-uri', 'https://app.example/cb', '--scopes', 'nope']);
     expect(scope.code).toBe(2);
-    expectOneLineError(scope, /unknown scope nope/);
+    expectOneLineError(scope, /^tessera: --scopes: unknown scope nope$/m);
 
     const grantType = await cli(['client', 'create', '--name', 'x', '--grant-types', 'password']);
     expect(grantType.code).toBe(2);
-    expectOneLineError(grantType, /grant_types/);
+    expectOneLineError(grantType, /^tessera: --grant-types: must be one of: /m);
+
+    const logout = await cli(['client', 'create', '--name', 'RP', '--redirect-uri', 'https://rp.example/cb', '--post-logout-redirect-uri', 'https://rp.example/bye', '--json']);
+    expect(logout.code).toBe(0);
+    expect(JSON.parse(logout.stdout)).toMatchObject({ redirect_uris: ['https://rp.example/cb'], post_logout_redirect_uris: ['https://rp.example/bye'] });
+    const badLogout = await cli(['client', 'create', '--name', 'x', '--redirect-uri', 'https://rp.example/cb', '--post-logout-redirect-uri', 'http://rp.example/bye']);
+    expect(badLogout.code).toBe(2);
+    expectOneLineError(badLogout, /^tessera: --post-logout-redirect-uri: http:\/\/rp\.example\/bye must use https/m);
 
     const redirect = await cli(['client', 'create', '--name', 'x', '--redirect-uri', 'http://app.example/cb']);
     expect(redirect.code).toBe(2);
-    expectOneLineError(redirect, /must use https/);
+    expectOneLineError(redirect, /^tessera: --redirect-uri: http:\/\/app\.example\/cb must use https/m);
+    const publicCc = await cli(['client', 'create', '--name', 'x', '--public', '--grant-types', 'client_credentials']);
+    expect(publicCc.code).toBe(2);
+    expectOneLineError(publicCc, /^tessera: --grant-types: client_credentials needs a client secret/m);
   }, SLOW);
 
   test('names refuse control characters (a terminal escape in a name would reach `client list`)', async () => {
     const app = await cli(['client', 'create', '--name', 'Build\u001b[2Jbot', '--grant-types', 'client_credentials']);
     expect(app.code).toBe(2);
-    expectOneLineError(app, /name: must not contain control characters \(U\+001B\)/);
+    expectOneLineError(app, /--name: must not contain control characters \(U\+001B\)/);
 
     const token = await cli(['token', 'create', 'alice', '--name', 'ci', '--description', 'bell\u0007', '--scopes', 'user']);
     expect(token.code).toBe(2);
-    expectOneLineError(token, /description: must not contain control characters \(U\+0007\)/);
+    expectOneLineError(token, /--description: must not contain control characters \(U\+0007\)/);
 
     const user = await cli(['user', 'create', 'dora', '--email', 'dora@example.test', '--display-name', 'Dora\u202e'], { env: { TESSERA_PASSWORD: 'long-enough-pw' } });
     expect(user.code).toBe(2);
-    expectOneLineError(user, /name: must not contain control characters \(U\+202E\)/);
+    expectOneLineError(user, /--display-name: must not contain control characters \(U\+202E\)/);
   }, SLOW);
 
   test('jwks generate prints a private JWK Set that production configuration accepts', async () => {
@@ -280,4 +306,21 @@ describe('tessera CLI', () => {
     expect(result.code).toBe(1);
     expectOneLineError(result, /Invalid configuration: PAT_PREFIX/);
   });
+
+  test('scope lists take spaces as OAuth writes them, commas, or both', async () => {
+    const spaced = await cli(['token', 'create', 'alice', '--name', 'spaced', '--scopes', 'user project:depot', '--json']);
+    expect(spaced.code).toBe(0);
+    expect(JSON.parse(spaced.stdout).scopes).toEqual(['user', 'project:depot']);
+    const mixed = await cli(['token', 'create', 'alice', '--name', 'mixed', '--scopes', ' user:email, project ', '--scopes', 'notification', '--json']);
+    expect(mixed.code).toBe(0);
+    expect(JSON.parse(mixed.stdout).scopes).toEqual(['user:email', 'notification', 'project']);
+    for (const body of [spaced, mixed]) {
+      const { id } = JSON.parse(body.stdout);
+      expect((await cli(['token', 'revoke', String(id)])).code).toBe(0);
+    }
+    const app = await cli(['client', 'create', '--name', 'spaced app', '--grant-types', 'client_credentials', '--scopes', 'user project', '--json']);
+    expect(app.code).toBe(0);
+    expect(JSON.parse(app.stdout)).toMatchObject({ grant_types: ['client_credentials'], scopes: ['user', 'project'] });
+    expect((await cli(['client', 'delete', JSON.parse(app.stdout).client_id])).code).toBe(0);
+  }, SLOW);
 });

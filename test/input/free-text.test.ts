@@ -128,10 +128,10 @@ describe('free text refuses control characters and invalid UTF-16', () => {
       const _csrf = csrfIn((await web.get('/settings/tokens/new')).text)!;
       const name = await web.post('/settings/tokens', { _csrf, name: 'ci\u001b[2Jjob', expiry: '7', scopes: 'user' });
       expect(name.status).toBe(400);
-      expect(name.text).toMatch(/role="alert"[^]*name: must not contain control characters \(U\+001B\)/);
+      expect(name.text).toMatch(/role="alert"[^]*Name: must not contain control characters \(U\+001B\)/);
       const description = await web.post('/settings/tokens', { _csrf, name: 'ci', description: 'a\u0000b', expiry: '7', scopes: 'user' });
       expect(description.status).toBe(400);
-      expect(description.text).toMatch(/role="alert"[^]*description: must not contain control characters \(U\+0000\)/);
+      expect(description.text).toMatch(/role="alert"[^]*Description: must not contain control characters \(U\+0000\)/);
       // What a browser's textarea sends: CR LF line breaks.
       const ok = await web.post('/settings/tokens', { _csrf, name: 'multi', description: 'first\r\nsecond', expiry: '7', scopes: 'user' });
       expect(ok.status).toBe(303);
@@ -149,14 +149,14 @@ describe('free text refuses control characters and invalid UTF-16', () => {
         grant_types: ['authorization_code', 'refresh_token'],
       });
       expect(res.status).toBe(400);
-      expect(res.text).toMatch(/role="alert"[^]*name: must not contain control characters \(U\+0085\)/);
+      expect(res.text).toMatch(/role="alert"[^]*Application name: must not contain control characters \(U\+0085\)/);
     });
 
     it('admin → new user: display name', async () => {
       const _csrf = csrfIn((await root.get('/admin/users')).text)!;
       const res = await root.post('/admin/users', { _csrf, username: 'zed', email: 'zed@example.test', display_name: 'Zed\u202e', password: 'zed-password-1' });
       expect(res.status).toBe(400);
-      expect(res.text).toMatch(/role="alert"[^]*display_name: must not contain control characters \(U\+202E\)/);
+      expect(res.text).toMatch(/role="alert"[^]*Display name: must not contain control characters \(U\+202E\)/);
       await expect(server.container.users.getByUsername('zed')).rejects.toThrow();
     });
   });

@@ -1,11 +1,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Koa from 'koa';
-import { IntrospectionClient, requireScopes } from '../../examples/resource-server/introspection-client.js';
-import { api, startTestServer, type TestEnvironment, type TestServer } from '../support/harness.js';
+import { resourceServerApp } from '../../examples/resource-server/app.js';
+import { IntrospectionClient } from '../../examples/resource-server/introspection-client.js';
+import { ScopeCatalog } from '../../examples/resource-server/scope-catalog.js';
+import { api, basicAuth, startTestServer, type TestEnvironment, type TestServer } from '../support/harness.js';
 import { registerApp } from './introspection-client.js';
 
-/** The API-team template in examples/resource-server, against a real Tessera. */
+/** The API-team template in examples/resource-server (its own app: GET /projects needs `project`), against a real Tessera. */
 describe('examples/resource-server', () => {
   let tessera: TestServer & { environment: TestEnvironment };
   let alice: { basic: string };
@@ -17,15 +18,9 @@ describe('examples/resource-server', () => {
     alice = await tessera.createUser('alice');
     const app = await registerApp(tessera, alice.basic, { introspection: true });
     // cacheSeconds 0: every request asks Tessera, so the revocation below is seen at once.
-    const client = new IntrospectionClient({ endpoint: `${tessera.url}/token/introspection`, clientId: app.client_id, clientSecret: app.client_secret, cacheSeconds: 0 });
-    const koa = new Koa();
-    koa.use(async (ctx, next) => {
-      if (ctx.path !== '/projects') return next();
-      await requireScopes(client, 'project')(ctx, async () => {
-        ctx.body = { owner: ctx.state.token.username };
-      });
-    });
-    rs = http.createServer(koa.callback());
+    const introspection = new IntrospectionClient({ endpoint: `${tessera.url}/token/introspection`, clientId: app.client_id, clientSecret: app.client_secret, cacheSeconds: 0 });
+    const scopes = new ScopeCatalog(`${tessera.url}/api/v1/scopes`);
+    rs = http.createServer(resourceServerApp({ introspection, scopes }).callback());
     await new Promise<void>((resolve) => rs.listen(0, '127.0.0.1', resolve));
     rsUrl = `http://127.0.0.1:${(rs.address() as AddressInfo).port}`;
   });
@@ -55,6 +50,43 @@ describe('examples/resource-server', () => {
     const revoked = await api(rsUrl, 'GET', '/projects', { auth: `Bearer ${good.token}` });
     expect(revoked.status).toBe(401);
     expect(revoked.headers.get('www-authenticate')).toContain('invalid_token');
+  });
+
+  it('a scope that implies the required one is enough (project:depot ⇒ project), as Tessera’s registry says', async () => {
+    const depot = await createPat({ scopes: ['project:depot'] });
+    const ok = await api(rsUrl, 'GET', '/projects', { auth: `Bearer ${depot.token}` });
+    expect(ok.status).toBe(200);
+    expect(ok.body.owner).toBe('alice');
+    // The implication goes one way only.
+    const user = await createPat({ scopes: ['user:email'] });
+    expect((await api(rsUrl, 'GET', '/projects', { auth: `Bearer ${user.token}` })).status).toBe(403);
+  });
+
+  it('takes the token as git sends it (Basic user:token) and as GitHub spells it (token …); offers Basic so git prompts', async () => {
+    const pat = await createPat({ scopes: ['project:depot'] });
+    for (const auth of [basicAuth('alice', pat.token), basicAuth('anything', pat.token), `token ${pat.token}`]) {
+      expect([auth.split(' ')[0], (await api(rsUrl, 'GET', '/projects', { auth })).status]).toEqual([auth.split(' ')[0], 200]);
+    }
+    const anonymous = await api(rsUrl, 'GET', '/projects');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toMatch(/Basic realm="api"/);
+    const wrong = await api(rsUrl, 'GET', '/projects', { auth: basicAuth('alice', 'not-a-token') });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('www-authenticate')).toMatch(/error="invalid_token".*Basic realm/);
+    expect((await api(rsUrl, 'GET', '/projects', { auth: basicAuth('alice', '') })).status).toBe(401);
+  });
+
+  it('answers 503, not 500, when Tessera cannot be reached', async () => {
+    const down = new IntrospectionClient({ endpoint: 'http://127.0.0.1:9/token/introspection', clientId: 'x', clientSecret: 'y', cacheSeconds: 0 });
+    const server = http.createServer(resourceServerApp({ introspection: down, scopes: new ScopeCatalog('http://127.0.0.1:9/api/v1/scopes') }).callback());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const res = await api(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, 'GET', '/projects', { auth: 'Bearer tsp_x' });
+      expect(res.status).toBe(503);
+      expect(res.body.error).toBe('temporarily_unavailable');
+    } finally {
+      server.close();
+    }
   });
 
   it('its cache never serves an answer given for another end-user address', async () => {

@@ -1,6 +1,7 @@
 import * as oidc from 'openid-client';
 import { api, startTestServer, type TestServer } from '../support/harness.js';
-import { Browser, codeFlow, isActive, registerApp, relyingParty, REDIRECT_URI } from './oauth-support.js';
+import { seedUserGrant } from '../introspection/introspection-client.js';
+import { authorizationRequest, Browser, codeFlow, isActive, registerApp, relyingParty, REDIRECT_URI } from './oauth-support.js';
 
 const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
 
@@ -60,6 +61,34 @@ describe('OAuth apps and authorized apps API', () => {
       );
       expect(res.status).toBe(400);
       expect(res.text).toContain('invalid_redirect_uri');
+    });
+
+    it('registers, shows and changes post_logout_redirect_uris, checked like redirect URIs', async () => {
+      const created = await registerApp(server.url, alice.basic, { name: 'Logout app', post_logout_redirect_uris: ['https://app.example/bye', 'http://127.0.0.1:9/bye'] });
+      expect(created.post_logout_redirect_uris).toEqual(['https://app.example/bye', 'http://127.0.0.1:9/bye']);
+      expect((await api(server.url, 'GET', `/api/v1/user/applications/${created.id}`, { auth: alice.basic })).body.post_logout_redirect_uris).toEqual([
+        'https://app.example/bye',
+        'http://127.0.0.1:9/bye',
+      ]);
+      const patched = await api(server.url, 'PATCH', `/api/v1/user/applications/${created.id}`, { auth: alice.basic, body: { post_logout_redirect_uris: ['https://app.example/signed-out'] } });
+      expect(patched.body.post_logout_redirect_uris).toEqual(['https://app.example/signed-out']);
+      // Apps registered without any have none.
+      expect((await registerApp(server.url, alice.basic)).post_logout_redirect_uris).toEqual([]);
+
+      const refused: [unknown, string][] = [
+        [['http://app.example/bye'], 'post_logout_redirect_uris: http://app.example/bye must use https (http is allowed only for localhost and 127.0.0.1)'],
+        [['https://app.example/bye#x'], 'post_logout_redirect_uris: https://app.example/bye#x must not contain a fragment'],
+        [['https://user:pw@app.example/bye'], 'post_logout_redirect_uris: https://user:pw@app.example/bye must not contain credentials'],
+        [['not a url'], 'post_logout_redirect_uris: not a url is not a valid URL'],
+        [Array.from({ length: 11 }, (_, i) => `https://app.example/${i}`), 'post_logout_redirect_uris: at most 10 entries'],
+        ['https://app.example/bye', 'post_logout_redirect_uris: must be a list'],
+      ];
+      for (const [uris, description] of refused) {
+        const res = await api(server.url, 'POST', '/api/v1/user/applications', { auth: alice.basic, body: { name: 'x', redirect_uris: [REDIRECT_URI], post_logout_redirect_uris: uris } });
+        expect(res.body).toEqual({ error: 'invalid_request', error_description: description });
+        const patch = await api(server.url, 'PATCH', `/api/v1/user/applications/${created.id}`, { auth: alice.basic, body: { post_logout_redirect_uris: uris } });
+        expect(patch.body).toEqual({ error: 'invalid_request', error_description: description });
+      }
     });
 
     it('validates input', async () => {
@@ -213,6 +242,52 @@ describe('OAuth apps and authorized apps API', () => {
       // The next authorization asks for consent again.
       const again = await authorizationPage(rp, browser);
       expect(again.text).toContain('value="confirm"');
+    });
+
+    it('one app shows once, with its current scopes, however many times and in whichever browser the user consented', async () => {
+      const app = await registerApp(server.url, alice.basic, { name: 'Twice', introspection: true });
+      const rp = await relyingParty(server.url, app);
+      const first = await codeFlow(rp, new Browser(), alice, { scope: 'openid user' });
+      const second = await codeFlow(rp, new Browser(), alice, { scope: 'openid project', prompt: 'consent' });
+
+      // A third browser: the user signs in, and what the app asks for was granted before, so no consent page.
+      const browser = new Browser();
+      const request = await authorizationRequest(rp, { scope: 'openid user' });
+      const login = await browser.follow(request.url.href);
+      const back = await browser.submit(login, { username: alice.username, password: alice.password, action: 'login' });
+      expect(back.location).toMatch(/^http:\/\/127\.0\.0\.1:9\/callback\?code=/);
+      const third = await oidc.authorizationCodeGrant(rp, new URL(back.location!), { pkceCodeVerifier: request.codeVerifier, expectedState: request.state });
+
+      const list = await api(server.url, 'GET', '/api/v1/user/authorizations', { auth: alice.basic });
+      const entries = list.body.filter((a: { application: { client_id: string } }) => a.application.client_id === app.client_id);
+      expect(entries).toHaveLength(1);
+      expect([...entries[0].scopes].sort()).toEqual(['openid', 'project', 'user']);
+
+      // Revoking it ends every token the app holds for the user.
+      expect((await api(server.url, 'DELETE', `/api/v1/user/authorizations/${entries[0].id}`, { auth: alice.basic })).status).toBe(204);
+      for (const tokens of [first, second, third]) expect(await isActive(rp, tokens.access_token)).toBe(false);
+      const after = (await api(server.url, 'GET', '/api/v1/user/authorizations', { auth: alice.basic })).body;
+      expect(after.map((a: { application: { client_id: string } }) => a.application.client_id)).not.toContain(app.client_id);
+    });
+
+    it('several grants of one app (older data, consents at the same moment) show as one entry, revoked together by any of their ids', async () => {
+      const app = await registerApp(server.url, alice.basic, { name: 'Duplicated', grant_types: ['authorization_code', 'refresh_token'] });
+      const carolUser = await server.createUser('carol-dup');
+      const carol = await server.container.users.getByUsername(carolUser.username);
+      const older = await seedUserGrant(server, app.client_id, carol.id, 'openid user');
+      await new Promise((r) => setTimeout(r, 20));
+      const newer = await seedUserGrant(server, app.client_id, carol.id, 'openid project');
+      const list = (await api(server.url, 'GET', '/api/v1/user/authorizations', { auth: carolUser.basic })).body;
+      expect(list).toHaveLength(1);
+      expect(list[0]).toMatchObject({ id: newer.grantId, application: { client_id: app.client_id, name: 'Duplicated' } });
+      expect([...list[0].scopes].sort()).toEqual(['openid', 'project', 'user']);
+
+      expect((await api(server.url, 'DELETE', `/api/v1/user/authorizations/${older.grantId}`, { auth: carolUser.basic })).status).toBe(204);
+      for (const grant of [older, newer]) {
+        expect(await server.container.introspector.introspect(grant.accessToken)).toBeNull();
+        expect(await server.container.introspector.introspect(grant.refreshToken)).toBeNull();
+      }
+      expect((await api(server.url, 'GET', '/api/v1/user/authorizations', { auth: carolUser.basic })).body).toEqual([]);
     });
 
     it('reports every revoked artifact to the revocation hook, named by the digest of the token', async () => {

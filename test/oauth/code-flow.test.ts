@@ -3,6 +3,8 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { startTestServer, type TestServer } from '../support/harness.js';
 import { Browser, authorizationRequest, codeFlow, hiddenFields, isActive, registerApp, relyingParty, REDIRECT_URI, signInAndConsent } from './oauth-support.js';
 
+const SIGNED_OUT_URI = 'http://127.0.0.1:9/signed-out';
+
 describe('authorization code + PKCE through the login and consent pages', () => {
   let server: TestServer;
   let alice: { username: string; password: string; basic: string };
@@ -11,7 +13,7 @@ describe('authorization code + PKCE through the login and consent pages', () => 
   beforeAll(async () => {
     server = await startTestServer();
     alice = await server.createUser('alice');
-    const app = await registerApp(server.url, alice.basic, { name: 'Code app', introspection: true });
+    const app = await registerApp(server.url, alice.basic, { name: 'Code app', introspection: true, post_logout_redirect_uris: [SIGNED_OUT_URI] });
     rp = await relyingParty(server.url, app);
   });
   afterAll(() => server?.close());
@@ -94,7 +96,8 @@ describe('authorization code + PKCE through the login and consent pages', () => 
 
   it('sends access_denied back to the app when the user cancels', async () => {
     const browser = new Browser();
-    const request = await authorizationRequest(rp, { scope: 'openid user' });
+    // prompt=consent: earlier tests granted these scopes to this app, which would skip the question.
+    const request = await authorizationRequest(rp, { scope: 'openid user', prompt: 'consent' });
     const login = await browser.follow(request.url.href);
     const consent = await browser.submit(login, { username: alice.username, password: alice.password, action: 'login' });
     const cancelled = await browser.submit(consent, { action: 'abort' });
@@ -198,6 +201,28 @@ describe('authorization code + PKCE through the login and consent pages', () => 
     // The next authorization asks for the password again.
     const next = await authorizationRequest(rp, { scope: 'openid' });
     expect((await browser.follow(next.url.href)).text).toContain('name="password"');
+  });
+
+  it('RP-initiated logout returns the browser to the app’s registered post_logout_redirect_uri, with its state', async () => {
+    const browser = new Browser();
+    const tokens = await codeFlow(rp, browser, alice, { scope: 'openid' });
+    const endSession = oidc.buildEndSessionUrl(rp, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: SIGNED_OUT_URI, state: 'bye-123' });
+    const question = await browser.follow(endSession.href, SIGNED_OUT_URI);
+    expect(question.status).toBe(200);
+    expect(question.text).toMatch(/<button type="submit" form="op.logoutForm" name="logout" value="yes"/);
+    const back = await browser.submit(question, { logout: 'yes' }, SIGNED_OUT_URI);
+    expect(back.location).toBe(`${SIGNED_OUT_URI}?state=bye-123`);
+    // Signed out: the next authorization asks for the password again.
+    const next = await authorizationRequest(rp, { scope: 'openid' });
+    expect((await browser.follow(next.url.href)).text).toContain('name="password"');
+
+    // A URI the app did not register is an error page, never a redirect.
+    const again = await codeFlow(rp, new Browser(), alice, { scope: 'openid' });
+    const elsewhere = oidc.buildEndSessionUrl(rp, { id_token_hint: again.id_token!, post_logout_redirect_uri: 'https://elsewhere.example/', state: 'x' });
+    const refused = await new Browser().request('GET', elsewhere.href);
+    expect(refused.status).toBe(400);
+    expect(refused.location).toBeNull();
+    expect(refused.text).toContain('post_logout_redirect_uri not registered');
   });
 
   it('works for a public client with PKCE and no secret', async () => {

@@ -64,7 +64,7 @@ describe(`token expiry stays within what the database stores (${productionMode ?
     const form = { _csrf, name: 'far', scopes: 'user', expiry: 'custom' };
     const refused = await web.post('/settings/tokens', { ...form, expires_on: '9999-12-31T23:59:59-14:00' });
     expect(refused.status).toBe(400);
-    expect(refused.text).toMatch(/role="alert"[^]*expires_at: must be no later than 9999-12-31T23:59:59\.999Z/);
+    expect(refused.text).toMatch(/role="alert"[^]*Expiration: must be no later than 9999-12-31T23:59:59\.999Z/);
     expect((await web.post('/settings/tokens', { ...form, expires_on: '9999-12-31' })).status).toBe(303);
   });
 

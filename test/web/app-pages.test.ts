@@ -81,6 +81,30 @@ describe('app pages', () => {
     expect(edit.text).not.toContain(clientSecret);
   });
 
+  it('registers and edits post-logout redirect URIs, checked like redirect URIs', async () => {
+    const form = await web.get('/settings/applications/new');
+    expect(form.text).toContain('for="post_logout_redirect_uris"');
+    const { clientId } = await registerApp('Logout app', { post_logout_redirect_uris: 'https://example.test/bye\r\nhttp://127.0.0.1:9/bye' });
+    const [app] = (await server.container.applications.listAll()).filter((a) => a.clientId === clientId);
+    expect(app!.postLogoutRedirectUris).toEqual(['https://example.test/bye', 'http://127.0.0.1:9/bye']);
+    const edit = await web.get(`/settings/applications/${app!.id}`);
+    expect(edit.text).toMatch(/<textarea id="post_logout_redirect_uris"[^>]*>https:\/\/example\.test\/bye\nhttp:\/\/127\.0\.0\.1:9\/bye<\/textarea>/);
+
+    const save = (uris: string) =>
+      web.post(`/settings/applications/${app!.id}`, {
+        _csrf: csrfIn(edit.text)!,
+        name: 'Logout app',
+        redirect_uris: REDIRECT,
+        post_logout_redirect_uris: uris,
+        grant_types: ['authorization_code', 'refresh_token'],
+      });
+    const bad = await save('http://example.test/bye');
+    expect(bad.status).toBe(400);
+    expect(bad.text).toMatch(/role="alert"[^]*Post-logout redirect URIs: http:\/\/example\.test\/bye must use https/);
+    expect((await save('')).status).toBe(303);
+    expect((await server.container.applications.getByClientId(clientId)).postLogoutRedirectUris).toEqual([]);
+  });
+
   it('shows form errors inline, keeping what was typed', async () => {
     const _csrf = await web.csrf('/settings/applications/new');
     const res = await web.post('/settings/applications', { _csrf, name: 'Bad <app>', redirect_uris: 'http://evil.example/cb', grant_types: 'authorization_code' });
@@ -153,6 +177,22 @@ describe('app pages', () => {
     expect(after.text).toContain('Access of “Consent Demo” revoked.');
     expect(after.text).toContain('You have not authorized any apps.');
     expect(await userinfo(server.url, tokens.access_token)).toBe(401);
+  });
+
+  it('Authorized apps lists an app once, with its current scopes, after consents in two browsers; revoking ends both', async () => {
+    const { clientId, clientSecret } = await registerApp('Two Browsers');
+    const first = await authorize(new WebClient(server.url), { clientId, clientSecret }, alice, 'openid user');
+    const second = await authorize(new WebClient(server.url), { clientId, clientSecret }, alice, 'openid project');
+    const list = await web.get('/settings/authorizations');
+    expect(list.text.match(/>Two Browsers</g)).toHaveLength(1);
+    for (const scope of ['openid', 'user', 'project']) expect(list.text).toContain(`<code class="scope">${scope}</code>`);
+    const ids = [...list.text.matchAll(/href="\/settings\/authorizations\/([^/"]+)\/revoke"/g)].map((m) => m[1]);
+    expect(ids).toHaveLength(1);
+    const confirm = await web.get(`/settings/authorizations/${ids[0]}/revoke`);
+    expect((await web.post(`/settings/authorizations/${ids[0]}/revoke`, { _csrf: csrfIn(confirm.text)! })).status).toBe(303);
+    expect(await userinfo(server.url, first.tokens.access_token)).toBe(401);
+    expect(await userinfo(server.url, second.tokens.access_token)).toBe(401);
+    expect((await web.get('/settings/authorizations')).text).not.toMatch(/>Two Browsers</);
   });
 
   it('a browser signed in to Tessera goes straight to consent, unless the app asks for a fresh sign-in', async () => {

@@ -25,7 +25,7 @@ describe('token pages', () => {
     }
     expect(page.text).not.toContain('value="openid"');
     expect(page.text).toContain('Read your email address');
-    expect(page.text).toMatch(/<h2 class="group-title" id="scope-group-project">project<\/h2>/);
+    expect(page.text).toMatch(/<h2 class="group-title" id="scope-group-project">Projects<\/h2>/);
     for (const v of ['7', '30', '60', '90', 'custom', 'none']) expect(page.text).toContain(`name="expiry" value="${v}"`);
     // Every control has a label.
     for (const id of ['name', 'description', 'allowlist', 'expires_on', 'scope-user-email']) expect(page.text).toContain(`for="${id}"`);
@@ -100,7 +100,7 @@ describe('token pages', () => {
 
     const past = await web.post('/settings/tokens', { _csrf, name: 'x', expiry: 'custom', expires_on: '2001-01-01', scopes: 'user' });
     expect(past.status).toBe(400);
-    expect(past.text).toContain('expires_at must be in the future');
+    expect(past.text).toContain('Expiration: must be in the future');
 
     const noDate = await web.post('/settings/tokens', { _csrf, name: 'x', expiry: 'custom', scopes: 'user' });
     expect(noDate.status).toBe(400);
@@ -133,7 +133,7 @@ describe('token pages', () => {
 
     const bad = await web.post(`/settings/tokens/${pat!.id}/edit`, { _csrf, name: '', scopes: 'project' });
     expect(bad.status).toBe(400);
-    expect(bad.text).toContain('name: must not be empty');
+    expect(bad.text).toContain('Name: must not be empty');
   });
 
   it('regenerates: the new secret is shown once and the old one stops working', async () => {

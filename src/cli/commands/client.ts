@@ -10,7 +10,7 @@ import { createOutput, fields, table } from '../output.js';
 import { withContainer } from '../runtime.js';
 
 const createUsage =
-  'tessera client create --name <name> --redirect-uri <uri> [--redirect-uri <uri2>] [--public] [--grant-types a,b] [--scopes a,b] [--introspection] [--owner <username>] [--homepage <url>] [--json]';
+  'tessera client create --name <name> --redirect-uri <uri> [--redirect-uri <uri2>] [--post-logout-redirect-uri <uri>] [--public] [--grant-types a,b] [--scopes a,b] [--introspection] [--owner <username>] [--homepage <url>] [--json]';
 
 /** `tessera client create`: registers an OAuth app (an oidc-provider client) and prints its secret once. */
 export const clientCreateCommand: Command = {
@@ -20,20 +20,34 @@ export const clientCreateCommand: Command = {
   options: [
     '--name <name>            the app\'s name, shown on the consent page (required)',
     '--redirect-uri <uri>     an allowed redirect URI; repeat for more (needed for authorization_code)',
+    '--post-logout-redirect-uri <uri>',
+    '                         where RP-initiated logout may return the browser; repeat for more',
     '--public                 a public client (no secret; PKCE required), e.g. a native or browser app',
     '--grant-types <a,b>      authorization_code, refresh_token, client_credentials,',
     '                         urn:ietf:params:oauth:grant-type:device_code (default: authorization_code,refresh_token)',
-    '--scopes <a,b>           the only scopes the app may request (default: any scope of the registry)',
+    '--scopes <a,b>           the only scopes the app may request (default: any scope of the registry);',
+    '                         lists take commas or spaces, or a repeated flag',
     '--introspection          allow the app to call the introspection endpoint (resource servers)',
     '--owner <username>       the user who owns the app (default: none, an operator-managed app)',
     '--homepage <url>         the app\'s homepage',
   ],
+  flags: {
+    name: '--name',
+    homepage_url: '--homepage',
+    redirect_uris: '--redirect-uri',
+    post_logout_redirect_uris: '--post-logout-redirect-uri',
+    type: '--public',
+    grant_types: '--grant-types',
+    scopes: '--scopes',
+    introspection: '--introspection',
+  },
   async run(args) {
     const { values } = parseCommand(
       args,
       {
         name: { type: 'string' },
         'redirect-uri': { type: 'string', multiple: true },
+        'post-logout-redirect-uri': { type: 'string', multiple: true },
         public: { type: 'boolean', default: false },
         'grant-types': { type: 'string', multiple: true },
         scopes: { type: 'string', multiple: true },
@@ -47,6 +61,7 @@ export const clientCreateCommand: Command = {
       name: values.name ?? '',
       homepage_url: values.homepage,
       redirect_uris: values['redirect-uri'] ?? [],
+      post_logout_redirect_uris: values['post-logout-redirect-uri'] ?? [],
       type: values.public ? 'public' : 'confidential',
       grant_types: listFlag(values['grant-types']),
       scopes: listFlag(values.scopes),
@@ -59,7 +74,18 @@ export const clientCreateCommand: Command = {
     });
     const out = createOutput(values.json);
     if (!out.json && record.client_secret) process.stderr.write('Copy the client secret now: it will not be shown again.\n');
-    out.result(record, () => fields({ client_id: record.client_id, client_secret: record.client_secret ?? '(none: public client)', name: record.name, type: record.type, grant_types: record.grant_types, redirect_uris: record.redirect_uris, introspection: record.introspection }));
+    out.result(record, () =>
+      fields({
+        client_id: record.client_id,
+        client_secret: record.client_secret ?? '(none: public client)',
+        name: record.name,
+        type: record.type,
+        grant_types: record.grant_types,
+        redirect_uris: record.redirect_uris,
+        post_logout_redirect_uris: record.post_logout_redirect_uris,
+        introspection: record.introspection,
+      }),
+    );
   },
 };
 

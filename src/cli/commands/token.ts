@@ -22,11 +22,18 @@ export const tokenCreateCommand: Command = {
   usage: createUsage,
   options: [
     '--name <name>            what the token is for (required)',
-    '--scopes <a,b>           scopes from the registry, comma-separated or repeated (required; see GET /api/v1/scopes)',
+    '--scopes <a,b>           scopes from the registry, separated by commas or spaces, or repeated (required; see GET /api/v1/scopes)',
     '--expires-in-days <n>    lifetime in days (default: no expiry, unless PAT_MAX_LIFETIME_DAYS requires one)',
     '--description <text>     a longer note',
     '--ip-allowlist <cidr,…>  addresses or CIDR ranges the token may be used from',
   ],
+  flags: {
+    name: '--name',
+    description: '--description',
+    scopes: '--scopes',
+    expires_in_days: '--expires-in-days',
+    ip_allowlist: '--ip-allowlist',
+  },
   async run(args) {
     const { values, positionals } = parseCommand(
       args,
@@ -70,6 +77,7 @@ export const tokenListCommand: Command = {
   summary: "List a user's tokens (personal and impersonation), newest first. Secrets are never shown.",
   usage: listUsage,
   options: ['--state <s>              all (default), active, or inactive (revoked or expired)'],
+  flags: { state: '--state' },
   async run(args) {
     const { values, positionals } = parseCommand(args, { state: { type: 'string' } }, { min: 1, max: 1, usage: listUsage });
     const { state } = validateInput(listPatQuerySchema, { state: values.state });

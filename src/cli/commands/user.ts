@@ -3,7 +3,7 @@ import { createUserSchema } from '../../http/schemas/user-schemas.js';
 import { integerFlag, parseCommand } from '../args.js';
 import { usageError } from '../cli-error.js';
 import type { Command } from '../command.js';
-import { validateInput } from '../inputs.js';
+import { findUser, validateInput } from '../inputs.js';
 import { createOutput, table } from '../output.js';
 import { readPassword } from '../password-input.js';
 import { withContainer } from '../runtime.js';
@@ -20,6 +20,7 @@ export const userCreateCommand: Command = {
     '--admin                  make the account an administrator',
     '--display-name <name>    name shown in the web pages (default: the username)',
   ],
+  flags: { username: '<username>', email: '--email', name: '--display-name', admin: '--admin' },
   async run(args) {
     const { values, positionals } = parseCommand(
       args,
@@ -29,9 +30,7 @@ export const userCreateCommand: Command = {
     const fields = { username: positionals[0], email: values.email ?? '', name: values['display-name'], admin: values.admin };
     // Everything else is checked before anyone is asked to type a password.
     validateInput(createUserSchema.omit({ password: true }), fields);
-    const password = await readPassword();
-    if (!password) throw usageError('no password given: set TESSERA_PASSWORD or pass it on stdin');
-    const input = validateInput(createUserSchema, { ...fields, password });
+    const input = validateInput(createUserSchema, { ...fields, password: await newPassword() });
     const user = await withContainer((c) =>
       c.users.create({ username: input.username, email: input.email, displayName: input.name, password: input.password, isAdmin: input.admin }),
     );
@@ -59,5 +58,36 @@ export const userListCommand: Command = {
       const more = total > offset + rows.length ? `\n(${total} in all; use --offset to see more)` : '';
       return table(rows, ['id', 'username', 'email', 'name', 'admin', 'created_at']) + more;
     });
+  },
+};
+
+/** The password from TESSERA_PASSWORD or stdin, checked by the API's rule before anything is opened. */
+async function newPassword(): Promise<string> {
+  const password = await readPassword();
+  if (!password) throw usageError('no password given: set TESSERA_PASSWORD or pass it on stdin');
+  return validateInput(createUserSchema.pick({ password: true }), { password }).password;
+}
+
+const setPasswordUsage = 'tessera user set-password <username> [--json]';
+
+/**
+ * `tessera user set-password`: an operator's password reset. The password comes from
+ * TESSERA_PASSWORD or stdin, as for `user create`; the account is signed out everywhere.
+ */
+export const userSetPasswordCommand: Command = {
+  path: ['user', 'set-password'],
+  summary:
+    "Set an account's password, read from TESSERA_PASSWORD or stdin (prompted on a terminal). The account's web and OAuth sign-in sessions end; its tokens keep working.",
+  usage: setPasswordUsage,
+  flags: { username: '<username>' },
+  async run(args) {
+    const { values, positionals } = parseCommand(args, {}, { min: 1, max: 1, usage: setPasswordUsage });
+    const password = await newPassword();
+    const user = await withContainer(async (c) => {
+      const account = await findUser(c, positionals[0]!);
+      await c.users.setPassword(account, password);
+      return account;
+    });
+    createOutput(values.json).result({ username: user.username, password_set: true, sessions_ended: true }, () => `Set the password of ${user.username}; it is signed out everywhere.`);
   },
 };

@@ -1,5 +1,5 @@
-import { ApiError } from '../../errors.js';
-import type { IntrospectionCaller, IntrospectionCallers } from '../../tokens/introspection/introspection-callers.js';
+import { ApiError, message } from '../../errors.js';
+import { INTROSPECTION_AUTH_METHODS, type IntrospectionCaller, type IntrospectionCallers } from '../../tokens/introspection/introspection-callers.js';
 import { parseAuthorization } from '../credentials.js';
 
 const CLIENT_CHALLENGE = { 'WWW-Authenticate': 'Basic realm="tessera"' };
@@ -23,15 +23,15 @@ export function clientCredentials(authorization: string | undefined, form: Recor
     clientSecret = form.client_secret;
   }
   if (!clientId || !clientSecret) {
-    throw new ApiError(401, 'invalid_client', 'client authentication is required (client_secret_basic or client_secret_post)', CLIENT_CHALLENGE);
+    throw new ApiError(401, 'invalid_client', message('introspection.client_auth_required', { methods: INTROSPECTION_AUTH_METHODS.join(', ') }), CLIENT_CHALLENGE);
   }
   return { clientId, clientSecret };
 }
 
 /** The caller if its secret is right and it holds the introspection permission; else 401 / 403 (RFC 7662 §2.1). */
 export function permittedCaller(caller: IntrospectionCaller | null): IntrospectionCaller {
-  if (!caller) throw new ApiError(401, 'invalid_client', 'client authentication failed', CLIENT_CHALLENGE);
-  if (!caller.mayIntrospect) throw new ApiError(403, 'unauthorized_client', 'this client is not allowed to introspect tokens');
+  if (!caller) throw new ApiError(401, 'invalid_client', message('introspection.client_auth_failed'), CLIENT_CHALLENGE);
+  if (!caller.mayIntrospect) throw new ApiError(403, 'unauthorized_client', message('introspection.not_allowed'));
   return caller;
 }
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import accepts from 'accepts';
-import { ApiError } from '../../errors.js';
+import { ApiError, message } from '../../errors.js';
+import { chooseLang } from '../../messages/index.js';
 import type { Logger } from '../../logger.js';
 import type { ActiveToken, TokenIntrospector } from '../../tokens/introspection/active-token.js';
 import type { IntrospectionCaller, IntrospectionCallers } from '../../tokens/introspection/introspection-callers.js';
@@ -60,7 +61,7 @@ export function introspectionEndpoint(deps: IntrospectionEndpointDeps): Introspe
   const writes = new CoalescedWrites();
 
   async function answer(req: IncomingMessage): Promise<Answer> {
-    if (req.method !== 'POST') throw new ApiError(405, 'invalid_request', 'method not allowed', { Allow: 'POST' });
+    if (req.method !== 'POST') throw new ApiError(405, 'invalid_request', message('http.method_not_allowed'), { Allow: 'POST' });
     const form = await readParameters(req);
     const credentials = clientCredentials(req.headers.authorization, form);
     const params = introspectionRequest.safeParse(form);
@@ -107,7 +108,7 @@ export function introspectionEndpoint(deps: IntrospectionEndpointDeps): Introspe
     try {
       result = await answer(req);
     } catch (err) {
-      result = errorAnswer(err, requestId);
+      result = errorAnswer(err, requestId, req);
     }
     res.writeHead(result.status, {
       ...result.headers,
@@ -123,14 +124,14 @@ export function introspectionEndpoint(deps: IntrospectionEndpointDeps): Introspe
     deps.requestLog({ requestId, method: req.method ?? '', path: pathOf(req.url), status: result.status, ip: clientIp(req, deps.trustProxy), started });
   }
 
-  function errorAnswer(err: unknown, requestId: string): Answer {
+  function errorAnswer(err: unknown, requestId: string, req: IncomingMessage): Answer {
     // The app's one mapping of failures to answers (errorHandler), and its log line for 500s.
     const error = toApiError(err);
     if (error.status >= 500) deps.logger.error({ err, requestId }, 'request failed');
     return {
       status: error.status,
       contentType: JSON_TYPE,
-      body: JSON.stringify({ error: error.code, error_description: error.description }),
+      body: JSON.stringify({ error: error.code, error_description: error.describe(chooseLang(undefined, req.headers['accept-language'])) }),
       headers: error.headers,
     };
   }

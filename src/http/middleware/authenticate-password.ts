@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { ApiError } from '../../errors.js';
+import { ApiError, message } from '../../errors.js';
 import type { PasswordSignIn, SignInResult } from '../../security/password-sign-in.js';
 import { parseAuthorization } from '../credentials.js';
 
@@ -18,10 +18,10 @@ export function authenticateUser(signIn: PasswordSignIn): Middleware {
     }
     const credentials = parseAuthorization(ctx.get('Authorization') || undefined);
     if (credentials.scheme === 'bearer') {
-      throw new ApiError(401, 'invalid_client', 'tokens cannot manage tokens; authenticate with your username and password', CHALLENGE);
+      throw new ApiError(401, 'invalid_client', message('auth.tokens_cannot_manage'), CHALLENGE);
     }
     if (credentials.scheme !== 'basic') {
-      throw new ApiError(401, 'invalid_client', 'authentication required: HTTP Basic with your username and password', CHALLENGE);
+      throw new ApiError(401, 'invalid_client', message('auth.basic_required'), CHALLENGE);
     }
     const result = await signIn.signIn(credentials.username, credentials.password, ctx.ip);
     if (result.outcome !== 'signed-in') throw signInRefused(result);
@@ -34,13 +34,13 @@ export function authenticateUser(signIn: PasswordSignIn): Middleware {
 function signInRefused(result: Exclude<SignInResult, { outcome: 'signed-in' }>): ApiError {
   switch (result.outcome) {
     case 'wrong':
-      return new ApiError(401, 'invalid_client', 'wrong username or password', CHALLENGE);
+      return new ApiError(401, 'invalid_client', message('auth.wrong_password'), CHALLENGE);
     case 'throttled':
-      return new ApiError(429, 'slow_down', `too many sign-in attempts; try again in ${result.retryAfterSeconds} seconds`, {
+      return new ApiError(429, 'slow_down', message('auth.throttled', { seconds: result.retryAfterSeconds }), {
         'Retry-After': String(result.retryAfterSeconds),
       });
     case 'busy':
-      return new ApiError(503, 'temporarily_unavailable', `the server is busy checking passwords; try again in ${result.retryAfterSeconds} seconds`, {
+      return new ApiError(503, 'temporarily_unavailable', message('auth.busy', { seconds: result.retryAfterSeconds }), {
         'Retry-After': String(result.retryAfterSeconds),
       });
   }
@@ -48,6 +48,6 @@ function signInRefused(result: Exclude<SignInResult, { outcome: 'signed-in' }>):
 
 /** Lets only administrators through; the user must already be authenticated. */
 export const requireAdmin: Middleware = async function requireAdmin(ctx, next) {
-  if (!ctx.state.user?.isAdmin) throw new ApiError(403, 'access_denied', 'administrator rights are required');
+  if (!ctx.state.user?.isAdmin) throw new ApiError(403, 'access_denied', message('auth.admin_required'));
   return next();
 };

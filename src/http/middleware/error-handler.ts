@@ -1,10 +1,12 @@
 import type { Middleware } from 'koa';
-import { ApiError } from '../../errors.js';
+import { ApiError, message } from '../../errors.js';
+import { chooseLang, LANG_COOKIE } from '../../messages/index.js';
 import type { Logger } from '../../logger.js';
 
 /**
  * The single error exit: every failure leaves as `{"error", "error_description"}` with the
  * right status. Unknown errors become a logged 500 that tells the client nothing internal.
+ * The description speaks the client's language (Accept-Language, or the pages' language cookie).
  */
 export function errorHandler(logger: Logger): Middleware {
   return async function handleErrors(ctx, next) {
@@ -16,7 +18,8 @@ export function errorHandler(logger: Logger): Middleware {
       ctx.status = apiError.status;
       ctx.set('Cache-Control', 'no-store');
       for (const [name, value] of Object.entries(apiError.headers)) ctx.set(name, value);
-      ctx.body = { error: apiError.code, error_description: apiError.description };
+      ctx.vary('Accept-Language');
+      ctx.body = { error: apiError.code, error_description: apiError.describe(chooseLang(ctx.cookies.get(LANG_COOKIE), ctx.get('Accept-Language'))) };
     }
   };
 }
@@ -27,16 +30,16 @@ export function toApiError(err: unknown): ApiError {
   const e = err as { status?: number; statusCode?: number; type?: string; code?: string; message?: string; expose?: boolean };
   const status = e.status ?? e.statusCode;
   // Errors raised by body parsing (raw-body / co-body) carry a status and a type.
-  if (status === 413) return new ApiError(413, 'invalid_request', 'request body is larger than the 1 MB limit');
-  if (status === 415) return new ApiError(415, 'invalid_request', 'unsupported content type; send application/json');
+  if (status === 413) return new ApiError(413, 'invalid_request', message('http.body_over_1mb'));
+  if (status === 415) return new ApiError(415, 'invalid_request', message('http.unsupported_type'));
   if (e.type === 'entity.parse.failed' || (status === 400 && /JSON/i.test(e.message ?? ''))) {
-    return new ApiError(400, 'invalid_request', 'request body is not valid JSON');
+    return new ApiError(400, 'invalid_request', message('http.bad_json'));
   }
   if (e.code === 'ER_DUP_ENTRY' || e.code === 'SQLITE_CONSTRAINT_UNIQUE') {
-    return new ApiError(409, 'conflict', 'a record with the same unique value already exists');
+    return new ApiError(409, 'conflict', message('http.conflict'));
   }
   if (status && status >= 400 && status < 500 && e.expose !== false) {
     return new ApiError(status, 'invalid_request', e.message ?? 'bad request');
   }
-  return new ApiError(500, 'server_error', 'the server could not complete the request');
+  return new ApiError(500, 'server_error', message('http.server_error'));
 }

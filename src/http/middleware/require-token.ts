@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { ApiError } from '../../errors.js';
+import { ApiError, message } from '../../errors.js';
 import type { ScopeRegistry } from '../../scopes/scope-registry.js';
 import type { IntrospectorChain } from '../../tokens/introspection/introspector-chain.js';
 import { parseAuthorization } from '../credentials.js';
@@ -24,19 +24,19 @@ export function requireScopes(introspector: IntrospectorChain, registry: ScopeRe
       const challenge =
         credentials.scheme === 'none' ? `Bearer ${REALM}, error="invalid_token"${scopeParam}` : `Bearer ${REALM}, error="invalid_request"`;
       throw new ApiError(401, credentials.scheme === 'none' ? 'invalid_token' : 'invalid_request',
-        credentials.scheme === 'none' ? 'an access token is required' : 'the Authorization header is malformed',
+        message(credentials.scheme === 'none' ? 'auth.token_required' : 'auth.malformed_header'),
         { 'WWW-Authenticate': [challenge, BASIC_CHALLENGE] });
     }
     const found = await introspector.introspect(presented, { ip: ctx.ip });
     // A refresh token is for the token endpoint only, never a bearer credential.
     const token = found?.kind === 'refresh_token' ? null : found;
     if (!token) {
-      throw new ApiError(401, 'invalid_token', 'the access token is invalid, expired or revoked', {
+      throw new ApiError(401, 'invalid_token', message('auth.invalid_token'), {
         'WWW-Authenticate': [`Bearer ${REALM}, error="invalid_token", error_description="the access token is invalid, expired or revoked"`, BASIC_CHALLENGE],
       });
     }
     if (!registry.satisfies(token.scopes, required)) {
-      throw new ApiError(403, 'insufficient_scope', `this request needs scope ${required.join(' ')}`, {
+      throw new ApiError(403, 'insufficient_scope', message('auth.insufficient_scope', { scopes: required.join(' ') }), {
         'WWW-Authenticate': `Bearer ${REALM}, error="insufficient_scope"${scopeParam}`,
       });
     }

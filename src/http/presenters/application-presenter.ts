@@ -9,6 +9,7 @@ export function presentApplication(app: OAuthApplication) {
     name: app.name,
     homepage_url: app.homepageUrl,
     redirect_uris: app.redirectUris,
+    post_logout_redirect_uris: app.postLogoutRedirectUris,
     type: app.type,
     grant_types: app.grantTypes,
     scopes: app.scopes,

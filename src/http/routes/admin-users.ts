@@ -4,13 +4,13 @@ import type { Container } from '../../container.js';
 import { authenticateUser, requireAdmin } from '../middleware/authenticate-password.js';
 import { jsonBody } from '../middleware/body-parsers.js';
 import { validate } from '../validate.js';
-import { invalidRequest } from '../../errors.js';
+import { invalidRequest, message } from '../../errors.js';
 import { createUserSchema } from '../schemas/user-schemas.js';
 import { presentUser } from '../presenters/user-presenter.js';
 
 const pageSchema = z.object({
-  offset: z.coerce.number().int().min(0, 'must be 0 or more').default(0),
-  limit: z.coerce.number().int().min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100').default(20),
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 
 /** /api/v1/users — account administration (admins only). */
@@ -38,7 +38,7 @@ export function adminUserRoutes(c: Container): Router {
   router.delete('/:username', async function deleteUser(ctx) {
     const user = await c.users.getByUsername(ctx.params.username!);
     // Keeps at least the acting administrator, so an instance cannot lock itself out.
-    if (user.id === ctx.state.user.id) throw invalidRequest('you cannot delete your own account');
+    if (user.id === ctx.state.user.id) throw invalidRequest(message('user.delete_self'));
     await c.users.delete(user, ctx.state.user);
     ctx.status = 204;
   });

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Container } from '../../container.js';
-import { ApiError } from '../../errors.js';
+import { ApiError, message } from '../../errors.js';
 import { requireScopes } from '../middleware/require-token.js';
 
 /** GET /api/v1/user — the token's user (CODING's current_user). Needs `user`; email needs `user:email`. */
@@ -11,7 +11,7 @@ export function currentUserRoutes(c: Container): Router {
     // Introspectors attach the profile they verified with the token; the lookup is only a fallback.
     const user = token.owner ?? (token.userId === null ? null : await c.users.findById(token.userId));
     if (!user) {
-      throw new ApiError(401, 'invalid_token', 'the token does not act for a user', {
+      throw new ApiError(401, 'invalid_token', message('auth.no_user'), {
         'WWW-Authenticate': 'Bearer realm="tessera", error="invalid_token"',
       });
     }

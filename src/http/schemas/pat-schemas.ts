@@ -2,22 +2,20 @@ import { z } from 'zod';
 import type { CreatePatInput, ExpiryInput, UpdatePatInput } from '../../services/pat-service.js';
 import { lineOfText, paragraphOfText } from './text.js';
 
-const name = lineOfText(100).min(1, 'must not be empty');
+const name = lineOfText(100).min(1, 'v.empty');
 const description = paragraphOfText(1000).nullable();
-const scopes = z.array(z.string().max(100)).min(1, 'choose at least one scope').max(100);
-const ipAllowlist = z.array(z.string().max(64)).max(100, 'at most 100 entries').nullable();
+const scopes = z.array(z.string().max(100)).min(1, 'v.choose_scope').max(100);
+const ipAllowlist = z.array(z.string().max(64)).max(100, 'v.items_max').nullable();
 
 /** A date (YYYY-MM-DD, midnight UTC: the token stops working when that day begins) or an ISO date-time. */
 // zod's ISO checks refuse days a month does not have (Date.parse would roll 2030-02-31 over to March).
 const expiresAt = z
-  .union([z.iso.date(), z.iso.datetime({ offset: true })], {
-    error: 'must be a date (YYYY-MM-DD) or an ISO 8601 date-time with seconds and a time zone',
-  })
+  .union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'v.date' })
   .transform((v) => new Date(v))
   .nullable();
 
 const expiry = {
-  expires_in_days: z.number().int('must be a whole number of days').min(1).max(36500).optional(),
+  expires_in_days: z.number().int('v.whole_days').min(1).max(36500).optional(),
   expires_at: expiresAt.optional(),
 };
 
@@ -44,7 +42,7 @@ export const createPatSchema = z
 
 export const updatePatSchema = z
   .strictObject({ name: name.optional(), description: description.optional(), scopes: scopes.optional(), ip_allowlist: ipAllowlist.optional() })
-  .refine((v) => Object.keys(v).length > 0, 'give at least one of name, description, scopes, ip_allowlist')
+  .refine((v) => Object.keys(v).length > 0, 'v.nothing_to_change_pat')
   .transform((b): UpdatePatInput => ({ name: b.name, description: b.description, scopes: b.scopes, ipAllowlist: b.ip_allowlist }));
 
 export const regeneratePatSchema = z
@@ -55,8 +53,8 @@ export const regeneratePatSchema = z
 export const listPatQuerySchema = z.object({
   state: z.enum(['all', 'active', 'inactive']).default('all'),
   search: lineOfText(100).optional(),
-  offset: z.coerce.number().int('must be a whole number').min(0, 'must be 0 or more').max(2147483647).default(0),
-  limit: z.coerce.number().int('must be a whole number').min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100').default(20),
+  offset: z.coerce.number().int('v.whole_number').min(0).max(2147483647).default(0),
+  limit: z.coerce.number().int('v.whole_number').min(1).max(100).default(20),
 });
 
 export const idParamSchema = z.coerce.number().int().min(1).max(2147483647);

@@ -23,17 +23,17 @@ function plainText(control: RegExp) {
   return function checkPlainText(value: string, ctx: z.RefinementCtx): void {
     const surrogate = LONE_SURROGATE.exec(value);
     if (surrogate) {
-      ctx.addIssue({ code: 'custom', message: `must be valid Unicode text (lone surrogate ${codePoint(surrogate[0])})` });
+      ctx.addIssue({ code: 'custom', message: 'v.lone_surrogate', params: { char: codePoint(surrogate[0]) } });
       return;
     }
     const found = control.exec(value);
-    if (found) ctx.addIssue({ code: 'custom', message: `must not contain control characters (${codePoint(found[0])})` });
+    if (found) ctx.addIssue({ code: 'custom', message: 'v.control_characters', params: { char: codePoint(found[0]) } });
   };
 }
 
 /** One line of text (a name, a search term, a URL): trimmed, at most `max` characters. */
 export function lineOfText(max: number) {
-  return z.string().trim().max(max, `must be at most ${max} characters`).superRefine(plainText(CONTROL_IN_LINE));
+  return z.string().trim().max(max, 'v.chars_max').superRefine(plainText(CONTROL_IN_LINE));
 }
 
 /** Text that may span lines (a description): tabs and line breaks allowed, stored with LF. */
@@ -42,6 +42,6 @@ export function paragraphOfText(max: number) {
     .string()
     .overwrite((v) => v.replace(/\r\n?/g, '\n'))
     .trim()
-    .max(max, `must be at most ${max} characters`)
+    .max(max, 'v.chars_max')
     .superRefine(plainText(CONTROL_IN_PARAGRAPH));
 }

@@ -1,21 +1,21 @@
 import { z } from 'zod';
 import { lineOfText } from './text.js';
-import { NEW_USERNAME, NEW_USERNAME_RULE } from '../../security/identifiers.js';
+import { NEW_USERNAME } from '../../security/identifiers.js';
 
 /** A new username, exactly as it will be stored and typed at sign-in (docs/security.md#usernames-and-emails-one-canonical-form). */
-export const usernameField = z.string().regex(NEW_USERNAME, NEW_USERNAME_RULE);
+export const usernameField = z.string().regex(NEW_USERNAME, 'v.username');
 
 /** An email address (ASCII); stored lower-cased. */
-export const emailField = z.email('must be an email address').max(254);
+export const emailField = z.email('v.email').max(254);
 
 /** A new password: at least 8 characters; at most 1024, the most a sign-in will check. */
-export const newPasswordField = z.string().min(8, 'must be at least 8 characters').max(1024);
+export const newPasswordField = z.string().min(8, 'v.chars_min').max(1024);
 
 /** A new account, as admins create it through the API and operators through `tessera user create`. */
 export const createUserSchema = z.strictObject({
   username: usernameField,
   email: emailField,
-  name: lineOfText(128).min(1, 'must not be empty').optional(),
+  name: lineOfText(128).min(1, 'v.empty').optional(),
   password: newPasswordField,
   admin: z.boolean().optional(),
 });

@@ -47,6 +47,7 @@ export function toClientMetadata(app: OAuthApplication): AdapterPayload {
     ...(app.homepageUrl ? { client_uri: app.homepageUrl } : {}),
     application_type: 'web',
     redirect_uris: usesRedirects ? app.redirectUris : [],
+    post_logout_redirect_uris: app.postLogoutRedirectUris,
     response_types: usesRedirects ? ['code'] : [],
     grant_types: [...app.grantTypes],
     ...(app.type === 'confidential'

@@ -162,7 +162,7 @@ const renderFailures: Middleware = async function renderInteractionFailures(ctx,
       ctx.status = err.status;
       ctx.set(err.headers);
       ctx.type = 'html';
-      ctx.body = renderError({ lang: langOf(ctx), error: err.code, description: err.description });
+      ctx.body = renderError({ lang: langOf(ctx), error: err.code, description: err.describe(langOf(ctx)) });
     } else if (err instanceof errors.OIDCProviderError || (e.expose && (e.status ?? 500) < 500)) {
       ctx.status = e.statusCode ?? e.status ?? 400;
       ctx.type = 'html';

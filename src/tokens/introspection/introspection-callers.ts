@@ -7,6 +7,12 @@ import { tokensEqual } from '../../security/tokens-equal.js';
 import type { ApplicationStore } from '../../stores/application-store.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
+/**
+ * How an introspection caller may authenticate (RFC 6749 §2.3.1): its client_id and secret in
+ * HTTP Basic, or both in the form. Discovery advertises exactly these.
+ */
+export const INTROSPECTION_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'] as const;
+
 /** A client calling the introspection endpoint, once authenticated. */
 export interface IntrospectionCaller {
   clientId: string;

@@ -17,6 +17,7 @@ export function readAppForm(input: unknown): AppFormValues {
     name: text(body.name),
     homepageUrl: text(body.homepage_url),
     redirectUris: text(body.redirect_uris),
+    postLogoutRedirectUris: text(body.post_logout_redirect_uris),
     type: body.type === 'public' ? 'public' : 'confidential',
     grantTypes: list(body.grant_types),
     introspection: body.introspection === '1',
@@ -25,7 +26,7 @@ export function readAppForm(input: unknown): AppFormValues {
 
 /** Blank "Register an app" form: a confidential web app using the code flow with refresh tokens. */
 export function emptyAppForm(): AppFormValues {
-  return { name: '', homepageUrl: '', redirectUris: '', type: 'confidential', grantTypes: ['authorization_code', 'refresh_token'], introspection: false };
+  return { name: '', homepageUrl: '', redirectUris: '', postLogoutRedirectUris: '', type: 'confidential', grantTypes: ['authorization_code', 'refresh_token'], introspection: false };
 }
 
 export function appFormFrom(app: OAuthApplication): AppFormValues {
@@ -33,6 +34,7 @@ export function appFormFrom(app: OAuthApplication): AppFormValues {
     name: app.name,
     homepageUrl: app.homepageUrl ?? '',
     redirectUris: app.redirectUris.join('\n'),
+    postLogoutRedirectUris: app.postLogoutRedirectUris.join('\n'),
     type: app.type,
     grantTypes: app.grantTypes,
     introspection: app.introspection,
@@ -45,6 +47,7 @@ export function toApplicationInput(v: AppFormValues): ApplicationInput {
     name: v.name,
     homepage_url: v.homepageUrl.trim() || null,
     redirect_uris: lines(v.redirectUris),
+    post_logout_redirect_uris: lines(v.postLogoutRedirectUris),
     type: v.type,
     grant_types: v.grantTypes,
     introspection: v.introspection,
@@ -56,6 +59,7 @@ export function toApplicationUpdate(v: AppFormValues): ApplicationUpdate {
     name: v.name,
     homepage_url: v.homepageUrl.trim() || null,
     redirect_uris: lines(v.redirectUris),
+    post_logout_redirect_uris: lines(v.postLogoutRedirectUris),
     grant_types: v.grantTypes,
     introspection: v.introspection,
   });

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
-import { ApiError } from '../../errors.js';
+import { ApiError, message } from '../../errors.js';
 import { tokensEqual } from '../../security/tokens-equal.js';
 
 /** Holds the synchronizer token of the sign-in form, before there is a session. */
 export const LOGIN_CSRF_COOKIE = 'tessera.login_csrf';
 
-export const csrfRejected = () => new ApiError(403, 'csrf_failed', 'the form is missing its CSRF token or it does not match');
+export const csrfRejected = () => new ApiError(403, 'csrf_failed', message('auth.csrf'));
 
 /**
  * Refuses any unsafe request whose `_csrf` field does not match the session's token

@@ -22,7 +22,7 @@ export function webErrors(logger: Logger): Middleware {
       if (err instanceof ApiError) {
         status = err.status;
         message =
-          err.code === 'csrf_failed' ? t('error.403_csrf') : status === 403 ? t('error.403') : status === 404 ? t('error.404') : err.description;
+          err.code === 'csrf_failed' ? t('error.403_csrf') : status === 403 ? t('error.403') : status === 404 ? t('error.404') : err.describe(page.lang);
         for (const [name, value] of Object.entries(err.headers)) ctx.set(name, value);
       } else if (e.status && e.status >= 400 && e.status < 500 && e.expose !== false) {
         // Body parsing: too large, wrong type, malformed.

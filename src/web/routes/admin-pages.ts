@@ -3,13 +3,14 @@ import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
 import type { Container } from '../../container.js';
 import type { User } from '../../entities/index.js';
-import { forbidden } from '../../errors.js';
+import { forbidden, message } from '../../errors.js';
 import { idParamSchema } from '../../http/schemas/pat-schemas.js';
 import { lineOfText } from '../../http/schemas/text.js';
 import { emailField, newPasswordField, usernameField } from '../../http/schemas/user-schemas.js';
 import { validate } from '../../http/validate.js';
 import { adminUsersPage, adminUserTokensPage, type NewUserValues } from '../../http/views/pages/admin-users.js';
 import type { TokenFormValues } from '../../http/views/pages/token-form.js';
+import { newUserFormLabels, tokenFormLabels } from '../forms/field-labels.js';
 import { emptyTokenForm, readTokenForm, toCreateInput } from '../forms/token-form.js';
 import { sendPage, setFlash, takeFlash } from '../middleware/page-context.js';
 import { formAttempt, REVEAL_PATH, stashSecret } from './token-pages.js';
@@ -26,7 +27,7 @@ const newUserSchema = z.object({
 });
 
 const requireAdminPage: Middleware = async function requireAdminPage(ctx, next) {
-  if (!sessionOf(ctx).user.isAdmin) throw forbidden('administrator rights are required');
+  if (!sessionOf(ctx).user.isAdmin) throw forbidden(message('auth.admin_required'));
   return next();
 };
 
@@ -56,7 +57,7 @@ export function adminPages(c: Container): Router {
         cancelHref: USERS,
         values,
         scopes: c.scopes.apiScopes(),
-        maxLifetimeDays: c.config.patMaxLifetimeDays,
+        maxLifetimeDays: c.policy.patMaxLifetimeDays,
         groupHeadingLevel: 3,
         error: error && page.t('form.error', { message: error }),
       },
@@ -76,7 +77,7 @@ export function adminPages(c: Container): Router {
       isAdmin: body.is_admin === '1',
     };
     let created = '';
-    const error = await formAttempt(async () => {
+    const error = await formAttempt(pageOf(ctx), newUserFormLabels(pageOf(ctx).t), async () => {
       const input = validate(newUserSchema, body);
       const user = await c.users.create(
         { username: input.username, email: input.email, displayName: input.display_name || undefined, password: input.password, isAdmin: values.isAdmin },
@@ -98,7 +99,7 @@ export function adminPages(c: Container): Router {
     const user = await c.users.getByUsername(ctx.params.username!);
     const values = readTokenForm(ctx.request.body ?? {});
     const back = `${USERS}/${encodeURIComponent(user.username)}`;
-    const error = await formAttempt(async () => {
+    const error = await formAttempt(pageOf(ctx), tokenFormLabels(pageOf(ctx).t), async () => {
       const { pat, token } = await c.pats.create(user, toCreateInput(values), 'impersonation', session.user);
       await stashSecret(c, session, { token, name: pat.name, regenerated: false, back });
     });

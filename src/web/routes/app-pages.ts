@@ -5,6 +5,7 @@ import { idParamSchema } from '../../http/schemas/pat-schemas.js';
 import { validate } from '../../http/validate.js';
 import { APPS, applicationFormPage, applicationListPage, applicationSecretPage, type AppFormView } from '../../http/views/pages/applications.js';
 import { confirmPage } from '../../http/views/pages/confirm.js';
+import { appFormLabels } from '../forms/field-labels.js';
 import { appFormFrom, emptyAppForm, readAppForm, toApplicationInput, toApplicationUpdate } from '../forms/app-form.js';
 import { sendPage, setFlash, takeFlash } from '../middleware/page-context.js';
 import type { ActiveWebSession, SessionData } from '../session/web-session-service.js';
@@ -40,7 +41,7 @@ export function applicationPages(c: Container): Router {
   router.post(APPS, async function registerApplicationFromForm(ctx) {
     const session = sessionOf(ctx);
     const values = readAppForm(ctx.request.body);
-    const error = await formAttempt(async () => {
+    const error = await formAttempt(pageOf(ctx), appFormLabels(pageOf(ctx).t), async () => {
       const { app, secret } = await c.applications.create(session.user, toApplicationInput(values));
       await stashAppSecret(c, session, { appId: app.id, name: app.name, clientId: app.clientId, secret, created: true });
     });
@@ -68,7 +69,7 @@ export function applicationPages(c: Container): Router {
     const session = sessionOf(ctx);
     const app = await appParam(ctx);
     const values = { ...readAppForm(ctx.request.body), type: app.type };
-    const error = await formAttempt(async () => {
+    const error = await formAttempt(pageOf(ctx), appFormLabels(pageOf(ctx).t), async () => {
       const updated = await c.applications.update(session.user, app.id, toApplicationUpdate(values));
       await setFlash(c.webSessions, session, 'flash.app_updated', { name: updated.name });
     });

@@ -17,7 +17,7 @@ export function authorizationPages(c: Container): Router {
   /** One of the user's own authorizations; another user's id is a 404, like a missing one. */
   const authorizationParam = async (ctx: Context): Promise<Authorization> => {
     const id = validate(grantIdParamSchema, ctx.params.id);
-    const found = (await c.authorizations.list(sessionOf(ctx).user)).find((a) => a.id === id);
+    const found = (await c.authorizations.list(sessionOf(ctx).user)).find((a) => a.grantIds.includes(id));
     if (!found) throw notFound('authorization');
     return found;
   };

@@ -3,6 +3,9 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import type { Container } from '../../container.js';
 import { ApiError } from '../../errors.js';
+import type { PageContext } from '../../http/views/layout.js';
+import type { FieldLabel } from '../../messages/index.js';
+import { tokenFormLabels } from '../forms/field-labels.js';
 import { idParamSchema } from '../../http/schemas/pat-schemas.js';
 import { lineOfText } from '../../http/schemas/text.js';
 import { validate } from '../../http/validate.js';
@@ -26,13 +29,16 @@ const listQuery = z.object({
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
 });
 
-/** Runs a service call for a form; a client error (400/409/…) comes back as the message to show inline. */
-export async function formAttempt(action: () => Promise<void>): Promise<string | undefined> {
+/**
+ * Runs a service call for a form; a client error (400/409/…) comes back as the message to show
+ * inline, in the page's language, naming the input by its label on the form.
+ */
+export async function formAttempt(page: PageContext, labels: FieldLabel, action: () => Promise<void>): Promise<string | undefined> {
   try {
     await action();
     return undefined;
   } catch (err) {
-    if (err instanceof ApiError && err.status < 500 && err.status !== 404) return err.description;
+    if (err instanceof ApiError && err.status < 500 && err.status !== 404) return err.describe(page.lang, labels);
     throw err;
   }
 }
@@ -51,7 +57,7 @@ export function tokenPages(c: Container): Router {
       ...view,
       cancelHref: LIST,
       scopes: c.scopes.apiScopes(),
-      maxLifetimeDays: c.config.patMaxLifetimeDays,
+      maxLifetimeDays: c.policy.patMaxLifetimeDays,
     });
 
   router.get(LIST, async function listTokenPage(ctx) {
@@ -74,7 +80,7 @@ export function tokenPages(c: Container): Router {
   router.post(LIST, async function createTokenFromForm(ctx) {
     const session = sessionOf(ctx);
     const values = readTokenForm(ctx.request.body ?? {});
-    const error = await formAttempt(async () => {
+    const error = await formAttempt(pageOf(ctx), tokenFormLabels(pageOf(ctx).t), async () => {
       const { pat, token } = await c.pats.create(session.user, toCreateInput(values));
       await stashSecret(c, session, { token, name: pat.name, regenerated: false, back: LIST });
     });
@@ -126,7 +132,7 @@ export function tokenPages(c: Container): Router {
     const id = validate(idParamSchema, ctx.params.id);
     const pat = await c.pats.get(session.user, id);
     const values = readTokenForm(ctx.request.body ?? {});
-    const error = await formAttempt(async () => {
+    const error = await formAttempt(pageOf(ctx), tokenFormLabels(pageOf(ctx).t), async () => {
       const updated = await c.pats.update(session.user, id, toUpdateInput(values));
       await setFlash(c.webSessions, session, 'flash.updated', { name: updated.name });
     });

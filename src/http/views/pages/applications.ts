@@ -13,6 +13,8 @@ export interface AppFormValues {
   homepageUrl: string;
   /** One URI per line. */
   redirectUris: string;
+  /** One URI per line. */
+  postLogoutRedirectUris: string;
   type: 'confidential' | 'public';
   grantTypes: string[];
   introspection: boolean;
@@ -85,6 +87,9 @@ ${formError(ctx, view.error)}
   <label for="redirect_uris">${t('apps.redirect_uris')}</label>
   <textarea id="redirect_uris" name="redirect_uris" rows="3" spellcheck="false" aria-describedby="redirect-hint">${v.redirectUris}</textarea>
   <small id="redirect-hint">${t('apps.redirect_uris_hint')}</small>
+  <label for="post_logout_redirect_uris">${t('apps.post_logout_redirect_uris')}</label>
+  <textarea id="post_logout_redirect_uris" name="post_logout_redirect_uris" rows="2" spellcheck="false" aria-describedby="post-logout-hint">${v.postLogoutRedirectUris}</textarea>
+  <small id="post-logout-hint">${t('apps.post_logout_redirect_uris_hint')}</small>
   ${view.mode === 'create' ? typeFieldset(ctx, v.type) : ''}
   <fieldset>
     <legend>${t('apps.grant_types')}</legend>

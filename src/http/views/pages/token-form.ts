@@ -1,4 +1,5 @@
 import type { ScopeDefinition } from '../../../scopes/scope-registry.js';
+import { hasTranslation } from '../../../web/i18n/index.js';
 import { html, type Html } from '../html.js';
 import { csrfField, formError, layout, type Page, type PageContext } from '../layout.js';
 
@@ -96,10 +97,14 @@ export function scopeFieldset(ctx: PageContext, scopes: ScopeDefinition[], check
   return html`<fieldset class="scopes">
   <legend>${t('form.scopes')}</legend>
   <small>${t('form.scopes_hint')}</small>
-  ${[...groups.entries()].map(([family, members]) => html`<div class="scope-group" role="group" aria-labelledby="scope-group-${family}">
+  ${[...groups.entries()].map(([family, members]) => {
+    // Built-in families have a heading in each language; an operator's own (SCOPES_FILE) show their name.
+    const key = `scope_group.${family}`;
+    const heading = hasTranslation(key) ? t(key) : family;
+    return html`<div class="scope-group" role="group" aria-labelledby="scope-group-${family}">
     ${headingLevel === 2
-      ? html`<h2 class="group-title" id="scope-group-${family}">${family}</h2>`
-      : html`<h3 class="group-title" id="scope-group-${family}">${family}</h3>`}
+      ? html`<h2 class="group-title" id="scope-group-${family}">${heading}</h2>`
+      : html`<h3 class="group-title" id="scope-group-${family}">${heading}</h3>`}
     ${members.map((s) => {
       const id = `scope-${s.name.replace(/[^a-z0-9]/g, '-')}`;
       return html`<div class="scope-choice">
@@ -108,6 +113,7 @@ export function scopeFieldset(ctx: PageContext, scopes: ScopeDefinition[], check
       <small id="${id}-desc">${s.description[lang]}${s.implies?.length ? html` <span class="implies">${t('form.implies', { scopes: s.implies.join(', ') })}</span>` : ''}</small>
     </div>`;
     })}
-  </div>`)}
+  </div>`;
+  })}
 </fieldset>`;
 }
