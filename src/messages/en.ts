@@ -96,7 +96,6 @@ export const en = {
   'v.unknown_fields': 'unknown field(s): {fields}',
   'v.nothing_to_change': 'give at least one field to change',
   'v.nothing_to_change_pat': 'give at least one of name, description, scopes, ip_allowlist',
-  'v.authorization_id': 'not an authorization id',
   'v.invalid': 'is invalid',
 } as const;
 

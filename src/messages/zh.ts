@@ -86,6 +86,5 @@ export const zh: Record<MessageKey, string> = {
   'v.unknown_fields': '未知字段：{fields}',
   'v.nothing_to_change': '请至少给出一个要修改的字段',
   'v.nothing_to_change_pat': '请至少给出 name、description、scopes、ip_allowlist 之一',
-  'v.authorization_id': '不是授权 ID',
   'v.invalid': '无效',
 };

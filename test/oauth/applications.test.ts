@@ -111,8 +111,10 @@ describe('OAuth apps and authorized apps API', () => {
       }
       const malformed = await api(server.url, 'POST', '/api/v1/user/applications', { auth: alice.basic, rawBody: '{nope' });
       expect(malformed.status).toBe(400);
-      const id = await api(server.url, 'GET', '/api/v1/user/applications/abc', { auth: alice.basic });
-      expect(id.status).toBe(400);
+      for (const bad of ['abc', '0', '2147483648', '1e3']) {
+        const id = await api(server.url, 'GET', `/api/v1/user/applications/${bad}`, { auth: alice.basic });
+        expect([bad, id.status]).toEqual([bad, 404]);
+      }
     });
 
     it('needs the user’s password: no credentials or a wrong one get 401', async () => {
@@ -325,9 +327,9 @@ describe('OAuth apps and authorized apps API', () => {
       expect(rows.map((r) => r.id)).toContain(server.container.oidcArtifactKeys.of('AccessToken', tokens.access_token));
     });
 
-    it('validates the id', async () => {
+    it('an id that cannot exist is a missing authorization (404)', async () => {
       const res = await api(server.url, 'DELETE', '/api/v1/user/authorizations/bad%20id!', { auth: alice.basic });
-      expect(res.status).toBe(400);
+      expect(res.status).toBe(404);
     });
   });
 

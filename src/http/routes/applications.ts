@@ -4,7 +4,7 @@ import { authenticateUser } from '../middleware/authenticate-password.js';
 import { jsonBody } from '../middleware/body-parsers.js';
 import { presentApplication, presentApplicationWithSecret } from '../presenters/application-presenter.js';
 import { createApplicationSchema, updateApplicationSchema } from '../schemas/application-schemas.js';
-import { idParamSchema } from '../schemas/pat-schemas.js';
+import { recordId } from '../path-params.js';
 import { validate } from '../validate.js';
 
 /** /api/v1/user/applications — the OAuth apps a user registered (like GitHub's OAuth Apps). */
@@ -27,23 +27,23 @@ export function applicationRoutes(c: Container): Router {
 
   router.get('/:id', async function getApplication(ctx) {
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = presentApplication(await c.applications.get(ctx.state.user, validate(idParamSchema, ctx.params.id)));
+    ctx.body = presentApplication(await c.applications.get(ctx.state.user, recordId(ctx.params.id, 'application')));
   });
 
   router.patch('/:id', async function updateApplication(ctx) {
-    const id = validate(idParamSchema, ctx.params.id);
+    const id = recordId(ctx.params.id, 'application');
     const app = await c.applications.update(ctx.state.user, id, validate(updateApplicationSchema, ctx.request.body ?? {}));
     ctx.body = presentApplication(app);
   });
 
   router.post('/:id/secret', async function regenerateSecret(ctx) {
-    const { app, secret } = await c.applications.regenerateSecret(ctx.state.user, validate(idParamSchema, ctx.params.id));
+    const { app, secret } = await c.applications.regenerateSecret(ctx.state.user, recordId(ctx.params.id, 'application'));
     ctx.set('Cache-Control', 'no-store');
     ctx.body = presentApplicationWithSecret(app, secret);
   });
 
   router.delete('/:id', async function deleteApplication(ctx) {
-    await c.applications.delete(ctx.state.user, validate(idParamSchema, ctx.params.id));
+    await c.applications.delete(ctx.state.user, recordId(ctx.params.id, 'application'));
     ctx.status = 204;
   });
 

@@ -2,8 +2,7 @@ import Router from '@koa/router';
 import type { Container } from '../../container.js';
 import { authenticateUser } from '../middleware/authenticate-password.js';
 import { presentAuthorization } from '../presenters/application-presenter.js';
-import { grantIdParamSchema } from '../schemas/application-schemas.js';
-import { validate } from '../validate.js';
+import { grantId } from '../path-params.js';
 
 /** /api/v1/user/authorizations — the apps a user authorized, and revoking them. */
 export function authorizationRoutes(c: Container): Router {
@@ -16,7 +15,7 @@ export function authorizationRoutes(c: Container): Router {
   });
 
   router.delete('/:id', async function revokeAuthorization(ctx) {
-    await c.authorizations.revoke(ctx.state.user, validate(grantIdParamSchema, ctx.params.id));
+    await c.authorizations.revoke(ctx.state.user, grantId(ctx.params.id));
     ctx.status = 204;
   });
 

@@ -3,8 +3,7 @@ import type { Container } from '../../container.js';
 import { authenticateUser, requireAdmin } from '../middleware/authenticate-password.js';
 import { jsonBody } from '../middleware/body-parsers.js';
 import { presentPat } from '../presenters/pat-presenter.js';
-import { idParamSchema } from '../schemas/pat-schemas.js';
-import { validate } from '../validate.js';
+import { recordId } from '../path-params.js';
 import { patHandlers } from './pat-handlers.js';
 
 /**
@@ -26,13 +25,13 @@ export function impersonationTokenRoutes(c: Container): Router {
 
   router.get('/:id', async function getImpersonationToken(ctx) {
     const owner = await c.users.getByUsername(ctx.params.username!);
-    const pat = await c.pats.get(owner, validate(idParamSchema, ctx.params.id), 'impersonation');
+    const pat = await c.pats.get(owner, recordId(ctx.params.id, 'token'), 'impersonation');
     ctx.body = presentPat(pat, c.clock());
   });
 
   router.delete('/:id', async function revokeImpersonationToken(ctx) {
     const owner = await c.users.getByUsername(ctx.params.username!);
-    await c.pats.revoke(owner, validate(idParamSchema, ctx.params.id), 'impersonation');
+    await c.pats.revoke(owner, recordId(ctx.params.id, 'token'), 'impersonation');
     ctx.status = 204;
   });
 

@@ -3,7 +3,8 @@ import type { Container } from '../../container.js';
 import { authenticateUser } from '../middleware/authenticate-password.js';
 import { jsonBody } from '../middleware/body-parsers.js';
 import { presentPat, presentPatWithSecret } from '../presenters/pat-presenter.js';
-import { idParamSchema, regeneratePatSchema, updatePatSchema } from '../schemas/pat-schemas.js';
+import { regeneratePatSchema, updatePatSchema } from '../schemas/pat-schemas.js';
+import { recordId } from '../path-params.js';
 import { validate } from '../validate.js';
 import { patHandlers } from './pat-handlers.js';
 
@@ -27,25 +28,25 @@ export function userTokenRoutes(c: Container): Router {
   });
 
   router.get('/:id', async function getToken(ctx) {
-    const pat = await c.pats.get(ctx.state.user, validate(idParamSchema, ctx.params.id));
+    const pat = await c.pats.get(ctx.state.user, recordId(ctx.params.id, 'token'));
     ctx.body = presentPat(pat, c.clock());
   });
 
   router.patch('/:id', async function updateToken(ctx) {
-    const id = validate(idParamSchema, ctx.params.id);
+    const id = recordId(ctx.params.id, 'token');
     const pat = await c.pats.update(ctx.state.user, id, validate(updatePatSchema, ctx.request.body ?? {}));
     ctx.body = presentPat(pat, c.clock());
   });
 
   router.post('/:id/regenerate', async function regenerateToken(ctx) {
-    const id = validate(idParamSchema, ctx.params.id);
+    const id = recordId(ctx.params.id, 'token');
     const { pat, token } = await c.pats.regenerate(ctx.state.user, id, validate(regeneratePatSchema, ctx.request.body ?? {}));
     ctx.set('Cache-Control', 'no-store');
     ctx.body = presentPatWithSecret(pat, token, c.clock());
   });
 
   router.delete('/:id', async function deleteToken(ctx) {
-    await c.pats.delete(ctx.state.user, validate(idParamSchema, ctx.params.id));
+    await c.pats.delete(ctx.state.user, recordId(ctx.params.id, 'token'));
     ctx.status = 204;
   });
 

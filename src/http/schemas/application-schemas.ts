@@ -58,5 +58,3 @@ export const updateApplicationSchema = z
     }),
   );
 
-/** Grant ids are oidc-provider's random ids. */
-export const grantIdParamSchema = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'v.authorization_id');

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Container } from '../../container.js';
 import type { User } from '../../entities/index.js';
 import { forbidden, message } from '../../errors.js';
-import { idParamSchema } from '../../http/schemas/pat-schemas.js';
+import { recordId } from '../../http/path-params.js';
 import { lineOfText } from '../../http/schemas/text.js';
 import { emailField, newPasswordField, usernameField } from '../../http/schemas/user-schemas.js';
 import { validate } from '../../http/validate.js';
@@ -109,7 +109,7 @@ export function adminPages(c: Container): Router {
 
   router.post(`${USERS}/:username/impersonation-tokens/:id/revoke`, async function revokeImpersonationToken(ctx) {
     const user = await c.users.getByUsername(ctx.params.username!);
-    await c.pats.revoke(user, validate(idParamSchema, ctx.params.id), 'impersonation');
+    await c.pats.revoke(user, recordId(ctx.params.id, 'token'), 'impersonation');
     await setFlash(c.webSessions, sessionOf(ctx), 'flash.revoked');
     seeOther(ctx, `${USERS}/${encodeURIComponent(user.username)}`);
   });

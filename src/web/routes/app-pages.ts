@@ -1,8 +1,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Container } from '../../container.js';
-import { idParamSchema } from '../../http/schemas/pat-schemas.js';
-import { validate } from '../../http/validate.js';
+import { recordId } from '../../http/path-params.js';
 import { APPS, applicationFormPage, applicationListPage, applicationSecretPage, type AppFormView } from '../../http/views/pages/applications.js';
 import { confirmPage } from '../../http/views/pages/confirm.js';
 import { appFormLabels } from '../forms/field-labels.js';
@@ -26,7 +25,7 @@ export function applicationPages(c: Container): Router {
     const t = pageOf(ctx).t;
     sendPage(ctx, applicationFormPage(pageOf(ctx), { ...view, error: view.error && t('form.error', { message: view.error }) }), status);
   };
-  const appParam = (ctx: Context) => c.applications.get(sessionOf(ctx).user, validate(idParamSchema, ctx.params.id));
+  const appParam = (ctx: Context) => c.applications.get(sessionOf(ctx).user, recordId(ctx.params.id, 'application'));
 
   router.get(APPS, async function listApplicationsPage(ctx) {
     const apps = await c.applications.list(sessionOf(ctx).user);
@@ -92,7 +91,7 @@ export function applicationPages(c: Container): Router {
 
   router.post(`${APPS}/:id/secret`, async function regenerateSecretFromForm(ctx) {
     const session = sessionOf(ctx);
-    const { app, secret } = await c.applications.regenerateSecret(session.user, validate(idParamSchema, ctx.params.id));
+    const { app, secret } = await c.applications.regenerateSecret(session.user, recordId(ctx.params.id, 'application'));
     await stashAppSecret(c, session, { appId: app.id, name: app.name, clientId: app.clientId, secret, created: false });
     seeOther(ctx, REVEAL);
   });
@@ -112,7 +111,7 @@ export function applicationPages(c: Container): Router {
 
   router.post(`${APPS}/:id/delete`, async function deleteApplicationFromForm(ctx) {
     const session = sessionOf(ctx);
-    await c.applications.delete(session.user, validate(idParamSchema, ctx.params.id));
+    await c.applications.delete(session.user, recordId(ctx.params.id, 'application'));
     await setFlash(c.webSessions, session, 'flash.app_deleted');
     seeOther(ctx, APPS);
   });

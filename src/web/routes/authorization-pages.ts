@@ -2,8 +2,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Container } from '../../container.js';
 import { notFound } from '../../errors.js';
-import { grantIdParamSchema } from '../../http/schemas/application-schemas.js';
-import { validate } from '../../http/validate.js';
+import { grantId } from '../../http/path-params.js';
 import { AUTHORIZATIONS, authorizationListPage } from '../../http/views/pages/authorizations.js';
 import { confirmPage } from '../../http/views/pages/confirm.js';
 import type { Authorization } from '../../services/authorization-service.js';
@@ -16,7 +15,7 @@ export function authorizationPages(c: Container): Router {
 
   /** One of the user's own authorizations; another user's id is a 404, like a missing one. */
   const authorizationParam = async (ctx: Context): Promise<Authorization> => {
-    const id = validate(grantIdParamSchema, ctx.params.id);
+    const id = grantId(ctx.params.id);
     const found = (await c.authorizations.list(sessionOf(ctx).user)).find((a) => a.grantIds.includes(id));
     if (!found) throw notFound('authorization');
     return found;

@@ -6,9 +6,8 @@ import { ApiError } from '../../errors.js';
 import type { PageContext } from '../../http/views/layout.js';
 import type { FieldLabel } from '../../messages/index.js';
 import { tokenFormLabels } from '../forms/field-labels.js';
-import { idParamSchema } from '../../http/schemas/pat-schemas.js';
+import { recordId } from '../../http/path-params.js';
 import { lineOfText } from '../../http/schemas/text.js';
-import { validate } from '../../http/validate.js';
 import { confirmPage } from '../../http/views/pages/confirm.js';
 import { tokenFormPage, type TokenFormValues, type TokenFormView } from '../../http/views/pages/token-form.js';
 import { tokenSecretPage } from '../../http/views/pages/token-secret.js';
@@ -122,14 +121,14 @@ export function tokenPages(c: Container): Router {
   });
 
   router.get(`${LIST}/:id/edit`, async function editTokenPage(ctx) {
-    const pat = await c.pats.get(sessionOf(ctx).user, validate(idParamSchema, ctx.params.id));
+    const pat = await c.pats.get(sessionOf(ctx).user, recordId(ctx.params.id, 'token'));
     const t = pageOf(ctx).t;
     sendPage(ctx, formView(ctx, { mode: 'edit', title: t('form.edit_title', { name: pat.name }), action: `${LIST}/${pat.id}/edit`, values: tokenFormFrom(pat) }));
   });
 
   router.post(`${LIST}/:id/edit`, async function updateTokenFromForm(ctx) {
     const session = sessionOf(ctx);
-    const id = validate(idParamSchema, ctx.params.id);
+    const id = recordId(ctx.params.id, 'token');
     const pat = await c.pats.get(session.user, id);
     const values = readTokenForm(ctx.request.body ?? {});
     const error = await formAttempt(pageOf(ctx), tokenFormLabels(pageOf(ctx).t), async () => {
@@ -144,7 +143,7 @@ export function tokenPages(c: Container): Router {
   });
 
   router.get(`${LIST}/:id/regenerate`, async function confirmRegenerate(ctx) {
-    const pat = await c.pats.get(sessionOf(ctx).user, validate(idParamSchema, ctx.params.id));
+    const pat = await c.pats.get(sessionOf(ctx).user, recordId(ctx.params.id, 'token'));
     const t = pageOf(ctx).t;
     sendPage(ctx, confirmPage(pageOf(ctx), {
       title: t('confirm.regenerate_title', { name: pat.name }),
@@ -158,13 +157,13 @@ export function tokenPages(c: Container): Router {
 
   router.post(`${LIST}/:id/regenerate`, async function regenerateFromForm(ctx) {
     const session = sessionOf(ctx);
-    const { pat, token } = await c.pats.regenerate(session.user, validate(idParamSchema, ctx.params.id), {});
+    const { pat, token } = await c.pats.regenerate(session.user, recordId(ctx.params.id, 'token'), {});
     await stashSecret(c, session, { token, name: pat.name, regenerated: true, back: LIST });
     seeOther(ctx, REVEAL_PATH);
   });
 
   router.get(`${LIST}/:id/delete`, async function confirmDelete(ctx) {
-    const pat = await c.pats.get(sessionOf(ctx).user, validate(idParamSchema, ctx.params.id));
+    const pat = await c.pats.get(sessionOf(ctx).user, recordId(ctx.params.id, 'token'));
     const t = pageOf(ctx).t;
     sendPage(ctx, confirmPage(pageOf(ctx), {
       title: t('confirm.delete_title', { name: pat.name }),
@@ -178,7 +177,7 @@ export function tokenPages(c: Container): Router {
 
   router.post(`${LIST}/:id/delete`, async function deleteFromForm(ctx) {
     const session = sessionOf(ctx);
-    await c.pats.delete(session.user, validate(idParamSchema, ctx.params.id));
+    await c.pats.delete(session.user, recordId(ctx.params.id, 'token'));
     await setFlash(c.webSessions, session, 'flash.deleted');
     seeOther(ctx, LIST);
   });
