@@ -8,6 +8,8 @@ import { requestContext } from './http/middleware/request-context.js';
 import { adminUserRoutes } from './http/routes/admin-users.js';
 import { currentUserRoutes } from './http/routes/current-user.js';
 import { healthRoutes } from './http/routes/health.js';
+import { metricsRoutes } from './http/routes/metrics.js';
+import { measureRequests } from './http/middleware/request-metrics.js';
 import { introspectionEndpoint } from './http/introspection/introspection-endpoint.js';
 import { createRequestLog } from './http/request-log.js';
 import { impersonationTokenRoutes } from './http/routes/impersonation-tokens.js';
@@ -34,6 +36,8 @@ export function buildRequestListener(c: Container): RequestListener {
     requestLog: createRequestLog(c.logger),
     logger: c.logger,
     trustProxy: c.config.trustProxy,
+    requestMetrics: c.metrics.requests,
+    answers: c.metrics.introspection,
   });
   const app = buildApp(c).callback();
   return (req, res) => (introspection.matches(req) ? introspection.handle(req, res) : app(req, res));
@@ -48,8 +52,9 @@ export function buildApp(c: Container): Koa {
   // entry), not one the client wrote in front of it to pass an IP allowlist or dodge throttling.
   const app = new Koa({ proxy: c.config.trustProxy, maxIpsCount: 1, keys: c.config.cookieKeys });
   app.silent = true; // errors are logged by errorHandler, once
-  const throttle = new LoginThrottle(c.redis, c.config.redisKeyPrefix);
+  const throttle = new LoginThrottle(c.redis, c.config.redisKeyPrefix, c.metrics.signIn);
 
+  app.use(measureRequests(c.metrics.requests));
   app.use(requestContext(c.logger));
   app.use(errorHandler(c.logger));
   app.use(securityHeaders);
@@ -62,6 +67,7 @@ export function buildApp(c: Container): Koa {
 
   for (const router of [
     healthRoutes(c),
+    metricsRoutes(c.metrics, c.config.metricsToken),
     scopeRoutes(c.scopes),
     currentUserRoutes(c),
     userTokenRoutes(c, throttle),

@@ -4,6 +4,8 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/index.js';
 import { createDataSource, runMigrations, sqliteExternalWrites } from './db/data-source.js';
 import { createLogger, type Logger } from './logger.js';
+import { Metrics } from './metrics/index.js';
+import { Readiness } from './readiness.js';
 import { MemoryRevocationCache } from './revocation/memory-revocation-cache.js';
 import { RedisRevocationCache } from './revocation/redis-revocation-cache.js';
 import type { RevocationCache } from './revocation/revocation-cache.js';
@@ -49,6 +51,10 @@ export interface Container {
   /** Who may call the introspection endpoint (confidential apps with the permission). */
   introspectionCallers: IntrospectionCallers;
   introspectionResponder: IntrospectionResponder;
+  /** This instance's Prometheus metrics (its own registry). */
+  metrics: Metrics;
+  /** Whether the database and Redis answer: /readyz and `tessera_dependency_up`. */
+  readiness: Readiness;
   close(): Promise<void>;
 }
 
@@ -65,6 +71,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
   const scopes = ScopeRegistry.load(config.scopesFile);
+  const metrics = new Metrics();
 
   const dataSource = createDataSource(config);
   await dataSource.initialize();
@@ -80,8 +87,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
   if (redis && revocationRedis) await Promise.all([waitUntilReady(redis, 3000), waitUntilReady(revocationRedis, 3000)]);
   const revocationCache: RevocationCache =
     redis && revocationRedis
-      ? new RedisRevocationCache(revocationRedis, redis.duplicate({ enableOfflineQueue: true }), config.redisKeyPrefix)
-      : new MemoryRevocationCache(() => clock().getTime(), sqliteExternalWrites(dataSource) ?? undefined);
+      ? new RedisRevocationCache(revocationRedis, redis.duplicate({ enableOfflineQueue: true }), config.redisKeyPrefix, metrics.revocationReads('redis'))
+      : new MemoryRevocationCache(() => clock().getTime(), sqliteExternalWrites(dataSource) ?? undefined, metrics.revocationReads('memory'));
   const revocations = new RevocationNotifier(revocationCache, clock, logger);
 
   const patFormat = new PatFormat(config.patPrefix, config.tokenPepper);
@@ -109,11 +116,18 @@ export async function createContainer(config: Config, options: ContainerOptions 
   });
   // PATs first: their prefix and checksum make the claim exact; provider tokens are 43 opaque characters.
   const introspector = new IntrospectorChain([
-    new PatIntrospector(patFormat, patStore, userStore, revocationCache, clock, logger),
-    new OAuthTokenIntrospector('access_token', oauth.oidc, userStore, revocationCache, clock, oauth.oidcArtifactKeys),
-    new OAuthTokenIntrospector('refresh_token', oauth.oidc, userStore, revocationCache, clock, oauth.oidcArtifactKeys),
+    new PatIntrospector(patFormat, patStore, userStore, revocationCache, clock, logger, metrics.tokenCache('personal_access_token')),
+    new OAuthTokenIntrospector('access_token', oauth.oidc, userStore, revocationCache, clock, oauth.oidcArtifactKeys, metrics.tokenCache('access_token')),
+    new OAuthTokenIntrospector('refresh_token', oauth.oidc, userStore, revocationCache, clock, oauth.oidcArtifactKeys, metrics.tokenCache('refresh_token')),
   ]);
-  const introspectionCallers = new ApplicationIntrospectionCallers(oauth.applicationStore, oauth.clientSecrets, revocationCache);
+  const introspectionCallers = new ApplicationIntrospectionCallers(
+    oauth.applicationStore,
+    oauth.clientSecrets,
+    revocationCache,
+    metrics.tokenCache('introspection_caller'),
+  );
+  const readiness = new Readiness(dataSource, redis ? revocationCache : null);
+  metrics.watchReadiness(readiness);
   const introspectionResponder = new IntrospectionResponder(config.issuer, introspectionJwtSigner(oauth.signingKeys), clock);
 
   return {
@@ -131,6 +145,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
     introspector,
     introspectionCallers,
     introspectionResponder,
+    metrics,
+    readiness,
     ...oauth,
     webSessions: new WebSessionService(new TypeormWebSessionStore(dataSource), users, clock),
     async close() {

@@ -27,6 +27,8 @@ export interface Config {
   oauthAccessTokenTtl: number;
   oauthRefreshTokenTtl: number;
   oauthDeviceCodeTtl: number;
+  /** The bearer secret GET /metrics requires; unset = /metrics is not served. */
+  metricsToken?: string;
 }
 
 /** Thrown for invalid configuration; its message names the variable. */
@@ -78,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     oauthAccessTokenTtl: e.OAUTH_ACCESS_TOKEN_TTL,
     oauthRefreshTokenTtl: e.OAUTH_REFRESH_TOKEN_TTL,
     oauthDeviceCodeTtl: e.OAUTH_DEVICE_CODE_TTL,
+    metricsToken: e.METRICS_TOKEN,
   };
 }
 

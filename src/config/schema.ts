@@ -60,6 +60,8 @@ export const environmentSchema = z.object({
   OAUTH_REFRESH_TOKEN_TTL: z.coerce.number().int().min(60).max(31536000).default(2592000),
   /** How long a device-flow code waits for the user, seconds. */
   OAUTH_DEVICE_CODE_TTL: z.coerce.number().int().min(1).max(3600).default(600),
+  /** Bearer secret that GET /metrics requires; unset = /metrics is not served. */
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces only').optional(),
   /** Password for the first admin; if unset a random one is generated and printed once. */
   TESSERA_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
 });

@@ -1,6 +1,7 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Redis } from 'ioredis';
 import { ApiError } from '../errors.js';
+import { noSignInMetrics, type SignInMetrics } from './sign-in-metrics.js';
 
 const FAILURES_ALLOWED = 10;
 const WINDOW_SECONDS = 15 * 60;
@@ -13,7 +14,11 @@ const WINDOW_SECONDS = 15 * 60;
 export class LoginThrottle {
   private readonly limiter: RateLimiterAbstract;
 
-  constructor(redis: Redis | null, prefix: string) {
+  constructor(
+    redis: Redis | null,
+    prefix: string,
+    private readonly metrics: SignInMetrics = noSignInMetrics,
+  ) {
     const options = { points: FAILURES_ALLOWED, duration: WINDOW_SECONDS, keyPrefix: `${prefix}login-fail` };
     this.limiter = redis
       ? new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: new RateLimiterMemory(options) })
@@ -23,10 +28,14 @@ export class LoginThrottle {
   /** Throws 429 when the key has used up its failures. */
   async check(username: string, ip: string): Promise<void> {
     const res = await this.limiter.get(key(username, ip)).catch(() => null);
-    if (res && res.consumedPoints >= FAILURES_ALLOWED) throw tooMany(res);
+    if (res && res.consumedPoints >= FAILURES_ALLOWED) {
+      this.metrics.throttled();
+      throw tooMany(res);
+    }
   }
 
   async recordFailure(username: string, ip: string): Promise<void> {
+    this.metrics.failed();
     await this.limiter.penalty(key(username, ip), 1).catch(() => undefined);
   }
 

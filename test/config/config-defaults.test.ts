@@ -29,6 +29,7 @@ describe('configuration', () => {
     });
     expect(config.databaseUrl).toBeUndefined();
     expect(config.redisUrl).toBeUndefined();
+    expect(config.metricsToken).toBeUndefined();
     expect(loadConfig({ DATA_DIR: dataDir, PORT: '8080' }).issuer).toBe('http://localhost:8080');
     expect(loadConfig({ DATA_DIR: dataDir, ISSUER: 'https://id.example.com/' }).issuer).toBe('https://id.example.com');
   });
@@ -60,6 +61,8 @@ describe('configuration', () => {
     [{ DATABASE_URL: 'mysql://root@db:3306/tessera', TOKEN_PEPPER: PEPPER }, 'COOKIE_KEYS'],
     [{ DATABASE_URL: 'mysql://root@db:3306/tessera', TOKEN_PEPPER: PEPPER, COOKIE_KEYS: PEPPER }, 'JWKS'],
     [{ JWKS: '{not json' }, 'JWKS'],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
+    [{ METRICS_TOKEN: `${'m'.repeat(32)} with spaces` }, 'METRICS_TOKEN'],
   ])('%o fails with one message naming %s', (env, variable) => {
     let error: unknown;
     try {

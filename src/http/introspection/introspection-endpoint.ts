@@ -2,12 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import accepts from 'accepts';
 import { ApiError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import type { ActiveToken, TokenIntrospector } from '../../tokens/introspection/active-token.js';
+import type { ActiveToken, TokenIntrospector, TokenKind } from '../../tokens/introspection/active-token.js';
 import type { IntrospectionCaller, IntrospectionCallers } from '../../tokens/introspection/introspection-callers.js';
 import type { IntrospectionResponder } from '../../tokens/introspection/introspection-response.js';
 import type { IntrospectorChain } from '../../tokens/introspection/introspector-chain.js';
 import { CoalescedWrites } from '../coalesced-writes.js';
 import { toApiError } from '../middleware/error-handler.js';
+import type { RequestMetrics } from '../middleware/request-metrics.js';
 import { isFormContentType, readForm } from '../read-form.js';
 import { clientIp, requestIdFor, type RequestLog } from '../request-log.js';
 import { invalidInput } from '../validate.js';
@@ -27,6 +28,17 @@ export interface IntrospectionEndpointDeps {
   requestLog: RequestLog;
   logger: Logger;
   trustProxy: boolean;
+  /** Request latency, under the route label `path` (as the Koa app reports its routes). */
+  requestMetrics: RequestMetrics;
+  answers: IntrospectionMetrics;
+}
+
+/**
+ * Where answers are counted (a `/metrics` counter): the token's kind (`unknown` when no strategy
+ * claimed it, or several did and none found it) and the result. Called on every request: must not allocate.
+ */
+export interface IntrospectionMetrics {
+  answered(kind: TokenKind | 'unknown', result: 'active' | 'inactive' | 'error'): void;
 }
 
 export interface IntrospectionEndpoint {
@@ -40,6 +52,9 @@ interface Answer {
   contentType: string;
   body: string;
   headers?: Record<string, string | string[]>;
+  /** What the answer is counted as (IntrospectionMetrics); errors are `unknown`. */
+  kind: TokenKind | 'unknown';
+  active: boolean;
 }
 
 /**
@@ -88,11 +103,12 @@ export function introspectionEndpoint(deps: IntrospectionEndpointDeps): Introspe
     }
 
     const active = token && (await token);
+    const kind = active ? active.kind : claimants.length === 1 ? claimants[0]!.kind : 'unknown';
     if (wantsJwt(req)) {
       const body = active ? deps.responder.describe(active) : { active: false as const };
-      return { status: 200, contentType: INTROSPECTION_JWT, body: await deps.responder.sign(body, caller.clientId) };
+      return { status: 200, contentType: INTROSPECTION_JWT, body: await deps.responder.sign(body, caller.clientId), kind, active: !!active };
     }
-    return { status: 200, contentType: JSON_TYPE, body: active ? JSON.stringify(deps.responder.describe(active)) : INACTIVE };
+    return { status: 200, contentType: JSON_TYPE, body: active ? JSON.stringify(deps.responder.describe(active)) : INACTIVE, kind, active: !!active };
   }
 
   function introspect(params: IntrospectionRequest, claimants: TokenIntrospector[]): Promise<ActiveToken | null> {
@@ -120,6 +136,8 @@ export function introspectionEndpoint(deps: IntrospectionEndpointDeps): Introspe
     });
     writes.end(res, result.body);
     deps.requestLog({ requestId, method: req.method ?? '', path: pathOf(req.url), status: result.status, ip: clientIp(req, deps.trustProxy), started });
+    deps.requestMetrics.observe(req.method ?? '', deps.path, result.status, Number(process.hrtime.bigint() - started) / 1e9);
+    deps.answers.answered(result.kind, result.status !== 200 ? 'error' : result.active ? 'active' : 'inactive');
   }
 
   function errorAnswer(err: unknown, requestId: string): Answer {
@@ -131,6 +149,8 @@ export function introspectionEndpoint(deps: IntrospectionEndpointDeps): Introspe
       contentType: JSON_TYPE,
       body: JSON.stringify({ error: error.code, error_description: error.description }),
       headers: error.headers,
+      kind: 'unknown',
+      active: false,
     };
   }
 
