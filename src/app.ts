@@ -5,19 +5,13 @@ import type { Container } from './container.js';
 import { ApiError } from './errors.js';
 import { errorHandler } from './http/middleware/error-handler.js';
 import { requestContext } from './http/middleware/request-context.js';
-import { adminUserRoutes } from './http/routes/admin-users.js';
-import { currentUserRoutes } from './http/routes/current-user.js';
+import { apiRouters } from './http/api-routers.js';
 import { healthRoutes } from './http/routes/health.js';
 import { metricsRoutes } from './http/routes/metrics.js';
 import { measureRequests } from './http/middleware/request-metrics.js';
 import { introspectionEndpoint } from './http/introspection/introspection-endpoint.js';
 import { createRequestLog } from './http/request-log.js';
-import { impersonationTokenRoutes } from './http/routes/impersonation-tokens.js';
-import { scopeRoutes } from './http/routes/scopes.js';
-import { userTokenRoutes } from './http/routes/user-tokens.js';
 import { LoginThrottle } from './security/login-throttle.js';
-import { applicationRoutes } from './http/routes/applications.js';
-import { authorizationRoutes } from './http/routes/authorizations.js';
 import { InteractionCsrf } from './oidc/interactions/csrf.js';
 import { interactionRoutes } from './oidc/interactions/routes.js';
 import { mountProvider } from './oidc/mount.js';
@@ -68,14 +62,8 @@ export function buildApp(c: Container): Koa {
   for (const router of [
     healthRoutes(c),
     metricsRoutes(c.metrics, c.config.metricsToken),
-    scopeRoutes(c.scopes),
-    currentUserRoutes(c),
-    userTokenRoutes(c, throttle),
-    impersonationTokenRoutes(c, throttle),
-    adminUserRoutes(c, throttle),
+    ...apiRouters(c, throttle),
     ...webRoutes(c, throttle),
-    applicationRoutes(c, throttle),
-    authorizationRoutes(c, throttle),
     interactionRoutes({ provider: c.oidc, users: c.users, scopes: c.scopes, throttle, csrf: new InteractionCsrf(c.config.cookieKeys[0]!) }),
   ]) {
     mount(router);
