@@ -9,6 +9,8 @@ import { apiRouters } from './http/api-routers.js';
 import { healthRoutes } from './http/routes/health.js';
 import { metricsRoutes } from './http/routes/metrics.js';
 import { measureRequests } from './http/middleware/request-metrics.js';
+import { apiCors, sameOriginSession } from './http/middleware/api-cors.js';
+import { originAllowlist } from './security/cors-origins.js';
 import { introspectionEndpoint } from './http/introspection/introspection-endpoint.js';
 import { createRequestLog } from './http/request-log.js';
 import { LoginThrottle } from './security/login-throttle.js';
@@ -32,6 +34,7 @@ export function buildRequestListener(c: Container): RequestListener {
     trustProxy: c.config.trustProxy,
     requestMetrics: c.metrics.requests,
     answers: c.metrics.introspection,
+    origins: originAllowlist(c.config.corsOrigins),
   });
   const app = buildApp(c).callback();
   return (req, res) => (introspection.matches(req) ? introspection.handle(req, res) : app(req, res));
@@ -56,13 +59,16 @@ export function buildApp(c: Container): Koa {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: true, methodNotAllowed: () => new ApiError(405, 'invalid_request', 'method not allowed') }));
   };
+  const api = apiRouters(c, throttle);
+  app.use(apiCors(originAllowlist(c.config.corsOrigins), api));
   // Signed-in browsers: sets ctx.state.sessionUser for the API and the web pages.
   app.use(loadWebSession(c.webSessions));
+  app.use(sameOriginSession(c.config.issuer));
 
   for (const router of [
     healthRoutes(c),
     metricsRoutes(c.metrics, c.config.metricsToken),
-    ...apiRouters(c, throttle),
+    ...api,
     ...webRoutes(c, throttle),
     interactionRoutes({ provider: c.oidc, users: c.users, scopes: c.scopes, throttle, csrf: new InteractionCsrf(c.config.cookieKeys[0]!) }),
   ]) {

@@ -27,6 +27,8 @@ export interface Config {
   oauthAccessTokenTtl: number;
   oauthRefreshTokenTtl: number;
   oauthDeviceCodeTtl: number;
+  /** Origins allowed to call the JSON API and the OAuth endpoints from a browser (CORS); empty by default. */
+  corsOrigins: string[];
   /** The bearer secret GET /metrics requires; unset = /metrics is not served. */
   metricsToken?: string;
 }
@@ -80,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     oauthAccessTokenTtl: e.OAUTH_ACCESS_TOKEN_TTL,
     oauthRefreshTokenTtl: e.OAUTH_REFRESH_TOKEN_TTL,
     oauthDeviceCodeTtl: e.OAUTH_DEVICE_CODE_TTL,
+    corsOrigins: e.CORS_ORIGINS,
     metricsToken: e.METRICS_TOKEN,
   };
 }

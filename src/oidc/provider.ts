@@ -2,11 +2,13 @@ import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'o
 import type { Config } from '../config/index.js';
 import type { Logger } from '../logger.js';
 import type { ScopeRegistry } from '../scopes/scope-registry.js';
+import { originAllowlist } from '../security/cors-origins.js';
 import type { UserService } from '../services/user-service.js';
 import type { ArtifactStorage } from './adapter/index.js';
 import { INTROSPECTION_METADATA } from './adapter/client-adapter.js';
 import { claimsByScope, findAccount } from './account.js';
 import type { ClientSecrets } from './client-secret.js';
+import { clientBasedCors } from './cors.js';
 import { deviceFlowPages, errorPage, logoutPages } from './provider-pages.js';
 import { clientCredentialsScopeCheck, scopeParamValidator } from './scope-policy.js';
 import type { SigningKeySet } from './signing-keys.js';
@@ -100,6 +102,7 @@ export function createOidcProvider(deps: OidcProviderDeps): Provider {
       rpInitiatedLogout: { enabled: true, ...logoutPages },
     },
     renderError: errorPage,
+    clientBasedCORS: clientBasedCors(originAllowlist(config.corsOrigins)) as Configuration['clientBasedCORS'],
   };
 
   const provider = new Provider(config.issuer, configuration);

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import accepts from 'accepts';
 import { ApiError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
+import type { OriginPolicy } from '../../security/cors-origins.js';
 import type { ActiveToken, TokenIntrospector, TokenKind } from '../../tokens/introspection/active-token.js';
 import type { IntrospectionCaller, IntrospectionCallers } from '../../tokens/introspection/introspection-callers.js';
 import type { IntrospectionResponder } from '../../tokens/introspection/introspection-response.js';
@@ -13,6 +14,7 @@ import { isFormContentType, readForm } from '../read-form.js';
 import { clientIp, requestIdFor, type RequestLog } from '../request-log.js';
 import { invalidInput } from '../validate.js';
 import { clientCredentials, permittedCaller, rememberedCaller } from './authenticate-caller.js';
+import { checkOrigin, crossOriginHeaders, OriginRefused, preflightHeaders } from './introspection-cors.js';
 import { INTROSPECTION_JWT, introspectionRequest, type IntrospectionRequest } from './introspection-request.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -31,6 +33,8 @@ export interface IntrospectionEndpointDeps {
   /** Request latency, under the route label `path` (as the Koa app reports its routes). */
   requestMetrics: RequestMetrics;
   answers: IntrospectionMetrics;
+  /** Which pages may read answers cross-origin (CORS_ORIGINS; see introspection-cors.ts). */
+  origins: OriginPolicy;
 }
 
 /**
@@ -55,6 +59,8 @@ interface Answer {
   /** What the answer is counted as (IntrospectionMetrics); errors are `unknown`. */
   kind: TokenKind | 'unknown';
   active: boolean;
+  /** Refused for its Origin: answered without CORS headers. */
+  originRefused?: boolean;
 }
 
 /**
@@ -89,6 +95,7 @@ export function introspectionEndpoint(deps: IntrospectionEndpointDeps): Introspe
       // A string no introspector claims, from a caller verified a moment ago: `{"active":false}`
       // tells nobody anything, so the remembered caller is enough and the answer costs no I/O.
       caller = remembered;
+      checkOrigin(req, deps.origins, caller.clientId);
     } else {
       if (remembered && claimed) {
         // The token's revocation check starts alongside the caller's, so both go out in the same
@@ -98,6 +105,7 @@ export function introspectionEndpoint(deps: IntrospectionEndpointDeps): Introspe
         token.catch(() => {}); // awaited below only if the caller passes
       }
       caller = permittedCaller(await deps.callers.authenticate(credentials.clientId, credentials.clientSecret));
+      checkOrigin(req, deps.origins, caller.clientId);
       if (!params.success) throw invalidInput(params.error);
       if (claimed) token ??= introspect(params.data, claimants);
     }
@@ -118,14 +126,18 @@ export function introspectionEndpoint(deps: IntrospectionEndpointDeps): Introspe
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = process.hrtime.bigint();
     const requestId = requestIdFor(req.headers['x-request-id']);
+    const preflight = preflightHeaders(req);
+    if (preflight) return answerPreflight(req, res, preflight, requestId, started);
     let result: Answer;
     try {
       result = await answer(req);
     } catch (err) {
       result = errorAnswer(err, requestId);
     }
+    const origin = req.headers.origin;
     res.writeHead(result.status, {
       ...result.headers,
+      ...(origin !== undefined && !result.originRefused ? crossOriginHeaders(origin) : undefined),
       'Content-Type': result.contentType,
       'Content-Length': Buffer.byteLength(result.body),
       'Cache-Control': 'no-store',
@@ -140,6 +152,15 @@ export function introspectionEndpoint(deps: IntrospectionEndpointDeps): Introspe
     deps.answers.answered(result.kind, result.status !== 200 ? 'error' : result.active ? 'active' : 'inactive');
   }
 
+  /** 204 to a CORS preflight, with the headers the provider's endpoints send (introspection-cors.ts). */
+  function answerPreflight(req: IncomingMessage, res: ServerResponse, headers: Record<string, string>, requestId: string, started: bigint): void {
+    req.resume();
+    res.writeHead(204, { ...headers, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Request-Id': requestId });
+    res.end();
+    deps.requestLog({ requestId, method: 'OPTIONS', path: pathOf(req.url), status: 204, ip: clientIp(req, deps.trustProxy), started });
+    deps.requestMetrics.observe('OPTIONS', deps.path, 204, Number(process.hrtime.bigint() - started) / 1e9);
+  }
+
   function errorAnswer(err: unknown, requestId: string): Answer {
     // The app's one mapping of failures to answers (errorHandler), and its log line for 500s.
     const error = toApiError(err);
@@ -151,6 +172,7 @@ export function introspectionEndpoint(deps: IntrospectionEndpointDeps): Introspe
       headers: error.headers,
       kind: 'unknown',
       active: false,
+      originRefused: err instanceof OriginRefused,
     };
   }
 
