@@ -36,7 +36,8 @@ describe('identifiers are exact (client ids, tokens) on both instances', () => {
     await environment?.destroy();
   });
 
-  const variants = (id: string) => [id.toUpperCase(), id.slice(0, 1).toUpperCase() + id.slice(1), `${id} `, `${id}   `, ` ${id}`];
+  // Only spellings that differ: a client id starting with a digit is its own "capitalised" form.
+  const variants = (id: string) => [id.toUpperCase(), id.slice(0, 1).toUpperCase() + id.slice(1), `${id} `, `${id}   `, ` ${id}`].filter((v) => v !== id);
   const statusOf = async (server: TestServer, clientId: string, secret: string) => (await introspect(server.url, clientBasic(clientId, secret), { token })).status;
 
   /** An app with the permission, whose exact id works on both instances (and is now warm in their caches). */
