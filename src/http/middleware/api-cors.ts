@@ -60,8 +60,9 @@ export function sameOriginSession(issuer: string): Middleware {
   const issuerOrigin = new URL(issuer).origin;
   return async function ignoreCrossOriginSession(ctx, next) {
     const origin = ctx.get('Origin');
+    if (!origin || !ctx.state.sessionUser || !ctx.path.startsWith('/api/')) return next();
     // Koa 3's ctx.origin is the Origin header itself: the request's own origin is spelled out.
-    if (origin && ctx.state.sessionUser && origin !== issuerOrigin && origin !== `${ctx.protocol}://${ctx.host}`) ctx.state.sessionUser = undefined;
+    if (origin !== issuerOrigin && origin !== `${ctx.protocol}://${ctx.host}`) ctx.state.sessionUser = undefined;
     return next();
   };
 }
