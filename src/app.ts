@@ -6,16 +6,14 @@ import { ApiError, message } from './errors.js';
 import { errorHandler } from './http/middleware/error-handler.js';
 import { issuerOrigin } from './http/middleware/issuer-origin.js';
 import { requestContext } from './http/middleware/request-context.js';
-import { adminUserRoutes } from './http/routes/admin-users.js';
-import { currentUserRoutes } from './http/routes/current-user.js';
+import { apiRouters } from './http/api-routers.js';
 import { healthRoutes } from './http/routes/health.js';
+import { metricsRoutes } from './http/routes/metrics.js';
+import { measureRequests } from './http/middleware/request-metrics.js';
+import { apiCors, sameOriginSession } from './http/middleware/api-cors.js';
+import { originAllowlist } from './security/cors-origins.js';
 import { introspectionEndpoint } from './http/introspection/introspection-endpoint.js';
 import { createRequestLog } from './http/request-log.js';
-import { impersonationTokenRoutes } from './http/routes/impersonation-tokens.js';
-import { scopeRoutes } from './http/routes/scopes.js';
-import { userTokenRoutes } from './http/routes/user-tokens.js';
-import { applicationRoutes } from './http/routes/applications.js';
-import { authorizationRoutes } from './http/routes/authorizations.js';
 import { InteractionCsrf } from './oidc/interactions/csrf.js';
 import { interactionRoutes } from './oidc/interactions/routes.js';
 import { mountProvider } from './oidc/mount.js';
@@ -34,6 +32,9 @@ export function buildRequestListener(c: Container): RequestListener {
     requestLog: createRequestLog(c.logger),
     logger: c.logger,
     trustProxy: c.config.trustProxy,
+    requestMetrics: c.metrics.requests,
+    answers: c.metrics.introspection,
+    origins: originAllowlist(c.config.corsOrigins),
   });
   const app = buildApp(c).callback();
   return (req, res) => (introspection.matches(req) ? introspection.handle(req, res) : app(req, res));
@@ -49,6 +50,7 @@ export function buildApp(c: Container): Koa {
   const app = new Koa({ proxy: c.config.trustProxy, maxIpsCount: 1, keys: c.config.cookieKeys });
   app.silent = true; // errors are logged by errorHandler, once
 
+  app.use(measureRequests(c.metrics.requests));
   app.use(requestContext(c.logger));
   // Every URL the app or the provider builds derives from ISSUER, never from the Host header.
   app.use(issuerOrigin(c.config.issuer));
@@ -58,19 +60,17 @@ export function buildApp(c: Container): Koa {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: true, methodNotAllowed: () => new ApiError(405, 'invalid_request', message('http.method_not_allowed')) }));
   };
+  const api = apiRouters(c);
+  app.use(apiCors(originAllowlist(c.config.corsOrigins), api));
   // Signed-in browsers: sets ctx.state.sessionUser for the API and the web pages.
   app.use(loadWebSession(c.webSessions));
+  app.use(sameOriginSession(c.config.issuer));
 
   for (const router of [
     healthRoutes(c),
-    scopeRoutes(c.scopes),
-    currentUserRoutes(c),
-    userTokenRoutes(c),
-    impersonationTokenRoutes(c),
-    adminUserRoutes(c),
+    metricsRoutes(c.metrics, c.config.metricsToken),
+    ...api,
     ...webRoutes(c),
-    applicationRoutes(c),
-    authorizationRoutes(c),
     interactionRoutes({ provider: c.oidc, users: c.users, scopes: c.scopes, signIn: c.signIn, csrf: new InteractionCsrf(c.config.cookieKeys[0]!) }),
   ]) {
     mount(router);

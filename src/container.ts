@@ -4,6 +4,8 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/index.js';
 import { createDataSource, runMigrations, sqliteExternalWrites } from './db/data-source.js';
 import { createLogger, type Logger } from './logger.js';
+import { Metrics } from './metrics/index.js';
+import { Readiness } from './readiness.js';
 import { MemoryRevocationCache } from './revocation/memory-revocation-cache.js';
 import { RedisRevocationCache } from './revocation/redis-revocation-cache.js';
 import type { RevocationCache } from './revocation/revocation-cache.js';
@@ -62,6 +64,10 @@ export interface Container {
   introspectionResponder: IntrospectionResponder;
   /** Purges expired rows: periodically (main.ts schedules it) and by `tessera cleanup`. */
   cleanup: CleanupService;
+  /** This instance's Prometheus metrics (its own registry). */
+  metrics: Metrics;
+  /** Whether the database and Redis answer: /readyz and `tessera_dependency_up`. */
+  readiness: Readiness;
   close(): Promise<void>;
 }
 
@@ -84,6 +90,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const logger = options.logger ?? createLogger(config.logLevel);
   // Read (and checked) before connecting: a bad SCOPES_FILE is reported as configuration.
   const ownPolicy = policyFromConfig(config);
+  const metrics = new Metrics();
 
   const dataSource = createDataSource(config);
   await dataSource.initialize();
@@ -103,8 +110,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
   if (redis && revocationRedis) await Promise.all([waitUntilReady(redis, 3000), waitUntilReady(revocationRedis, 3000)]);
   const revocationCache: RevocationCache =
     redis && revocationRedis
-      ? new RedisRevocationCache(revocationRedis, redis.duplicate({ enableOfflineQueue: true }), config.redisKeyPrefix)
-      : new MemoryRevocationCache(() => clock().getTime(), sqliteExternalWrites(dataSource) ?? undefined);
+      ? new RedisRevocationCache(revocationRedis, redis.duplicate({ enableOfflineQueue: true }), config.redisKeyPrefix, metrics.revocationReads('redis'))
+      : new MemoryRevocationCache(() => clock().getTime(), sqliteExternalWrites(dataSource) ?? undefined, metrics.revocationReads('memory'));
   const revocations = new RevocationNotifier(revocationCache, clock, logger);
 
   const patFormat = new PatFormat(policy.patPrefix, config.tokenPepper);
@@ -132,6 +139,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     hasher,
     throttle: new SignInThrottle(redis, config.redisKeyPrefix, config.signIn),
     queue: new PasswordCheckQueue(config.passwordChecks),
+    metrics: metrics.signIn,
   });
   const pats = new PatService(patStore, patFormat, scopes, revocations, clock, policy.patMaxLifetimeDays, adminAudit);
   const oauth = await createOidcComponents({
@@ -148,11 +156,18 @@ export async function createContainer(config: Config, options: ContainerOptions 
   endProviderSessions = oauth.endProviderSessions;
   // PATs first: their prefix and checksum make the claim exact; provider tokens are 43 opaque characters.
   const introspector = new IntrospectorChain([
-    new PatIntrospector(patFormat, patStore, userStore, revocationCache, clock, logger),
-    new OAuthTokenIntrospector('access_token', oauth.oidc, userStore, revocationCache, clock, oauth.oidcArtifactKeys),
-    new OAuthTokenIntrospector('refresh_token', oauth.oidc, userStore, revocationCache, clock, oauth.oidcArtifactKeys),
+    new PatIntrospector(patFormat, patStore, userStore, revocationCache, clock, logger, metrics.tokenCache('personal_access_token')),
+    new OAuthTokenIntrospector('access_token', oauth.oidc, userStore, revocationCache, clock, oauth.oidcArtifactKeys, metrics.tokenCache('access_token')),
+    new OAuthTokenIntrospector('refresh_token', oauth.oidc, userStore, revocationCache, clock, oauth.oidcArtifactKeys, metrics.tokenCache('refresh_token')),
   ]);
-  const introspectionCallers = new ApplicationIntrospectionCallers(oauth.applicationStore, oauth.clientSecrets, revocationCache);
+  const introspectionCallers = new ApplicationIntrospectionCallers(
+    oauth.applicationStore,
+    oauth.clientSecrets,
+    revocationCache,
+    metrics.tokenCache('introspection_caller'),
+  );
+  const readiness = new Readiness(dataSource, redis ? revocationCache : null);
+  metrics.watchReadiness(readiness);
   const introspectionResponder = new IntrospectionResponder(config.issuer, introspectionJwtSigner(oauth.signingKeys), clock);
   const cleanup = new CleanupService(
     [oauth.expiredOidcRows, { name: 'web_sessions', deleteExpired: (now, limit) => webSessionStore.deleteExpired(now, limit) }],
@@ -177,6 +192,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
     introspector,
     introspectionCallers,
     introspectionResponder,
+    metrics,
+    readiness,
     ...oauth,
     webSessions: new WebSessionService(webSessionStore, users, clock),
     cleanup,

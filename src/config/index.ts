@@ -41,6 +41,10 @@ export interface Config {
   cleanupBatchSize: number;
   /** Longest graceful drain on SIGTERM/SIGINT before a forced exit. */
   shutdownTimeoutSeconds: number;
+  /** Origins allowed to call the JSON API and the OAuth endpoints from a browser (CORS); empty by default. */
+  corsOrigins: string[];
+  /** The bearer secret GET /metrics requires; unset = /metrics is not served. */
+  metricsToken?: string;
 }
 
 /** Thrown for invalid configuration; its message names the variable. */
@@ -102,6 +106,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cleanupIntervalSeconds: e.CLEANUP_INTERVAL_SECONDS,
     cleanupBatchSize: e.CLEANUP_BATCH_SIZE,
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
+    corsOrigins: e.CORS_ORIGINS,
+    metricsToken: e.METRICS_TOKEN,
   };
 }
 

@@ -8,6 +8,12 @@ const commaList = z
   .string()
   .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 
+/** A web origin exactly as browsers send it in `Origin`: scheme, host and port if not the default; no path. */
+const webOrigin = z.string().refine((v) => {
+  const url = URL.parse(v);
+  return !!url && (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === v;
+}, 'each entry must be an origin such as https://app.example.com (scheme, host, optional port; no path or trailing slash)');
+
 /**
  * Every setting Tessera reads from the environment, with its default.
  * docs/configuration.md describes each one; keep the two in step.
@@ -80,6 +86,10 @@ export const environmentSchema = z.object({
   CLEANUP_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
   /** On SIGTERM/SIGINT, how long in-flight requests may take to finish before the process exits anyway. */
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
+  /** Comma-separated origins whose pages may call the JSON API and the OAuth endpoints cross-origin (never with cookies). */
+  CORS_ORIGINS: commaList.pipe(z.array(webOrigin)).default([]),
+  /** Bearer secret that GET /metrics requires; unset = /metrics is not served. */
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces only').optional(),
   /** Password for the first admin; if unset a random one is generated and printed once. */
   TESSERA_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
 });

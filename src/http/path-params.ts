@@ -1,4 +1,5 @@
 import { notFound } from '../errors.js';
+import { grantIdParamSchema } from './schemas/application-schemas.js';
 
 /** What a missing record is called in the 404 (see `notFound`). */
 type RecordKind = Parameters<typeof notFound>[0];
@@ -19,6 +20,7 @@ export function recordId(raw: string | undefined, kind: RecordKind): number {
 
 /** A grant id from the URL (oidc-provider's: base64url, at most 128 characters); else 404. */
 export function grantId(raw: string | undefined): string {
-  if (!raw || !/^[A-Za-z0-9_-]{1,128}$/.test(raw)) throw notFound('authorization');
-  return raw;
+  const parsed = grantIdParamSchema.safeParse(raw);
+  if (!parsed.success) throw notFound('authorization');
+  return parsed.data;
 }

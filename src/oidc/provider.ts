@@ -2,11 +2,13 @@ import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'o
 import type { Config } from '../config/index.js';
 import type { Logger } from '../logger.js';
 import type { ScopeRegistry } from '../scopes/scope-registry.js';
+import { originAllowlist } from '../security/cors-origins.js';
 import type { UserService } from '../services/user-service.js';
 import type { ArtifactStorage } from './adapter/index.js';
 import { INTROSPECTION_METADATA } from './adapter/client-adapter.js';
 import { claimsByScope, findAccount } from './account.js';
 import type { ClientSecrets } from './client-secret.js';
+import { clientBasedCors } from './cors.js';
 import { deviceFlowPages, errorPage, logoutPages, providerPageHeaders } from './provider-pages.js';
 import { clientCredentialsScopeCheck, scopeParamValidator } from './scope-policy.js';
 import { PROVIDER_COOKIE_OPTIONS, sessionTtl } from './session-policy.js';
@@ -128,6 +130,7 @@ export function createOidcProvider(deps: OidcProviderDeps): Provider {
       introspection_endpoint_auth_methods_supported: [...INTROSPECTION_AUTH_METHODS],
       introspection_signing_alg_values_supported: [introspectionSigningKey(deps.signingKeys).alg],
     },
+    clientBasedCORS: clientBasedCors(originAllowlist(config.corsOrigins)) as Configuration['clientBasedCORS'],
   };
 
   const provider = new Provider(config.issuer, configuration);

@@ -1,4 +1,5 @@
-import { REVOKED, type RevocationCache } from './revocation-cache.js';
+import { performance } from 'node:perf_hooks';
+import { noRevocationReadMetrics, REVOKED, type RevocationCache, type RevocationReadMetrics } from './revocation-cache.js';
 
 /** The embedded-mode (single-process) implementation. */
 export class MemoryRevocationCache implements RevocationCache {
@@ -12,6 +13,7 @@ export class MemoryRevocationCache implements RevocationCache {
      * token): caches then re-read it, since that process's markers never reach this map.
      */
     private readonly externalWrites: () => number = () => 0,
+    private readonly metrics: RevocationReadMetrics = noRevocationReadMetrics,
   ) {}
 
   async state(key: string): Promise<string | null> {
@@ -19,7 +21,10 @@ export class MemoryRevocationCache implements RevocationCache {
   }
 
   states(keys: string[]): Promise<(string | null)[]> {
-    return Promise.resolve(keys.map((k) => this.read(k)));
+    const started = performance.now();
+    const states = keys.map((k) => this.read(k));
+    this.metrics.read((performance.now() - started) / 1000, 'ok');
+    return Promise.resolve(states);
   }
 
   private read(key: string): string | null {

@@ -1,6 +1,7 @@
+import { performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
 import { BatchedReads } from './batched-reads.js';
-import { REVOKED, type RevocationCache } from './revocation-cache.js';
+import { noRevocationReadMetrics, REVOKED, type RevocationCache, type RevocationReadMetrics, type RevocationReadResult } from './revocation-cache.js';
 
 // Atomically: leave a revoked key revoked, otherwise count one more change; refresh the TTL.
 const BUMP_SCRIPT = `
@@ -31,15 +32,20 @@ export class RedisRevocationCache implements RevocationCache {
   private subscribed = false;
   private currentGeneration = 0;
   private unavailable = false;
+  private closed = false;
   private readonly reads: BatchedReads;
 
   constructor(
     private readonly redis: Redis,
     private readonly subscriber: Redis,
     private readonly prefix: string,
+    metrics: RevocationReadMetrics = noRevocationReadMetrics,
   ) {
     this.channel = `${prefix}revocations`;
-    this.reads = new BatchedReads((keys) => withTimeout(redis.mget(keys), READ_TIMEOUT_MS));
+    this.reads = new BatchedReads((keys) => {
+      const started = performance.now();
+      return withTimeout(redis.mget(keys), READ_TIMEOUT_MS, (result) => metrics.read((performance.now() - started) / 1000, result));
+    });
     subscriber.on('message', (channel: string, key: string) => {
       if (channel === this.channel) for (const listener of this.listeners) listener(key);
     });
@@ -102,23 +108,38 @@ export class RedisRevocationCache implements RevocationCache {
     await withTimeout(this.redis.ping(), READ_TIMEOUT_MS);
   }
 
+  /** Idempotent: ioredis arms a 2 s timer on every disconnect() of an already-ended stream. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     this.redis.disconnect();
     this.subscriber.disconnect();
   }
 }
 
-/** `promise`, or a rejection once `ms` have passed (the command itself is left to finish). */
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+/**
+ * `promise`, or a rejection once `ms` have passed (the command itself is left to finish);
+ * `settled` is told once how it ended.
+ */
+function withTimeout<T>(promise: Promise<T>, ms: number, settled: (result: RevocationReadResult) => void = () => {}): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`redis read timed out after ${ms} ms`)), ms);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      settled('timeout');
+      reject(new Error(`redis read timed out after ${ms} ms`));
+    }, ms);
     promise.then(
       (value) => {
+        if (timedOut) return;
         clearTimeout(timer);
+        settled('ok');
         resolve(value);
       },
       (err: unknown) => {
+        if (timedOut) return;
         clearTimeout(timer);
+        settled('error');
         reject(err);
       },
     );

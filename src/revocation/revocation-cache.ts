@@ -27,3 +27,13 @@ export interface RevocationCache {
 }
 
 export const REVOKED = 'revoked';
+
+/** How a read of revocation states ended; `timeout`: abandoned, the caller asked the database. */
+export type RevocationReadResult = 'ok' | 'error' | 'timeout';
+
+/** Where reads of revocation states are measured (a `/metrics` histogram): one call per round trip. */
+export interface RevocationReadMetrics {
+  read(seconds: number, result: RevocationReadResult): void;
+}
+
+export const noRevocationReadMetrics: RevocationReadMetrics = { read() {} };

@@ -3,6 +3,7 @@ import type { UserStore } from '../stores/user-store.js';
 import { canonicalUsername } from './identifiers.js';
 import type { PasswordCheckQueue } from './password-check-queue.js';
 import type { PasswordHasher } from './password-hasher.js';
+import { noSignInMetrics, type SignInMetrics } from './sign-in-metrics.js';
 import { throttleAddress, type SignInThrottle } from './sign-in-throttle.js';
 
 /** The longest password any account can have (the creation rule); longer ones are not hashed. */
@@ -29,6 +30,8 @@ export interface PasswordSignInDeps {
   hasher: PasswordHasher;
   throttle: SignInThrottle;
   queue: PasswordCheckQueue;
+  /** Counts failures and throttled attempts for /metrics (never a name or an address). */
+  metrics?: SignInMetrics;
 }
 
 /**
@@ -38,30 +41,37 @@ export interface PasswordSignInDeps {
  * reserved with the throttle before the password is checked; the check waits its turn in
  * the bounded queue; only a right password gives the reservation back.
  */
-export function passwordSignIn({ accounts, hasher, throttle, queue }: PasswordSignInDeps): PasswordSignIn {
+export function passwordSignIn({ accounts, hasher, throttle, queue, metrics = noSignInMetrics }: PasswordSignInDeps): PasswordSignIn {
   return {
     async signIn(typed, password, ip) {
-      const address = throttleAddress(ip);
-      const username = canonicalUsername(typed);
-      if (!username || !password || password.length > MAX_PASSWORD) {
-        const charged = await throttle.chargeAddress(address);
-        return charged.granted ? { outcome: 'wrong' } : { outcome: 'throttled', retryAfterSeconds: charged.retryAfterSeconds };
-      }
-      const user = await accounts.findByUsername(username);
-      const reservation = await throttle.reserve(user ? `u:${user.id}` : `n:${username}`, address);
-      if (!reservation.granted) return { outcome: 'throttled', retryAfterSeconds: reservation.retryAfterSeconds };
-
-      // An unknown name costs a hash too, so the answer's timing does not tell which names exist.
-      const checked = await queue.run(address, () => (user ? hasher.verify(password, user.passwordHash) : hasher.verifyAgainstNothing(password)));
-      if (!checked.ran) {
-        await reservation.release();
-        return checked.full === 'address'
-          ? { outcome: 'throttled', retryAfterSeconds: BUSY_RETRY_SECONDS }
-          : { outcome: 'busy', retryAfterSeconds: BUSY_RETRY_SECONDS };
-      }
-      if (!user || !checked.value) return { outcome: 'wrong' };
-      await reservation.succeeded();
-      return { outcome: 'signed-in', user };
+      const result = await attempt(typed, password, ip);
+      if (result.outcome === 'wrong') metrics.failed();
+      else if (result.outcome === 'throttled') metrics.throttled();
+      return result;
     },
   };
+
+  async function attempt(typed: string, password: string, ip: string): Promise<SignInResult> {
+    const address = throttleAddress(ip);
+    const username = canonicalUsername(typed);
+    if (!username || !password || password.length > MAX_PASSWORD) {
+      const charged = await throttle.chargeAddress(address);
+      return charged.granted ? { outcome: 'wrong' } : { outcome: 'throttled', retryAfterSeconds: charged.retryAfterSeconds };
+    }
+    const user = await accounts.findByUsername(username);
+    const reservation = await throttle.reserve(user ? `u:${user.id}` : `n:${username}`, address);
+    if (!reservation.granted) return { outcome: 'throttled', retryAfterSeconds: reservation.retryAfterSeconds };
+
+    // An unknown name costs a hash too, so the answer's timing does not tell which names exist.
+    const checked = await queue.run(address, () => (user ? hasher.verify(password, user.passwordHash) : hasher.verifyAgainstNothing(password)));
+    if (!checked.ran) {
+      await reservation.release();
+      return checked.full === 'address'
+        ? { outcome: 'throttled', retryAfterSeconds: BUSY_RETRY_SECONDS }
+        : { outcome: 'busy', retryAfterSeconds: BUSY_RETRY_SECONDS };
+    }
+    if (!user || !checked.value) return { outcome: 'wrong' };
+    await reservation.succeeded();
+    return { outcome: 'signed-in', user };
+  }
 }

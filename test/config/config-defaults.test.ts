@@ -29,6 +29,9 @@ describe('configuration', () => {
     });
     expect(config.databaseUrl).toBeUndefined();
     expect(config.redisUrl).toBeUndefined();
+    expect(config.metricsToken).toBeUndefined();
+    expect(config.corsOrigins).toEqual([]);
+    expect(loadConfig({ DATA_DIR: dataDir, CORS_ORIGINS: 'https://app.example, http://localhost:5173' }).corsOrigins).toEqual(['https://app.example', 'http://localhost:5173']);
     expect(loadConfig({ DATA_DIR: dataDir, PORT: '8080' }).issuer).toBe('http://localhost:8080');
     expect(loadConfig({ DATA_DIR: dataDir, ISSUER: 'https://id.example.com/' }).issuer).toBe('https://id.example.com');
   });
@@ -60,6 +63,12 @@ describe('configuration', () => {
     [{ DATABASE_URL: 'mysql://root@db:3306/tessera', TOKEN_PEPPER: PEPPER }, 'COOKIE_KEYS'],
     [{ DATABASE_URL: 'mysql://root@db:3306/tessera', TOKEN_PEPPER: PEPPER, COOKIE_KEYS: PEPPER }, 'JWKS'],
     [{ JWKS: '{not json' }, 'JWKS'],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
+    [{ CORS_ORIGINS: 'https://app.example/' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: 'https://app.example,*' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: 'ftp://files.example' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: 'https://app.example/path' }, 'CORS_ORIGINS'],
+    [{ METRICS_TOKEN: `${'m'.repeat(32)} with spaces` }, 'METRICS_TOKEN'],
   ])('%o fails with one message naming %s', (env, variable) => {
     let error: unknown;
     try {

@@ -3,17 +3,20 @@ import accepts from 'accepts';
 import { ApiError, message } from '../../errors.js';
 import { chooseLang } from '../../messages/index.js';
 import type { Logger } from '../../logger.js';
-import type { ActiveToken, TokenIntrospector } from '../../tokens/introspection/active-token.js';
+import type { OriginPolicy } from '../../security/cors-origins.js';
+import type { ActiveToken, TokenIntrospector, TokenKind } from '../../tokens/introspection/active-token.js';
 import type { IntrospectionCaller, IntrospectionCallers } from '../../tokens/introspection/introspection-callers.js';
 import type { IntrospectionResponder } from '../../tokens/introspection/introspection-response.js';
 import type { IntrospectorChain } from '../../tokens/introspection/introspector-chain.js';
 import { CoalescedWrites } from '../coalesced-writes.js';
 import { assertIdentityEncoding } from '../content-encoding.js';
 import { toApiError } from '../middleware/error-handler.js';
+import type { RequestMetrics } from '../middleware/request-metrics.js';
 import { isFormContentType, readForm } from '../read-form.js';
 import { clientIp, requestIdFor, type RequestLog } from '../request-log.js';
 import { invalidInput } from '../validate.js';
 import { clientCredentials, permittedCaller, rememberedCaller } from './authenticate-caller.js';
+import { checkOrigin, crossOriginHeaders, OriginRefused, preflightHeaders } from './introspection-cors.js';
 import { INTROSPECTION_JWT, introspectionRequest, type IntrospectionRequest } from './introspection-request.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -29,6 +32,19 @@ export interface IntrospectionEndpointDeps {
   requestLog: RequestLog;
   logger: Logger;
   trustProxy: boolean;
+  /** Request latency, under the route label `path` (as the Koa app reports its routes). */
+  requestMetrics: RequestMetrics;
+  answers: IntrospectionMetrics;
+  /** Which pages may read answers cross-origin (CORS_ORIGINS; see introspection-cors.ts). */
+  origins: OriginPolicy;
+}
+
+/**
+ * Where answers are counted (a `/metrics` counter): the token's kind (`unknown` when no strategy
+ * claimed it, or several did and none found it) and the result. Called on every request: must not allocate.
+ */
+export interface IntrospectionMetrics {
+  answered(kind: TokenKind | 'unknown', result: 'active' | 'inactive' | 'error'): void;
 }
 
 export interface IntrospectionEndpoint {
@@ -42,6 +58,11 @@ interface Answer {
   contentType: string;
   body: string;
   headers?: Record<string, string | string[]>;
+  /** What the answer is counted as (IntrospectionMetrics); errors are `unknown`. */
+  kind: TokenKind | 'unknown';
+  active: boolean;
+  /** Refused for its Origin: answered without CORS headers. */
+  originRefused?: boolean;
 }
 
 /**
@@ -76,6 +97,7 @@ export function introspectionEndpoint(deps: IntrospectionEndpointDeps): Introspe
       // A string no introspector claims, from a caller verified a moment ago: `{"active":false}`
       // tells nobody anything, so the remembered caller is enough and the answer costs no I/O.
       caller = remembered;
+      checkOrigin(req, deps.origins, caller.clientId);
     } else {
       if (remembered && claimed) {
         // The token's revocation check starts alongside the caller's, so both go out in the same
@@ -85,16 +107,18 @@ export function introspectionEndpoint(deps: IntrospectionEndpointDeps): Introspe
         token.catch(() => {}); // awaited below only if the caller passes
       }
       caller = permittedCaller(await deps.callers.authenticate(credentials.clientId, credentials.clientSecret));
+      checkOrigin(req, deps.origins, caller.clientId);
       if (!params.success) throw invalidInput(params.error);
       if (claimed) token ??= introspect(params.data, claimants);
     }
 
     const active = token && (await token);
+    const kind = active ? active.kind : claimants.length === 1 ? claimants[0]!.kind : 'unknown';
     if (wantsJwt(req)) {
       const body = active ? deps.responder.describe(active) : { active: false as const };
-      return { status: 200, contentType: INTROSPECTION_JWT, body: await deps.responder.sign(body, caller.clientId) };
+      return { status: 200, contentType: INTROSPECTION_JWT, body: await deps.responder.sign(body, caller.clientId), kind, active: !!active };
     }
-    return { status: 200, contentType: JSON_TYPE, body: active ? JSON.stringify(deps.responder.describe(active)) : INACTIVE };
+    return { status: 200, contentType: JSON_TYPE, body: active ? JSON.stringify(deps.responder.describe(active)) : INACTIVE, kind, active: !!active };
   }
 
   function introspect(params: IntrospectionRequest, claimants: TokenIntrospector[]): Promise<ActiveToken | null> {
@@ -104,14 +128,18 @@ export function introspectionEndpoint(deps: IntrospectionEndpointDeps): Introspe
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = process.hrtime.bigint();
     const requestId = requestIdFor(req.headers['x-request-id']);
+    const preflight = preflightHeaders(req);
+    if (preflight) return answerPreflight(req, res, preflight, requestId, started);
     let result: Answer;
     try {
       result = await answer(req);
     } catch (err) {
       result = errorAnswer(err, requestId, req);
     }
+    const origin = req.headers.origin;
     res.writeHead(result.status, {
       ...result.headers,
+      ...(origin !== undefined && !result.originRefused ? crossOriginHeaders(origin) : undefined),
       'Content-Type': result.contentType,
       'Content-Length': Buffer.byteLength(result.body),
       'Cache-Control': 'no-store',
@@ -122,6 +150,17 @@ export function introspectionEndpoint(deps: IntrospectionEndpointDeps): Introspe
     });
     writes.end(res, result.body);
     deps.requestLog({ requestId, method: req.method ?? '', path: pathOf(req.url), status: result.status, ip: clientIp(req, deps.trustProxy), started });
+    deps.requestMetrics.observe(req.method ?? '', deps.path, result.status, Number(process.hrtime.bigint() - started) / 1e9);
+    deps.answers.answered(result.kind, result.status !== 200 ? 'error' : result.active ? 'active' : 'inactive');
+  }
+
+  /** 204 to a CORS preflight, with the headers the provider's endpoints send (introspection-cors.ts). */
+  function answerPreflight(req: IncomingMessage, res: ServerResponse, headers: Record<string, string>, requestId: string, started: bigint): void {
+    req.resume();
+    res.writeHead(204, { ...headers, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Request-Id': requestId });
+    res.end();
+    deps.requestLog({ requestId, method: 'OPTIONS', path: pathOf(req.url), status: 204, ip: clientIp(req, deps.trustProxy), started });
+    deps.requestMetrics.observe('OPTIONS', deps.path, 204, Number(process.hrtime.bigint() - started) / 1e9);
   }
 
   function errorAnswer(err: unknown, requestId: string, req: IncomingMessage): Answer {
@@ -133,6 +172,9 @@ export function introspectionEndpoint(deps: IntrospectionEndpointDeps): Introspe
       contentType: JSON_TYPE,
       body: JSON.stringify({ error: error.code, error_description: error.describe(chooseLang(undefined, req.headers['accept-language'])) }),
       headers: error.headers,
+      kind: 'unknown',
+      active: false,
+      originRefused: err instanceof OriginRefused,
     };
   }
 

@@ -1,8 +1,9 @@
 import type { OAuthApplication } from '../../entities/index.js';
 import type { Authorization } from '../../services/authorization-service.js';
+import type { ApplicationResponse, ApplicationWithSecretResponse, AuthorizationResponse } from '../schemas/response-schemas.js';
 
 /** The public shape of an OAuth app. Never the secret (only its last four characters). */
-export function presentApplication(app: OAuthApplication) {
+export function presentApplication(app: OAuthApplication): ApplicationResponse {
   return {
     id: app.id,
     client_id: app.clientId,
@@ -21,12 +22,12 @@ export function presentApplication(app: OAuthApplication) {
 }
 
 /** The one response that carries the secret: right after create or regeneration. */
-export function presentApplicationWithSecret(app: OAuthApplication, secret: string | null) {
+export function presentApplicationWithSecret(app: OAuthApplication, secret: string | null): ApplicationWithSecretResponse {
   return { ...presentApplication(app), client_secret: secret };
 }
 
 /** An app the user authorized. */
-export function presentAuthorization(a: Authorization) {
+export function presentAuthorization(a: Authorization): AuthorizationResponse {
   return {
     id: a.id,
     application: { client_id: a.clientId, name: a.applicationName, homepage_url: a.homepageUrl },

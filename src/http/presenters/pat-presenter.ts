@@ -1,8 +1,9 @@
 import type { PersonalAccessToken } from '../../entities/index.js';
 import { isActive } from '../../tokens/introspection/pat-introspector.js';
+import type { PatResponse, PatWithSecretResponse } from '../schemas/response-schemas.js';
 
 /** The public shape of a token record (CodeArts' ImpersonationToken fields and more). Never the secret. */
-export function presentPat(pat: PersonalAccessToken, now: Date) {
+export function presentPat(pat: PersonalAccessToken, now: Date): PatResponse {
   return {
     id: pat.id,
     name: pat.name,
@@ -21,6 +22,6 @@ export function presentPat(pat: PersonalAccessToken, now: Date) {
 }
 
 /** The one response that carries the secret: right after create or regenerate. */
-export function presentPatWithSecret(pat: PersonalAccessToken, token: string, now: Date) {
+export function presentPatWithSecret(pat: PersonalAccessToken, token: string, now: Date): PatWithSecretResponse {
   return { ...presentPat(pat, now), token };
 }

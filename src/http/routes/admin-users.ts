@@ -1,17 +1,11 @@
 import Router from '@koa/router';
-import { z } from 'zod';
 import type { Container } from '../../container.js';
 import { authenticateUser, requireAdmin } from '../middleware/authenticate-password.js';
 import { jsonBody } from '../middleware/body-parsers.js';
 import { validate } from '../validate.js';
 import { invalidRequest, message } from '../../errors.js';
-import { createUserSchema } from '../schemas/user-schemas.js';
+import { createUserSchema, listUsersQuerySchema } from '../schemas/user-schemas.js';
 import { presentUser } from '../presenters/user-presenter.js';
-
-const pageSchema = z.object({
-  offset: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-});
 
 /** /api/v1/users — account administration (admins only). */
 export function adminUserRoutes(c: Container): Router {
@@ -19,7 +13,7 @@ export function adminUserRoutes(c: Container): Router {
   router.use(authenticateUser(c.signIn), requireAdmin, jsonBody());
 
   router.get('/', async function listUsers(ctx) {
-    const { offset, limit } = validate(pageSchema, ctx.query);
+    const { offset, limit } = validate(listUsersQuerySchema, ctx.query);
     const [users, total] = await c.users.list(offset, limit);
     ctx.set('X-Total-Count', String(total));
     ctx.body = users.map(presentUser);

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type { Container } from '../../container.js';
 import { ApiError, message } from '../../errors.js';
 import { requireScopes } from '../middleware/require-token.js';
+import type { CurrentUserResponse } from '../schemas/response-schemas.js';
 
 /** GET /api/v1/user — the token's user (CODING's current_user). Needs `user`; email needs `user:email`. */
 export function currentUserRoutes(c: Container): Router {
@@ -24,7 +25,7 @@ export function currentUserRoutes(c: Container): Router {
       ...(showEmail ? { email: user.email } : {}),
       admin: user.isAdmin,
       created_at: user.createdAt.toISOString(),
-    };
+    } satisfies CurrentUserResponse;
   });
   return router;
 }

@@ -1,8 +1,6 @@
 import Router from '@koa/router';
 import type { Container } from '../../container.js';
 
-const CHECK_TIMEOUT_MS = 1000;
-
 /** /healthz: the process is up. /readyz: the database and Redis answer (503 names what is down). */
 export function healthRoutes(c: Container): Router {
   const router = new Router();
@@ -12,10 +10,7 @@ export function healthRoutes(c: Container): Router {
   });
 
   router.get('/readyz', async function readyz(ctx) {
-    const checks: Record<string, 'ok' | 'down'> = {
-      database: await probe(() => c.dataSource.query('SELECT 1')),
-    };
-    if (c.redis) checks.redis = await probe(() => c.revocationCache.ping());
+    const checks = await c.readiness.check();
     const down = Object.keys(checks).filter((k) => checks[k] === 'down');
     ctx.set('Cache-Control', 'no-store');
     ctx.status = down.length ? 503 : 200;
@@ -25,19 +20,4 @@ export function healthRoutes(c: Container): Router {
   });
 
   return router;
-}
-
-async function probe(check: () => Promise<unknown>): Promise<'ok' | 'down'> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS);
-  });
-  try {
-    await Promise.race([check(), timeout]);
-    return 'ok';
-  } catch {
-    return 'down';
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -58,3 +58,5 @@ export const updateApplicationSchema = z
     }),
   );
 
+/** An authorization (grant) id in a URL: oidc-provider's ids are base64url, at most 128 characters. */
+export const grantIdParamSchema = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/);

@@ -19,3 +19,9 @@ export const createUserSchema = z.strictObject({
   password: newPasswordField,
   admin: z.boolean().optional(),
 });
+
+/** GET /api/v1/users paging. */
+export const listUsersQuerySchema = z.object({
+  offset: z.coerce.number().int().min(0, 'must be 0 or more').default(0),
+  limit: z.coerce.number().int().min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100').default(20),
+});

@@ -1,7 +1,8 @@
 import type { User } from '../../entities/index.js';
 
 /** The kinds of token Tessera answers for. */
-export type TokenKind = 'personal_access_token' | 'access_token' | 'refresh_token';
+export const TOKEN_KINDS = ['personal_access_token', 'access_token', 'refresh_token'] as const;
+export type TokenKind = (typeof TOKEN_KINDS)[number];
 
 /**
  * The profile of the user a token acts for, as read when the token was verified. Users change

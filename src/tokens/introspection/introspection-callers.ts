@@ -5,7 +5,7 @@ import { clientRevocationKey } from '../../revocation/revocation-keys.js';
 import { DigestMemo } from '../../security/digest-memo.js';
 import { tokensEqual } from '../../security/tokens-equal.js';
 import type { ApplicationStore } from '../../stores/application-store.js';
-import { VerifiedTokenCache } from './verified-token-cache.js';
+import { VerifiedTokenCache, type LookupMetrics } from './verified-token-cache.js';
 
 /**
  * How an introspection caller may authenticate (RFC 6749 §2.3.1): its client_id and secret in
@@ -56,8 +56,9 @@ export class ApplicationIntrospectionCallers implements IntrospectionCallers {
     private readonly applications: Pick<ApplicationStore, 'findByClientId'>,
     secrets: Pick<ClientSecrets, 'digest'>,
     revocations: RevocationCache,
+    lookups?: LookupMetrics,
   ) {
-    this.cache = new VerifiedTokenCache(revocations, 10_000);
+    this.cache = new VerifiedTokenCache(revocations, 10_000, lookups);
     this.secretDigests = new DigestMemo((secret) => secrets.digest(secret), 10_000);
   }
 

@@ -11,7 +11,7 @@ import type { ArtifactKeys } from '../../oidc/adapter/artifact-keys.js';
 import { DigestMemo } from '../../security/digest-memo.js';
 import type { UserStore } from '../../stores/user-store.js';
 import { ownerOf, type ActiveToken, type IntrospectionContext, type TokenIntrospector, type TokenOwner } from './active-token.js';
-import { VerifiedTokenCache } from './verified-token-cache.js';
+import { VerifiedTokenCache, type LookupMetrics } from './verified-token-cache.js';
 
 /** oidc-provider's opaque token values: 256 random bits as 43 base64url characters. */
 const OPAQUE_TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -58,8 +58,9 @@ export class OAuthTokenIntrospector implements TokenIntrospector {
     private readonly clock: Clock,
     /** The adapter's storage keys: the revocation hook reports tokens by these, never by value. */
     artifactKeys: Pick<ArtifactKeys, 'of'>,
+    lookups?: LookupMetrics,
   ) {
-    this.cache = new VerifiedTokenCache(revocations);
+    this.cache = new VerifiedTokenCache(revocations, undefined, lookups);
     const model = kind === 'refresh_token' ? 'RefreshToken' : 'AccessToken';
     this.storageKeys = new DigestMemo((token) => artifactKeys.of(model, token));
   }

@@ -9,7 +9,7 @@ import type { PatStore } from '../../stores/pat-store.js';
 import type { UserStore } from '../../stores/user-store.js';
 import type { PatFormat } from '../format/pat-format.js';
 import { ownerOf, type ActiveToken, type IntrospectionContext, type TokenIntrospector, type TokenOwner } from './active-token.js';
-import { VerifiedTokenCache } from './verified-token-cache.js';
+import { VerifiedTokenCache, type LookupMetrics } from './verified-token-cache.js';
 
 /** last_used_at is written at most this often per token, so verification stays cheap. */
 export const LAST_USED_THROTTLE_MS = 60_000;
@@ -31,8 +31,9 @@ export class PatIntrospector implements TokenIntrospector {
     revocations: RevocationCache,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    lookups?: LookupMetrics,
   ) {
-    this.cache = new VerifiedTokenCache(revocations);
+    this.cache = new VerifiedTokenCache(revocations, undefined, lookups);
     this.digests = new DigestMemo((token) => format.digest(token));
   }
 

@@ -2,6 +2,21 @@ import { LRUCache } from 'lru-cache';
 import type { RevocationCache } from '../../revocation/revocation-cache.js';
 import { REVOKED } from '../../revocation/revocation-cache.js';
 
+/**
+ * How a lookup was answered: `warm` from memory (re-validated against the revocation cache, no
+ * SQL; a revoked key counts here too), `cold` from the database, `fallback` from the database
+ * because the revocation cache could not be asked.
+ */
+export const LOOKUP_OUTCOMES = ['warm', 'cold', 'fallback'] as const;
+export type LookupOutcome = (typeof LOOKUP_OUTCOMES)[number];
+
+/** Where lookups are counted (a `/metrics` counter). Called on the hot path: must not allocate. */
+export interface LookupMetrics {
+  lookup(outcome: LookupOutcome): void;
+}
+
+const noLookupMetrics: LookupMetrics = { lookup() {} };
+
 /** How long an instance trusts a record it read from the database, at most. */
 export const VERIFIED_TOKEN_TTL_MS = 60_000;
 
@@ -28,6 +43,7 @@ export class VerifiedTokenCache<T> {
   constructor(
     private readonly revocations: RevocationCache,
     max = 50_000,
+    private readonly lookups: LookupMetrics = noLookupMetrics,
   ) {
     this.entries = new LRUCache<string, Entry<T>>({ max, ttl: VERIFIED_TOKEN_TTL_MS });
     // Another instance revoked or changed something: drop our copy now. Correctness does
@@ -52,13 +68,19 @@ export class VerifiedTokenCache<T> {
       (states) => {
         if (states.includes(REVOKED)) {
           this.entries.delete(primaryKey);
+          this.lookups.lookup('warm');
           return null;
         }
-        if (cached && cached.generation === generation && sameStates(states, cached.states)) return cached.value;
+        if (cached && cached.generation === generation && sameStates(states, cached.states)) {
+          this.lookups.lookup('warm');
+          return cached.value;
+        }
+        this.lookups.lookup('cold');
         return this.reload(primaryKey, load, dependentsOf, states[0] ?? null, generation);
       },
       () => {
         this.entries.delete(primaryKey);
+        this.lookups.lookup('fallback');
         return load();
       },
     );

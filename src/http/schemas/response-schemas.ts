@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { APPLICATION_GRANT_TYPES } from '../../entities/index.js';
+
+/**
+ * What the JSON API answers, as zod schemas: the presenters are typed by them (so a field added to
+ * one and not the other fails to compile), and the OpenAPI document is generated from them.
+ * Strict: a response has exactly these members.
+ */
+
+const timestamp = z.iso.datetime().describe('ISO 8601, UTC');
+
+/** Every error: `{"error", "error_description"}` (RFC 6749 §5.2 style). */
+export const errorResponse = z.strictObject({
+  error: z.string().describe('machine-readable code, e.g. invalid_request, invalid_token, not_found'),
+  error_description: z.string().describe('what went wrong, naming the field'),
+});
+
+export const patResponse = z.strictObject({
+  id: z.number().int(),
+  name: z.string(),
+  description: z.string().nullable(),
+  scopes: z.array(z.string()),
+  token_last_four: z.string().describe('last four characters of the secret'),
+  created_at: timestamp,
+  expires_at: timestamp.nullable().describe('null: never expires'),
+  last_used_at: timestamp.nullable(),
+  last_used_ip: z.string().nullable(),
+  revoked: z.boolean(),
+  active: z.boolean().describe('not revoked and not expired'),
+  impersonation: z.boolean(),
+  ip_allowlist: z.array(z.string()).describe('CIDR ranges; empty: anywhere'),
+});
+
+/** Only in the answers of create and regenerate. */
+export const patWithSecretResponse = patResponse.extend({ token: z.string().describe('the secret, shown once') });
+
+export const userResponse = z.strictObject({
+  id: z.number().int(),
+  username: z.string(),
+  email: z.string(),
+  name: z.string(),
+  admin: z.boolean(),
+  created_at: timestamp,
+});
+
+/** GET /api/v1/user: `email` only with scope user:email. */
+export const currentUserResponse = userResponse.extend({ email: z.string().optional() });
+
+export const scopeResponse = z.strictObject({
+  name: z.string(),
+  kind: z.enum(['api', 'oidc']).describe('oidc scopes are for OAuth sign-in only, never on a PAT'),
+  access: z.enum(['read', 'read-write']),
+  description: z.strictObject({ en: z.string(), zh: z.string() }),
+  implies: z.array(z.string()),
+});
+
+export const applicationResponse = z.strictObject({
+  id: z.number().int(),
+  client_id: z.string(),
+  name: z.string(),
+  homepage_url: z.string().nullable(),
+  redirect_uris: z.array(z.string()),
+  post_logout_redirect_uris: z.array(z.string()),
+  type: z.enum(['confidential', 'public']),
+  grant_types: z.array(z.enum(APPLICATION_GRANT_TYPES)),
+  scopes: z.array(z.string()).nullable().describe('null: any scope in the registry'),
+  introspection: z.boolean().describe('may call the introspection endpoint for any token'),
+  client_secret_last_four: z.string().nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+/** Only in the answers of create and secret regeneration; null for public apps. */
+export const applicationWithSecretResponse = applicationResponse.extend({ client_secret: z.string().nullable().describe('shown once') });
+
+export const authorizationResponse = z.strictObject({
+  id: z.string(),
+  application: z.strictObject({ client_id: z.string(), name: z.string(), homepage_url: z.string().nullable() }),
+  scopes: z.array(z.string()),
+  created_at: timestamp,
+  last_used_at: timestamp.nullable(),
+  expires_at: timestamp.nullable(),
+});
+
+export type PatResponse = z.output<typeof patResponse>;
+export type PatWithSecretResponse = z.output<typeof patWithSecretResponse>;
+export type UserResponse = z.output<typeof userResponse>;
+export type CurrentUserResponse = z.output<typeof currentUserResponse>;
+export type ScopeResponse = z.output<typeof scopeResponse>;
+export type ApplicationResponse = z.output<typeof applicationResponse>;
+export type ApplicationWithSecretResponse = z.output<typeof applicationWithSecretResponse>;
+export type AuthorizationResponse = z.output<typeof authorizationResponse>;
