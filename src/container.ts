@@ -4,6 +4,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/index.js';
 import { createDataSource, runMigrations, sqliteExternalWrites } from './db/data-source.js';
 import { createLogger, type Logger } from './logger.js';
+import { RedisBreaker } from './redis/redis-breaker.js';
 import { MemoryRevocationCache } from './revocation/memory-revocation-cache.js';
 import { RedisRevocationCache } from './revocation/redis-revocation-cache.js';
 import type { RevocationCache } from './revocation/revocation-cache.js';
@@ -39,6 +40,8 @@ export interface Container {
   clock: Clock;
   dataSource: DataSource;
   redis: Redis | null;
+  /** Whether Redis answers in time (REDIS_TIMEOUT_MS); every Redis user goes through it. Null without Redis. */
+  redisBreaker: RedisBreaker | null;
   scopes: ScopeRegistry;
   revocationCache: RevocationCache;
   /** What services call after revoking or changing anything a cache may hold. */
@@ -82,16 +85,18 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : null;
   // The revocation cache has its own connections: its reads batch themselves (BatchedReads), so
   // auto-pipelining would only hold each batch back another event-loop turn; its marker writes
-  // must wait out a paused Redis rather than time out (it times its reads out itself; see
-  // RedisRevocationCache); and pub/sub needs a connection of its own.
+  // must stay queued on a paused Redis rather than be dropped by a timeout (the breaker bounds
+  // how long anyone waits for them; see RedisRevocationCache); and pub/sub needs a connection of its own.
   const revocationRedis = redis?.duplicate({ enableAutoPipelining: false, commandTimeout: undefined }) ?? null;
   if (redis && revocationRedis) await Promise.all([waitUntilReady(redis, 3000), waitUntilReady(revocationRedis, 3000)]);
+  const redisBreaker = revocationRedis ? new RedisBreaker(() => revocationRedis.ping(), config.redisTimeoutMs, logger) : null;
   const revocationCache: RevocationCache =
-    redis && revocationRedis
-      ? new RedisRevocationCache(revocationRedis, redis.duplicate({ enableOfflineQueue: true }), config.redisKeyPrefix)
+    redis && revocationRedis && redisBreaker
+      ? new RedisRevocationCache(revocationRedis, redis.duplicate({ enableOfflineQueue: true }), config.redisKeyPrefix, redisBreaker)
       : new MemoryRevocationCache(() => clock().getTime(), sqliteExternalWrites(dataSource) ?? undefined);
   const revocations = new RevocationNotifier(revocationCache, clock, logger);
 
+  const limiterStore = { redis, guard: redisBreaker, prefix: config.redisKeyPrefix };
   const patFormat = new PatFormat(config.patPrefix, config.tokenPepper);
   const userStore = new TypeormUserStore(dataSource);
   const patStore = new TypeormPatStore(dataSource);
@@ -101,7 +106,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const signIn = passwordSignIn({
     accounts: userStore,
     hasher,
-    throttle: new SignInThrottle(redis, config.redisKeyPrefix, config.signIn),
+    throttle: new SignInThrottle(limiterStore, config.signIn),
     queue: new PasswordCheckQueue(config.passwordChecks),
   });
   const pats = new PatService(patStore, patFormat, scopes, revocations, clock, config.patMaxLifetimeDays, adminAudit);
@@ -111,6 +116,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     clock,
     dataSource,
     redis,
+    redisGuard: redisBreaker,
     scopes,
     users,
     onRevoked: oauthRevocationHook(revocations),
@@ -137,6 +143,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     clock,
     dataSource,
     redis,
+    redisBreaker,
     scopes,
     revocationCache,
     revocations,
@@ -151,6 +158,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     webSessions: new WebSessionService(webSessionStore, users, clock),
     cleanup,
     async close() {
+      redisBreaker?.close();
       await revocationCache.close();
       redis?.disconnect();
       if (dataSource.isInitialized) await dataSource.destroy();
@@ -166,9 +174,9 @@ function connectRedis(url: string, logger: Logger): Redis {
     enableAutoPipelining: true,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
-    // A Redis that stops answering (paused, half-open connection) must not stall every request:
-    // a command fails after a second (sessions, throttling, provider artifacts). The revocation
-    // cache's connection overrides this (see above).
+    // A backstop only: Tessera's Redis users go through the RedisBreaker, which notices a stalled
+    // Redis within REDIS_TIMEOUT_MS (plus at most one heartbeat) and then releases and refuses every
+    // wait. The revocation cache's connection overrides this (see above).
     commandTimeout: 1000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   });

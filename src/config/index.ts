@@ -13,6 +13,8 @@ export interface Config {
   databaseUrl?: string;
   redisUrl?: string;
   redisKeyPrefix: string;
+  /** A Redis command slower than this opens the circuit breaker (src/redis/redis-breaker.ts). */
+  redisTimeoutMs: number;
   tokenPepper: string;
   cookieKeys: string[];
   logLevel: string;
@@ -79,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    redisTimeoutMs: e.REDIS_TIMEOUT_MS,
     tokenPepper,
     cookieKeys,
     logLevel: e.LOG_LEVEL,

@@ -26,6 +26,8 @@ export const environmentSchema = z.object({
     .optional(),
   /** redis://host:6379/0 — unset means the in-process cache (one instance only). */
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  /** How long a Redis command may take before Redis counts as stalled (circuit breaker opens; database and memory fallbacks), ms. */
+  REDIS_TIMEOUT_MS: z.coerce.number().int().min(20).max(10000).default(150),
   /** Prefix for every Redis key and channel, so instances of several deployments can share a Redis. */
   REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, ":", "_" and "-" only').default('tessera:'),
   /** HMAC key for token digests. Generated in embedded mode; required with DATABASE_URL. */
