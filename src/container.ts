@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/index.js';
 import { createDataSource, runMigrations, sqliteExternalWrites } from './db/data-source.js';
+import { boundDatabaseWaits } from './db/database-timeouts.js';
 import { createLogger, type Logger } from './logger.js';
 import { RedisBreaker } from './redis/redis-breaker.js';
 import { MemoryRevocationCache } from './revocation/memory-revocation-cache.js';
@@ -81,6 +82,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
   await dataSource.initialize();
   const applied = await runMigrations(dataSource);
   if (applied.length) logger.info({ migrations: applied }, 'applied database migrations');
+  // From here on no wait on the database is unbounded (migrations may wait longer, so they come first).
+  boundDatabaseWaits(dataSource, config.databaseTimeouts);
 
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : null;
   // The revocation cache has its own connections: its reads batch themselves (BatchedReads), so

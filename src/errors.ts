@@ -51,7 +51,8 @@ export class BackendUnavailable extends Error {
 
 /** Driver error codes that mean "the database did not answer", not "the query was wrong". */
 const DATABASE_FAULT_CODES = new Set([
-  'PROTOCOL_SEQUENCE_TIMEOUT', // mysql2: the query timed out (DATABASE_QUERY_TIMEOUT_MS)
+  'PROTOCOL_SEQUENCE_TIMEOUT', // a query timed out (DATABASE_QUERY_TIMEOUT_MS, src/db/database-timeouts.ts)
+  'POOL_ACQUIRE_TIMEOUT', // no pooled connection became free (DATABASE_CONNECT_TIMEOUT_MS)
   'ETIMEDOUT', // mysql2: connecting timed out (DATABASE_CONNECT_TIMEOUT_MS)
   'ECONNREFUSED',
   'ECONNRESET',

@@ -3,6 +3,14 @@ import path from 'node:path';
 import { environmentSchema } from './schema.js';
 import { loadOrCreateEmbeddedSecrets } from './embedded-secrets.js';
 
+/** How long Tessera waits on MySQL/MariaDB (DATABASE_QUERY_TIMEOUT_MS, DATABASE_CONNECT_TIMEOUT_MS). */
+export interface DatabaseTimeouts {
+  /** One query, from the moment it is handed to its connection. */
+  queryMs: number;
+  /** Opening a connection, and waiting for a free one in the pool. */
+  connectMs: number;
+}
+
 /** Typed, validated settings the rest of the service receives explicitly. */
 export interface Config {
   port: number;
@@ -11,6 +19,8 @@ export interface Config {
   /** 'embedded' = SQLite + in-process cache; 'production' = MySQL (+ Redis when REDIS_URL is set). */
   mode: 'embedded' | 'production';
   databaseUrl?: string;
+  /** Bounds on every wait on MySQL/MariaDB (src/db/database-timeouts.ts). */
+  databaseTimeouts: DatabaseTimeouts;
   redisUrl?: string;
   redisKeyPrefix: string;
   /** A Redis command slower than this opens the circuit breaker (src/redis/redis-breaker.ts). */
@@ -79,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     mode,
     databaseUrl: e.DATABASE_URL,
+    databaseTimeouts: { queryMs: e.DATABASE_QUERY_TIMEOUT_MS, connectMs: e.DATABASE_CONNECT_TIMEOUT_MS },
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     redisTimeoutMs: e.REDIS_TIMEOUT_MS,

@@ -24,6 +24,10 @@ export const environmentSchema = z.object({
     .string()
     .regex(/^mysql:\/\/[^/]+\/[A-Za-z0-9_$-]+/, 'must look like mysql://user:password@host:3306/database')
     .optional(),
+  /** How long one MySQL/MariaDB query may run before the request gets 503 (its connection is dropped), ms. */
+  DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600000).default(2000),
+  /** How long connecting to MySQL/MariaDB, or waiting for a free pooled connection, may take before the request gets 503, ms. */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(2000),
   /** redis://host:6379/0 — unset means the in-process cache (one instance only). */
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   /** How long a Redis command may take before Redis counts as stalled (circuit breaker opens; database and memory fallbacks), ms. */

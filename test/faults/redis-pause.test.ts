@@ -2,7 +2,7 @@ import { api, basicAuth, createTestEnvironment, type TestEnvironment } from '../
 import { spawnTessera, type TesseraProcess } from '../support/processes.js';
 import { haveExecutable, startRedisServer, type BackendServer } from '../support/backend-servers.js';
 import { clientCredentialsToken, introspect, registerApp, type RegisteredApp } from '../introspection/introspection-client.js';
-import { latencyReport } from './latency.js';
+import { createPat as createPatAs, latencyReport } from './fault-support.js';
 
 // Needs MariaDB (the source of truth while Redis stalls: production mode) and a redis-server binary of its own.
 const runnable = Boolean(process.env.DATABASE_URL) && haveExecutable('redis-server') && haveExecutable('redis-cli');
@@ -54,11 +54,7 @@ describeRunnable('a paused Redis, two instances under load and one without traff
     await environment?.destroy();
   });
 
-  const createPat = async (name: string) => {
-    const res = await api(a.url, 'POST', '/api/v1/user/tokens', { auth: ADMIN, body: { name, scopes: ['user'] } });
-    expect(res.status).toBe(201);
-    return res.body as { id: number; token: string };
-  };
+  const createPat = (name: string) => createPatAs(a.url, ADMIN, name);
   const ask = async (instance: TesseraProcess, token: string) => {
     const res = await introspect(instance.url, rs.basic, { token });
     return { status: res.status, active: res.body?.active as boolean | undefined };
