@@ -34,6 +34,7 @@ export function buildRequestListener(c: Container): RequestListener {
     requestLog: createRequestLog(c.logger),
     logger: c.logger,
     trustProxy: c.config.trustProxy,
+    throttle: c.tokenAuthThrottle,
   });
   const app = buildApp(c).callback();
   return (req, res) => (introspection.matches(req) ? introspection.handle(req, res) : app(req, res));

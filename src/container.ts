@@ -18,6 +18,7 @@ import { adminAuditLog } from './services/admin-audit.js';
 import { CleanupService } from './services/cleanup-service.js';
 import { passwordSignIn, type PasswordSignIn } from './security/password-sign-in.js';
 import { SignInThrottle } from './security/sign-in-throttle.js';
+import { TokenAuthThrottle } from './security/token-auth-throttle.js';
 import { PatService } from './services/pat-service.js';
 import { UserService } from './services/user-service.js';
 import { TypeormPatStore } from './stores/pat-store.js';
@@ -58,6 +59,8 @@ export interface Container {
   introspector: IntrospectorChain;
   /** Who may call the introspection endpoint (confidential apps with the permission). */
   introspectionCallers: IntrospectionCallers;
+  /** Failed authentications with a token or client secret, per client address (the API and the introspection endpoint). */
+  tokenAuthThrottle: TokenAuthThrottle;
   introspectionResponder: IntrospectionResponder;
   /** Purges expired rows: periodically (main.ts schedules it) and by `tessera cleanup`. */
   cleanup: CleanupService;
@@ -156,6 +159,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     pats,
     introspector,
     introspectionCallers,
+    tokenAuthThrottle: new TokenAuthThrottle(limiterStore, config.tokenAuth),
     introspectionResponder,
     ...oauth,
     webSessions: new WebSessionService(webSessionStore, users, clock),

@@ -40,6 +40,8 @@ export interface Config {
     failuresPerAddress: number;
     failuresPerAccount: number;
   };
+  /** Failed token authentications per client address (docs/security.md#abuse-limits). */
+  tokenAuth: { windowSeconds: number; failuresPerAddress: number };
   /** Bounds on concurrent password checks, per instance. */
   passwordChecks: { concurrency: number; queue: number; perAddress: number };
   adminPassword?: string;
@@ -107,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       failuresPerAddress: e.SIGN_IN_FAILURES_PER_ADDRESS,
       failuresPerAccount: e.SIGN_IN_FAILURES_PER_ACCOUNT,
     },
+    tokenAuth: { windowSeconds: e.TOKEN_AUTH_WINDOW_SECONDS, failuresPerAddress: e.TOKEN_AUTH_FAILURES_PER_ADDRESS },
     passwordChecks: { concurrency: e.PASSWORD_HASH_CONCURRENCY, queue: e.PASSWORD_HASH_QUEUE, perAddress: e.PASSWORD_HASH_PER_ADDRESS },
     adminPassword: e.TESSERA_ADMIN_PASSWORD,
     jwks: readJwks(e.JWKS, e.JWKS_FILE, mode),

@@ -64,6 +64,10 @@ export const environmentSchema = z.object({
   SIGN_IN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100000).default(100),
   /** Failed sign-ins for one account from every address per window; beyond, that account is slowed to one check per 10 s (from addresses it never signed in from). */
   SIGN_IN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(100000).default(50),
+  /** Failed token authentications (API tokens, introspection client secrets) are counted over windows of this many seconds. */
+  TOKEN_AUTH_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
+  /** Failed token authentications from one address per window; beyond, 429 for credentials the instance has not verified. */
+  TOKEN_AUTH_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(1000000).default(60),
   /** Password checks (scrypt) running at once in one instance. */
   PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   /** Password checks waiting for their turn in one instance; beyond, 503 with Retry-After. */
