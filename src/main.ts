@@ -1,7 +1,7 @@
-import http from 'node:http';
 import { buildRequestListener } from './app.js';
 import { ConfigError, loadConfig } from './config/index.js';
 import { createContainer } from './container.js';
+import { createHttpServer } from './http/http-server.js';
 import { ServerDrain } from './http/server-drain.js';
 
 /** Process entry: config, connections, first-admin bootstrap, listen, graceful shutdown. */
@@ -18,10 +18,9 @@ async function main(): Promise<void> {
     );
   }
 
-  const server = http.createServer();
+  const server = createHttpServer(config.clientLimits);
   const drain = new ServerDrain(server);
   server.on('request', drain.track(buildRequestListener(container)));
-  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
   logger.info({ port: config.port, issuer: config.issuer, mode: config.mode }, 'tessera listening');
 

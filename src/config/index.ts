@@ -11,9 +11,21 @@ export interface DatabaseTimeouts {
   connectMs: number;
 }
 
+/** Limits on what one client may hold of the server (HEADERS_TIMEOUT_SECONDS, REQUEST_TIMEOUT_SECONDS, MAX_CONNECTIONS_PER_ADDRESS). */
+export interface ClientLimits {
+  /** Time to send the request line and every header. */
+  headersTimeoutMs: number;
+  /** Time to send the whole request, headers and body (not the time to answer it). */
+  requestTimeoutMs: number;
+  /** Open connections one remote address may hold at once; 0 = no limit. */
+  maxConnectionsPerAddress: number;
+}
+
 /** Typed, validated settings the rest of the service receives explicitly. */
 export interface Config {
   port: number;
+  /** Slow and greedy clients (src/http/http-server.ts). */
+  clientLimits: ClientLimits;
   issuer: string;
   dataDir: string;
   /** 'embedded' = SQLite + in-process cache; 'production' = MySQL (+ Redis when REDIS_URL is set). */
@@ -85,8 +97,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieKeys ??= generated.cookieKeys;
   }
 
+  if (e.REQUEST_TIMEOUT_SECONDS < e.HEADERS_TIMEOUT_SECONDS) {
+    throw new ConfigError('Invalid configuration: REQUEST_TIMEOUT_SECONDS must be at least HEADERS_TIMEOUT_SECONDS (the headers are part of the request)');
+  }
+
   return {
     port: e.PORT,
+    clientLimits: {
+      headersTimeoutMs: e.HEADERS_TIMEOUT_SECONDS * 1000,
+      requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
+      maxConnectionsPerAddress: e.MAX_CONNECTIONS_PER_ADDRESS,
+    },
     issuer: (e.ISSUER ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     dataDir,
     mode,

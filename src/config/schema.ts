@@ -15,6 +15,12 @@ const commaList = z
 export const environmentSchema = z.object({
   /** TCP port to listen on. */
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Seconds a client may take to send a request's headers; then 408 and the connection is closed. */
+  HEADERS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
+  /** Seconds a client may take to send a whole request (headers and body); then 408 and the connection is closed. */
+  REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** Open connections one remote address may hold at once; beyond, 429 and closed. 0 = no limit. */
+  MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).max(100000).default(100),
   /** Public base URL; the OIDC issuer. Defaults to http://localhost:PORT. */
   ISSUER: z.url({ protocol: /^https?$/ }).optional(),
   /** Where embedded mode keeps its SQLite file and generated secrets. */
