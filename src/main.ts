@@ -21,8 +21,8 @@ async function main(): Promise<void> {
   const server = createHttpServer(config.clientLimits);
   const drain = new ServerDrain(server);
   server.on('request', drain.track(buildRequestListener(container)));
-  await new Promise<void>((resolve) => server.listen(config.port, resolve));
-  logger.info({ port: config.port, issuer: config.issuer, mode: config.mode }, 'tessera listening');
+  await new Promise<void>((resolve) => server.listen(config.port, config.listenHost, resolve));
+  logger.info({ host: config.listenHost, port: config.port, issuer: config.issuer, mode: config.mode }, 'tessera listening');
 
   const cleanup = config.cleanupIntervalSeconds ? container.cleanup.schedule(config.cleanupIntervalSeconds * 1000, logger) : null;
 

@@ -24,6 +24,8 @@ export interface ClientLimits {
 /** Typed, validated settings the rest of the service receives explicitly. */
 export interface Config {
   port: number;
+  /** The address the server listens on (LISTEN_HOST). */
+  listenHost: string;
   /** Slow and greedy clients (src/http/http-server.ts). */
   clientLimits: ClientLimits;
   issuer: string;
@@ -103,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   return {
     port: e.PORT,
+    listenHost: e.LISTEN_HOST,
     clientLimits: {
       headersTimeoutMs: e.HEADERS_TIMEOUT_SECONDS * 1000,
       requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,

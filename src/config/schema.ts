@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 const bool = z
@@ -15,6 +16,11 @@ const commaList = z
 export const environmentSchema = z.object({
   /** TCP port to listen on. */
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Address to listen on: 0.0.0.0 every IPv4 interface, :: every interface (IPv6 too), 127.0.0.1 only a proxy on the same host. */
+  LISTEN_HOST: z
+    .string()
+    .refine((v) => ipaddr.isValid(v), 'must be an IP address, such as 0.0.0.0, :: or 127.0.0.1')
+    .default('0.0.0.0'),
   /** Seconds a client may take to send a request's headers; then 408 and the connection is closed. */
   HEADERS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
   /** Seconds a client may take to send a whole request (headers and body); then 408 and the connection is closed. */

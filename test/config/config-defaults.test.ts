@@ -61,6 +61,7 @@ describe('configuration', () => {
     [{ DATABASE_URL: 'mysql://root@db:3306/tessera', TOKEN_PEPPER: PEPPER, COOKIE_KEYS: PEPPER }, 'JWKS'],
     [{ JWKS: '{not json' }, 'JWKS'],
     [{ HEADERS_TIMEOUT_SECONDS: '20', REQUEST_TIMEOUT_SECONDS: '10' }, 'REQUEST_TIMEOUT_SECONDS'],
+    [{ LISTEN_HOST: 'tessera.example' }, 'LISTEN_HOST'],
   ])('%o fails with one message naming %s', (env, variable) => {
     let error: unknown;
     try {
