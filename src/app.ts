@@ -35,6 +35,7 @@ export function buildRequestListener(c: Container): RequestListener {
     requestMetrics: c.metrics.requests,
     answers: c.metrics.introspection,
     origins: originAllowlist(c.config.corsOrigins),
+    throttle: c.tokenAuthThrottle,
   });
   const app = buildApp(c).callback();
   return (req, res) => (introspection.matches(req) ? introspection.handle(req, res) : app(req, res));

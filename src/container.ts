@@ -3,9 +3,11 @@ import type { DataSource } from 'typeorm';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/index.js';
 import { createDataSource, runMigrations, sqliteExternalWrites } from './db/data-source.js';
+import { boundDatabaseWaits } from './db/database-timeouts.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics/index.js';
 import { Readiness } from './readiness.js';
+import { RedisBreaker } from './redis/redis-breaker.js';
 import { MemoryRevocationCache } from './revocation/memory-revocation-cache.js';
 import { RedisRevocationCache } from './revocation/redis-revocation-cache.js';
 import type { RevocationCache } from './revocation/revocation-cache.js';
@@ -18,6 +20,7 @@ import { adminAuditLog } from './services/admin-audit.js';
 import { CleanupService } from './services/cleanup-service.js';
 import { passwordSignIn, type PasswordSignIn } from './security/password-sign-in.js';
 import { SignInThrottle } from './security/sign-in-throttle.js';
+import { TokenAuthThrottle } from './security/token-auth-throttle.js';
 import { PatService } from './services/pat-service.js';
 import { UserService } from './services/user-service.js';
 import { TypeormPatStore } from './stores/pat-store.js';
@@ -46,6 +49,8 @@ export interface Container {
   clock: Clock;
   dataSource: DataSource;
   redis: Redis | null;
+  /** Whether Redis answers in time (REDIS_TIMEOUT_MS); every Redis user goes through it. Null without Redis. */
+  redisBreaker: RedisBreaker | null;
   scopes: ScopeRegistry;
   revocationCache: RevocationCache;
   /** What services call after revoking or changing anything a cache may hold. */
@@ -61,6 +66,8 @@ export interface Container {
   introspector: IntrospectorChain;
   /** Who may call the introspection endpoint (confidential apps with the permission). */
   introspectionCallers: IntrospectionCallers;
+  /** Failed authentications with a token or client secret, per client address (the API and the introspection endpoint). */
+  tokenAuthThrottle: TokenAuthThrottle;
   introspectionResponder: IntrospectionResponder;
   /** Purges expired rows: periodically (main.ts schedules it) and by `tessera cleanup`. */
   cleanup: CleanupService;
@@ -96,6 +103,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
   await dataSource.initialize();
   const applied = await runMigrations(dataSource);
   if (applied.length) logger.info({ migrations: applied }, 'applied database migrations');
+  // From here on no wait on the database is unbounded (migrations may wait longer, so they come first).
+  boundDatabaseWaits(dataSource, config.databaseTimeouts);
 
   const policyRecord = new IssuancePolicyRecord(new TypeormSettingsStore(dataSource), clock, logger);
   const policy = options.policy?.mode === 'follow' ? await policyRecord.follow(ownPolicy, options.policy.env) : await policyRecord.publish(ownPolicy);
@@ -104,16 +113,18 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : null;
   // The revocation cache has its own connections: its reads batch themselves (BatchedReads), so
   // auto-pipelining would only hold each batch back another event-loop turn; its marker writes
-  // must wait out a paused Redis rather than time out (it times its reads out itself; see
-  // RedisRevocationCache); and pub/sub needs a connection of its own.
+  // must stay queued on a paused Redis rather than be dropped by a timeout (the breaker bounds
+  // how long anyone waits for them; see RedisRevocationCache); and pub/sub needs a connection of its own.
   const revocationRedis = redis?.duplicate({ enableAutoPipelining: false, commandTimeout: undefined }) ?? null;
   if (redis && revocationRedis) await Promise.all([waitUntilReady(redis, 3000), waitUntilReady(revocationRedis, 3000)]);
+  const redisBreaker = revocationRedis ? new RedisBreaker(() => revocationRedis.ping(), config.redisTimeoutMs, logger) : null;
   const revocationCache: RevocationCache =
-    redis && revocationRedis
-      ? new RedisRevocationCache(revocationRedis, redis.duplicate({ enableOfflineQueue: true }), config.redisKeyPrefix, metrics.revocationReads('redis'))
+    redis && revocationRedis && redisBreaker
+      ? new RedisRevocationCache(revocationRedis, redis.duplicate({ enableOfflineQueue: true }), config.redisKeyPrefix, redisBreaker, metrics.revocationReads('redis'))
       : new MemoryRevocationCache(() => clock().getTime(), sqliteExternalWrites(dataSource) ?? undefined, metrics.revocationReads('memory'));
   const revocations = new RevocationNotifier(revocationCache, clock, logger);
 
+  const limiterStore = { redis, guard: redisBreaker, prefix: config.redisKeyPrefix };
   const patFormat = new PatFormat(policy.patPrefix, config.tokenPepper);
   const userStore = new TypeormUserStore(dataSource);
   const patStore = new TypeormPatStore(dataSource);
@@ -137,7 +148,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const signIn = passwordSignIn({
     accounts: userStore,
     hasher,
-    throttle: new SignInThrottle(redis, config.redisKeyPrefix, config.signIn),
+    throttle: new SignInThrottle(limiterStore, config.signIn),
     queue: new PasswordCheckQueue(config.passwordChecks),
     metrics: metrics.signIn,
   });
@@ -148,6 +159,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     clock,
     dataSource,
     redis,
+    redisGuard: redisBreaker,
     scopes,
     users,
     onRevoked: oauthRevocationHook(revocations),
@@ -182,6 +194,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     clock,
     dataSource,
     redis,
+    redisBreaker,
     scopes,
     revocationCache,
     revocations,
@@ -191,6 +204,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     pats,
     introspector,
     introspectionCallers,
+    tokenAuthThrottle: new TokenAuthThrottle(limiterStore, config.tokenAuth),
     introspectionResponder,
     metrics,
     readiness,
@@ -198,6 +212,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     webSessions: new WebSessionService(webSessionStore, users, clock),
     cleanup,
     async close() {
+      redisBreaker?.close();
       await revocationCache.close();
       redis?.disconnect();
       if (dataSource.isInitialized) await dataSource.destroy();
@@ -213,9 +228,9 @@ function connectRedis(url: string, logger: Logger): Redis {
     enableAutoPipelining: true,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
-    // A Redis that stops answering (paused, half-open connection) must not stall every request:
-    // a command fails after a second (sessions, throttling, provider artifacts). The revocation
-    // cache's connection overrides this (see above).
+    // A backstop only: Tessera's Redis users go through the RedisBreaker, which notices a stalled
+    // Redis within REDIS_TIMEOUT_MS (plus at most one heartbeat) and then releases and refuses every
+    // wait. The revocation cache's connection overrides this (see above).
     commandTimeout: 1000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   });

@@ -1,7 +1,7 @@
-import http from 'node:http';
 import { buildRequestListener } from './app.js';
 import { ConfigError, loadConfig } from './config/index.js';
 import { createContainer } from './container.js';
+import { createHttpServer } from './http/http-server.js';
 import { ServerDrain } from './http/server-drain.js';
 import { announceFirstAdministrator } from './first-start.js';
 
@@ -13,12 +13,11 @@ async function main(): Promise<void> {
 
   announceFirstAdministrator(await container.users.bootstrapAdmin(config.adminPassword), config.adminPassword, logger);
 
-  const server = http.createServer();
+  const server = createHttpServer(config.clientLimits);
   const drain = new ServerDrain(server);
   server.on('request', drain.track(buildRequestListener(container)));
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve) => server.listen(config.port, resolve));
-  logger.info({ port: config.port, issuer: config.issuer, mode: config.mode }, 'tessera listening');
+  await new Promise<void>((resolve) => server.listen(config.port, config.listenHost, resolve));
+  logger.info({ host: config.listenHost, port: config.port, issuer: config.issuer, mode: config.mode }, 'tessera listening');
 
   const cleanup = config.cleanupIntervalSeconds ? container.cleanup.schedule(config.cleanupIntervalSeconds * 1000, logger) : null;
 

@@ -3,16 +3,42 @@ import path from 'node:path';
 import { environmentSchema } from './schema.js';
 import { loadOrCreateEmbeddedSecrets } from './embedded-secrets.js';
 
+/** How long Tessera waits on MySQL/MariaDB (DATABASE_QUERY_TIMEOUT_MS, DATABASE_CONNECT_TIMEOUT_MS). */
+export interface DatabaseTimeouts {
+  /** One query, from the moment it is handed to its connection. */
+  queryMs: number;
+  /** Opening a connection, and waiting for a free one in the pool. */
+  connectMs: number;
+}
+
+/** Limits on what one client may hold of the server (HEADERS_TIMEOUT_SECONDS, REQUEST_TIMEOUT_SECONDS, MAX_CONNECTIONS_PER_ADDRESS). */
+export interface ClientLimits {
+  /** Time to send the request line and every header. */
+  headersTimeoutMs: number;
+  /** Time to send the whole request, headers and body (not the time to answer it). */
+  requestTimeoutMs: number;
+  /** Open connections one remote address may hold at once; 0 = no limit. */
+  maxConnectionsPerAddress: number;
+}
+
 /** Typed, validated settings the rest of the service receives explicitly. */
 export interface Config {
   port: number;
+  /** The address the server listens on (LISTEN_HOST). */
+  listenHost: string;
+  /** Slow and greedy clients (src/http/http-server.ts). */
+  clientLimits: ClientLimits;
   issuer: string;
   dataDir: string;
   /** 'embedded' = SQLite + in-process cache; 'production' = MySQL (+ Redis when REDIS_URL is set). */
   mode: 'embedded' | 'production';
   databaseUrl?: string;
+  /** Bounds on every wait on MySQL/MariaDB (src/db/database-timeouts.ts). */
+  databaseTimeouts: DatabaseTimeouts;
   redisUrl?: string;
   redisKeyPrefix: string;
+  /** A Redis command slower than this opens the circuit breaker (src/redis/redis-breaker.ts). */
+  redisTimeoutMs: number;
   tokenPepper: string;
   cookieKeys: string[];
   logLevel: string;
@@ -28,6 +54,8 @@ export interface Config {
     failuresPerAddress: number;
     failuresPerAccount: number;
   };
+  /** Failed token authentications per client address (docs/security.md#abuse-limits). */
+  tokenAuth: { windowSeconds: number; failuresPerAddress: number };
   /** Bounds on concurrent password checks, per instance. */
   passwordChecks: { concurrency: number; queue: number; perAddress: number };
   adminPassword?: string;
@@ -75,14 +103,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieKeys ??= generated.cookieKeys;
   }
 
+  if (e.REQUEST_TIMEOUT_SECONDS < e.HEADERS_TIMEOUT_SECONDS) {
+    throw new ConfigError('Invalid configuration: REQUEST_TIMEOUT_SECONDS must be at least HEADERS_TIMEOUT_SECONDS (the headers are part of the request)');
+  }
+
   return {
     port: e.PORT,
+    listenHost: e.LISTEN_HOST,
+    clientLimits: {
+      headersTimeoutMs: e.HEADERS_TIMEOUT_SECONDS * 1000,
+      requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
+      maxConnectionsPerAddress: e.MAX_CONNECTIONS_PER_ADDRESS,
+    },
     issuer: (e.ISSUER ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     dataDir,
     mode,
     databaseUrl: e.DATABASE_URL,
+    databaseTimeouts: { queryMs: e.DATABASE_QUERY_TIMEOUT_MS, connectMs: e.DATABASE_CONNECT_TIMEOUT_MS },
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    redisTimeoutMs: e.REDIS_TIMEOUT_MS,
     tokenPepper,
     cookieKeys,
     logLevel: e.LOG_LEVEL,
@@ -97,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       failuresPerAddress: e.SIGN_IN_FAILURES_PER_ADDRESS,
       failuresPerAccount: e.SIGN_IN_FAILURES_PER_ACCOUNT,
     },
+    tokenAuth: { windowSeconds: e.TOKEN_AUTH_WINDOW_SECONDS, failuresPerAddress: e.TOKEN_AUTH_FAILURES_PER_ADDRESS },
     passwordChecks: { concurrency: e.PASSWORD_HASH_CONCURRENCY, queue: e.PASSWORD_HASH_QUEUE, perAddress: e.PASSWORD_HASH_PER_ADDRESS },
     adminPassword: e.TESSERA_ADMIN_PASSWORD,
     jwks: readJwks(e.JWKS, e.JWKS_FILE, mode),

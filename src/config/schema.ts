@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 const bool = z
@@ -21,6 +22,17 @@ const webOrigin = z.string().refine((v) => {
 export const environmentSchema = z.object({
   /** TCP port to listen on. */
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Address to listen on: 0.0.0.0 every IPv4 interface, :: every interface (IPv6 too), 127.0.0.1 only a proxy on the same host. */
+  LISTEN_HOST: z
+    .string()
+    .refine((v) => ipaddr.isValid(v), 'must be an IP address, such as 0.0.0.0, :: or 127.0.0.1')
+    .default('0.0.0.0'),
+  /** Seconds a client may take to send a request's headers; then 408 and the connection is closed. */
+  HEADERS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
+  /** Seconds a client may take to send a whole request (headers and body); then 408 and the connection is closed. */
+  REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** Open connections one remote address may hold at once; beyond, 429 and closed. 0 = no limit. */
+  MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).max(100000).default(100),
   /** Public base URL; the OIDC issuer. Defaults to http://localhost:PORT. */
   ISSUER: z.url({ protocol: /^https?$/ }).optional(),
   /** Where embedded mode keeps its SQLite file and generated secrets. */
@@ -30,8 +42,14 @@ export const environmentSchema = z.object({
     .string()
     .regex(/^mysql:\/\/[^/]+\/[A-Za-z0-9_$-]+/, 'must look like mysql://user:password@host:3306/database')
     .optional(),
+  /** How long one MySQL/MariaDB query may run before the request gets 503 (its connection is dropped), ms. */
+  DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600000).default(2000),
+  /** How long connecting to MySQL/MariaDB, or waiting for a free pooled connection, may take before the request gets 503, ms. */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(2000),
   /** redis://host:6379/0 — unset means the in-process cache (one instance only). */
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  /** How long a Redis command may take before Redis counts as stalled (circuit breaker opens; database and memory fallbacks), ms. */
+  REDIS_TIMEOUT_MS: z.coerce.number().int().min(20).max(10000).default(150),
   /** Prefix for every Redis key and channel, so instances of several deployments can share a Redis. */
   REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, ":", "_" and "-" only').default('tessera:'),
   /** HMAC key for token digests. Generated in embedded mode; required with DATABASE_URL. */
@@ -64,6 +82,10 @@ export const environmentSchema = z.object({
   SIGN_IN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100000).default(100),
   /** Failed sign-ins for one account from every address per window; beyond, that account is slowed to one check per 10 s (from addresses it never signed in from). */
   SIGN_IN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(100000).default(50),
+  /** Failed token authentications (API tokens, introspection client secrets) are counted over windows of this many seconds. */
+  TOKEN_AUTH_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
+  /** Failed token authentications from one address per window; beyond, 429 for credentials the instance has not verified. */
+  TOKEN_AUTH_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(1000000).default(60),
   /** Password checks (scrypt) running at once in one instance. */
   PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   /** Password checks waiting for their turn in one instance; beyond, 503 with Retry-After. */

@@ -6,13 +6,15 @@ import { entities } from '../entities/index.js';
 import { migrations } from '../../migrations/index.js';
 
 /** MySQL/MariaDB when DATABASE_URL is set, otherwise SQLite in DATA_DIR. Never synchronize. */
-export function createDataSource(config: Pick<Config, 'databaseUrl' | 'dataDir'>): DataSource {
+export function createDataSource(config: Pick<Config, 'databaseUrl' | 'dataDir'> & Partial<Pick<Config, 'databaseTimeouts'>>): DataSource {
   if (config.databaseUrl) {
     return new DataSource({
       type: 'mysql',
       url: config.databaseUrl,
       charset: 'utf8mb4_unicode_ci',
       timezone: 'Z',
+      // mysql2's own bound on opening a connection (the rest: boundDatabaseWaits, after migrations).
+      ...(config.databaseTimeouts ? { connectTimeout: config.databaseTimeouts.connectMs } : {}),
       entities,
       migrations,
       migrationsRun: false,

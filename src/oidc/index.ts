@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../logger.js';
+import type { RedisGuard } from '../redis/redis-breaker.js';
 import type { ScopeRegistry } from '../scopes/scope-registry.js';
 import { ApplicationService, type ClientChangeHook } from '../services/application-service.js';
 import { AuthorizationService } from '../services/authorization-service.js';
@@ -48,6 +49,8 @@ export interface OidcDependencies {
   clock: Clock;
   dataSource: DataSource;
   redis: Redis | null;
+  /** The instance's Redis breaker (with `redis`): provider artifacts fail fast while Redis is stalled. */
+  redisGuard: RedisGuard | null;
   scopes: ScopeRegistry;
   users: UserService;
   onRevoked?: RevocationHook;
@@ -66,7 +69,7 @@ export async function createOidcComponents(d: OidcDependencies): Promise<OidcCom
   const artifacts = createArtifactStorage({
     payloads,
     applications: applicationStore,
-    redis: d.redis,
+    redis: d.redis && d.redisGuard ? { client: d.redis, guard: d.redisGuard } : null,
     redisKeyPrefix: d.config.redisKeyPrefix,
     revocations: oidcRevocations,
     keys: oidcArtifactKeys,

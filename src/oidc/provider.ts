@@ -1,5 +1,6 @@
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Config } from '../config/index.js';
+import { asBackendUnavailable } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ScopeRegistry } from '../scopes/scope-registry.js';
 import { originAllowlist } from '../security/cors-origins.js';
@@ -143,8 +144,23 @@ export function createOidcProvider(deps: OidcProviderDeps): Provider {
   provider.use(unauthorizedClientForDisallowedGrant);
   provider.on('server_error', (ctx: KoaContextWithOIDC, err: Error) => {
     deps.logger.error({ err, requestId: ctx.state.requestId, path: ctx.path }, 'authorization server error');
+    answerBackendFault(ctx, err);
   });
   return provider;
+}
+
+/**
+ * The provider answers every error it does not expose as a 500 `server_error`; one caused by the
+ * database or Redis not answering becomes `503 temporarily_unavailable` with Retry-After, as
+ * everywhere else. Its error page (for browsers) keeps its text and takes the status.
+ */
+function answerBackendFault(ctx: KoaContextWithOIDC, err: Error): void {
+  const unavailable = asBackendUnavailable(err);
+  if (!unavailable) return;
+  const answer = unavailable.toApiError();
+  ctx.status = answer.status;
+  for (const [name, value] of Object.entries(answer.headers)) ctx.set(name, value);
+  if (!ctx.response.is('html')) ctx.body = { error: answer.code, error_description: answer.description };
 }
 
 /** Apps with the introspection permission may introspect any token; others only their own. */

@@ -50,8 +50,9 @@ export class RevocationNotifier {
     try {
       await this.cache[action](key, ttl);
     } catch (err) {
-      // MySQL already holds the truth; instances that cannot reach Redis read MySQL instead.
-      this.logger.error({ err, key: key.slice(0, 12) }, 'revocation cache unreachable; revocation recorded in the database only');
+      // MySQL already holds the truth; instances that cannot reach Redis read MySQL instead, and
+      // the marker is written again once Redis answers (RedisRevocationCache).
+      this.logger.error({ err, key: key.slice(0, 12) }, 'revocation marker not confirmed by the revocation cache; recorded in the database, sent again when Redis answers');
     }
   }
 }

@@ -1,6 +1,6 @@
 import ipaddr from 'ipaddr.js';
-import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { sharedLimiter, type Limiter, type LimiterStore } from './shared-limiter.js';
 
 /** The limits on failed sign-ins; docs/security.md#sign-in-throttling-and-password-hashing explains the policy. */
 export interface SignInLimits {
@@ -33,7 +33,7 @@ export type Reservation =
   | { granted: false; retryAfterSeconds: number };
 
 interface Charge {
-  limiter: RateLimiterAbstract;
+  limiter: Limiter;
   key: string;
 }
 
@@ -43,22 +43,17 @@ interface Charge {
  * failed: at most the limit is ever checked. Keys are the resolved account (`u:<id>`, or
  * `n:<username>` for a name no account has) and the client address (IPv6 by /64).
  * Counts live in Redis when there is one, so every instance counts together; a memory
- * limiter stands in while Redis is unreachable.
+ * limiter stands in while Redis is unreachable or stalled (sharedLimiter).
  */
 export class SignInThrottle {
-  private readonly perPair: RateLimiterAbstract;
-  private readonly perAddress: RateLimiterAbstract;
-  private readonly perAccount: RateLimiterAbstract;
-  private readonly accountPace: RateLimiterAbstract;
-  private readonly knownAddresses: RateLimiterAbstract;
+  private readonly perPair: Limiter;
+  private readonly perAddress: Limiter;
+  private readonly perAccount: Limiter;
+  private readonly accountPace: Limiter;
+  private readonly knownAddresses: Limiter;
 
-  constructor(redis: Redis | null, prefix: string, limits: SignInLimits) {
-    const limiter = (name: string, points: number, duration: number): RateLimiterAbstract => {
-      const options = { points, duration, keyPrefix: `${prefix}sign-in:${name}` };
-      return redis
-        ? new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: new RateLimiterMemory(options) })
-        : new RateLimiterMemory(options);
-    };
+  constructor(store: LimiterStore, limits: SignInLimits) {
+    const limiter = (name: string, points: number, duration: number) => sharedLimiter(store, `sign-in:${name}`, points, duration);
     this.perPair = limiter('pair', limits.failuresPerAccountAndAddress, limits.windowSeconds);
     this.perAddress = limiter('address', limits.failuresPerAddress, limits.windowSeconds);
     this.perAccount = limiter('account', limits.failuresPerAccount, limits.windowSeconds);

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import { LATEST_STORABLE_DATE, LATEST_STORABLE_TIME } from '../entities/columns.js';
 import type { PersonalAccessToken, User } from '../entities/index.js';
-import { invalidField, invalidRequest, message, notFound } from '../errors.js';
+import { asBackendUnavailable, invalidField, invalidRequest, message, notFound } from '../errors.js';
 import type { RevocationNotifier } from '../revocation/revocation-notifier.js';
 import type { ScopeRegistry } from '../scopes/scope-registry.js';
 import { normaliseAllowlistEntry } from '../security/ip-allowlist.js';
@@ -109,10 +109,12 @@ export class PatService {
       throw invalidRequest(message('pat.expired_regenerate'));
     }
     const token = this.format.generate();
-    const updated = await this.pats.update(
-      pat,
-      { tokenDigest: this.format.digest(token), tokenLastFour: this.format.lastFour(token), ...(hasNewExpiry ? { expiresAt } : {}) },
-      now,
+    const updated = await this.revoking([pat], () =>
+      this.pats.update(
+        pat,
+        { tokenDigest: this.format.digest(token), tokenLastFour: this.format.lastFour(token), ...(hasNewExpiry ? { expiresAt } : {}) },
+        now,
+      ),
     );
     await this.revocations.tokenRevoked(pat.tokenDigest, pat.expiresAt);
     return { pat: { ...updated, expiresAt }, token };
@@ -120,14 +122,14 @@ export class PatService {
 
   async delete(owner: User, id: number): Promise<void> {
     const pat = await this.get(owner, id);
-    await this.pats.delete(owner.id, pat.id);
+    await this.revoking([pat], () => this.pats.delete(owner.id, pat.id));
     await this.revocations.tokenRevoked(pat.tokenDigest, pat.expiresAt);
   }
 
   /** CODING's "delete all": every personal token of the user. */
   async deleteAll(owner: User): Promise<void> {
     const all = (await this.pats.listForUser(owner.id)).filter((p) => !p.impersonation);
-    await this.pats.deleteAllForUser(owner.id, false);
+    await this.revoking(all, () => this.pats.deleteAllForUser(owner.id, false));
     await Promise.all(all.map((p) => this.revocations.tokenRevoked(p.tokenDigest, p.expiresAt)));
   }
 
@@ -145,9 +147,25 @@ export class PatService {
 
   private async markRevoked(pat: PersonalAccessToken): Promise<PersonalAccessToken> {
     if (pat.revokedAt) return pat;
-    const updated = await this.pats.update(pat, { revokedAt: this.clock() }, this.clock());
+    const updated = await this.revoking([pat], () => this.pats.update(pat, { revokedAt: this.clock() }, this.clock()));
     await this.revocations.tokenRevoked(pat.tokenDigest, pat.expiresAt);
     return updated;
+  }
+
+  /**
+   * Runs a write that revokes `pats`, failing closed: when the database does not answer in time,
+   * the write may still be applied later (it was sent, and a paused or locked database runs it when
+   * it resumes), and a retry would then find nothing to revoke. So the revocation markers are
+   * written before the 503 goes out, and every instance treats the tokens as revoked for the markers'
+   * life (at most MARKER_TTL_SECONDS) even if the write never lands; the caller is told to retry.
+   */
+  private async revoking<T>(pats: PersonalAccessToken[], write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (err) {
+      if (asBackendUnavailable(err)) await Promise.all(pats.map((p) => this.revocations.tokenRevoked(p.tokenDigest, p.expiresAt)));
+      throw err;
+    }
   }
 
   private resolveExpiry(input: ExpiryInput, now: Date): Date | null {

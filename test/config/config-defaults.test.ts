@@ -69,6 +69,8 @@ describe('configuration', () => {
     [{ CORS_ORIGINS: 'ftp://files.example' }, 'CORS_ORIGINS'],
     [{ CORS_ORIGINS: 'https://app.example/path' }, 'CORS_ORIGINS'],
     [{ METRICS_TOKEN: `${'m'.repeat(32)} with spaces` }, 'METRICS_TOKEN'],
+    [{ HEADERS_TIMEOUT_SECONDS: '20', REQUEST_TIMEOUT_SECONDS: '10' }, 'REQUEST_TIMEOUT_SECONDS'],
+    [{ LISTEN_HOST: 'tessera.example' }, 'LISTEN_HOST'],
   ])('%o fails with one message naming %s', (env, variable) => {
     let error: unknown;
     try {

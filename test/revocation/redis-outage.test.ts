@@ -1,49 +1,27 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { api, basicAuth, createTestEnvironment, type TestEnvironment } from '../support/harness.js';
-import { freePort, spawnTessera, type TesseraProcess } from '../support/processes.js';
+import { spawnTessera, type TesseraProcess } from '../support/processes.js';
+import { haveExecutable, startRedisServer, type BackendServer } from '../support/backend-servers.js';
 import { clientCredentialsToken, introspect, registerApp, type RegisteredApp } from '../introspection/introspection-client.js';
 
 // Needs MariaDB (the source of truth while Redis is away); runs its own redis-server.
-const describeWithMysql = process.env.DATABASE_URL ? describe : describe.skip;
+// A paused (stalled) Redis: test/faults/redis-pause.test.ts.
+const runnable = Boolean(process.env.DATABASE_URL) && haveExecutable('redis-server') && haveExecutable('redis-cli');
+if (process.env.DATABASE_URL && !runnable) process.stderr.write('test/revocation/redis-outage.test.ts skipped: redis-server or redis-cli not found\n');
+const describeWithMysql = runnable ? describe : describe.skip;
 const ADMIN = basicAuth('admin', 'admin-password-for-tests');
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const probe = spawn('redis-cli', ['-p', String(port), 'ping'], { stdio: ['ignore', 'pipe', 'ignore'] });
-      let out = '';
-      probe.stdout!.on('data', (d: Buffer) => (out += d));
-      probe.on('exit', () => resolve(out.includes('PONG')));
-    });
-    if (ok) return child;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('redis-server did not start');
-}
-
-async function stopRedis(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGKILL');
-  await exited;
-}
 
 describeWithMysql('Redis goes away under load', () => {
   let environment: TestEnvironment;
   let tessera: TesseraProcess;
-  let redis: ChildProcess;
-  let redisPort: number;
+  let redis: BackendServer;
   let rs: RegisteredApp;
 
   beforeAll(async () => {
-    redisPort = await freePort();
-    redis = await startRedis(redisPort);
+    redis = await startRedisServer();
     environment = await createTestEnvironment();
     tessera = await spawnTessera({
       ...environment.env,
-      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      REDIS_URL: redis.url,
       REDIS_KEY_PREFIX: 'outage-test:',
       LOG_LEVEL: 'info',
     });
@@ -52,7 +30,7 @@ describeWithMysql('Redis goes away under load', () => {
 
   afterAll(async () => {
     await tessera?.stop();
-    if (redis) await stopRedis(redis);
+    await redis?.stop();
     await environment?.destroy();
   });
 
@@ -101,7 +79,7 @@ describeWithMysql('Redis goes away under load', () => {
     const workers = Array.from({ length: 4 }, load);
 
     await new Promise((r) => setTimeout(r, 200));
-    await stopRedis(redis);
+    await redis.stop();
     await new Promise((r) => setTimeout(r, 300));
 
     const degraded = await api(tessera.url, 'GET', '/readyz');
@@ -122,7 +100,7 @@ describeWithMysql('Redis goes away under load', () => {
     await new Promise((r) => setTimeout(r, 300));
 
     // Redis returns empty (it keeps nothing on disk): the marker written during the outage never reached it.
-    redis = await startRedis(redisPort);
+    await redis.start();
     const deadline = Date.now() + 15_000;
     while ((await api(tessera.url, 'GET', '/readyz')).status !== 200) {
       if (Date.now() > deadline) throw new Error('tessera did not recover after Redis returned');
@@ -147,41 +125,5 @@ describeWithMysql('Redis goes away under load', () => {
     expect(tessera.child.exitCode).toBeNull();
     expect(tessera.output()).toContain('redis connection lost');
     expect(tessera.output()).toContain('redis connection restored');
-  }, 60_000);
-
-  it('a paused Redis: answers stay right and keep coming; a revoke waits for its marker, so memory never outlives it', async () => {
-    const kept = await create('kept while paused');
-    const revoked = await create('revoked while paused');
-    // Both verified and held in memory, with their markers' states.
-    expect(await use(kept.token)).toBe(200);
-    expect(await use(revoked.token)).toBe(200);
-
-    redis.kill('SIGSTOP');
-    try {
-      const revoking = api(tessera.url, 'DELETE', `/api/v1/user/tokens/${revoked.id}`, { auth: ADMIN });
-      let revokeReturned = false;
-      void revoking.then(() => (revokeReturned = true));
-
-      // Reads give up on Redis after a second and ask MySQL: still answered, still right.
-      const started = Date.now();
-      expect(await use(kept.token)).toBe(200);
-      expect(Date.now() - started).toBeLessThan(5_000);
-      const ready = await api(tessera.url, 'GET', '/readyz');
-      expect([ready.status, ready.body.checks.redis]).toEqual([503, 'down']);
-      // The revoke has written MySQL but not its marker: it must not return, however long it waits
-      // (any Redis command that could time out on its path would have by now).
-      await new Promise((r) => setTimeout(r, 3_000));
-      expect(revokeReturned).toBe(false);
-
-      redis.kill('SIGCONT');
-      expect((await revoking).status).toBe(204);
-    } finally {
-      redis.kill('SIGCONT');
-    }
-    // The revoked token was not asked about during the pause, so its copy in memory is still
-    // there: only the marker, written before the revoke returned, stops it.
-    expect(await use(revoked.token)).toBe(401);
-    expect(await use(kept.token)).toBe(200);
-    expect((await api(tessera.url, 'GET', '/readyz')).status).toBe(200);
   }, 60_000);
 });

@@ -20,8 +20,11 @@ describe('identifiers are exact (client ids, tokens) on both instances', () => {
 
   beforeAll(async () => {
     environment = await createTestEnvironment();
-    a = await startServer(environment);
-    b = await startServer(environment);
+    // Every wrong spelling below is a failed client authentication from this one address: room for
+    // all of them under the failed-authentication limit (test/security/token-auth-throttle.test.ts).
+    const settings = { TOKEN_AUTH_FAILURES_PER_ADDRESS: '10000' };
+    a = await startServer(environment, settings);
+    b = await startServer(environment, settings);
     owner = (await a.createUser('case-owner')).basic;
     worker = await registerApp(a, owner, { name: 'worker' });
     token = await clientCredentialsToken(a, worker, 'user');

@@ -28,9 +28,12 @@ export function clientCredentials(authorization: string | undefined, form: Recor
   return { clientId, clientSecret };
 }
 
+/** The answer to an unknown client or a wrong secret: 401 with the Basic challenge. */
+export const callerAuthenticationFailed = (): ApiError => new ApiError(401, 'invalid_client', message('introspection.client_auth_failed'), CLIENT_CHALLENGE);
+
 /** The caller if its secret is right and it holds the introspection permission; else 401 / 403 (RFC 7662 §2.1). */
 export function permittedCaller(caller: IntrospectionCaller | null): IntrospectionCaller {
-  if (!caller) throw new ApiError(401, 'invalid_client', message('introspection.client_auth_failed'), CLIENT_CHALLENGE);
+  if (!caller) throw callerAuthenticationFailed();
   if (!caller.mayIntrospect) throw new ApiError(403, 'unauthorized_client', message('introspection.not_allowed'));
   return caller;
 }

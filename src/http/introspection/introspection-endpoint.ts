@@ -10,12 +10,13 @@ import type { IntrospectionResponder } from '../../tokens/introspection/introspe
 import type { IntrospectorChain } from '../../tokens/introspection/introspector-chain.js';
 import { CoalescedWrites } from '../coalesced-writes.js';
 import { assertIdentityEncoding } from '../content-encoding.js';
+import { failedAuthentication, refuseIfThrottled, type FailureThrottle } from '../failed-authentication.js';
 import { toApiError } from '../middleware/error-handler.js';
 import type { RequestMetrics } from '../middleware/request-metrics.js';
 import { isFormContentType, readForm } from '../read-form.js';
 import { clientIp, requestIdFor, type RequestLog } from '../request-log.js';
 import { invalidInput } from '../validate.js';
-import { clientCredentials, permittedCaller, rememberedCaller } from './authenticate-caller.js';
+import { callerAuthenticationFailed, clientCredentials, permittedCaller, rememberedCaller } from './authenticate-caller.js';
 import { checkOrigin, crossOriginHeaders, OriginRefused, preflightHeaders } from './introspection-cors.js';
 import { INTROSPECTION_JWT, introspectionRequest, type IntrospectionRequest } from './introspection-request.js';
 
@@ -37,6 +38,8 @@ export interface IntrospectionEndpointDeps {
   answers: IntrospectionMetrics;
   /** Which pages may read answers cross-origin (CORS_ORIGINS; see introspection-cors.ts). */
   origins: OriginPolicy;
+  /** Failed caller authentications per client address; callers verified before never ask it. */
+  throttle: FailureThrottle;
 }
 
 /**
@@ -74,7 +77,8 @@ interface Answer {
  * alone is most of a warm answer's. It keeps the app's contract: the request id and the one
  * log line, the security and no-store headers, `{"error", "error_description"}` answers with
  * the right status and challenge. Steps: method, form, caller credentials, caller check and
- * token check (together), answer as JSON or, on request, an RFC 9701 JWT; answers leave together
+ * token check (together; a failed caller check counts against the client's address, see
+ * TokenAuthThrottle), answer as JSON or, on request, an RFC 9701 JWT; answers leave together
  * at the end of each event-loop turn (CoalescedWrites).
  */
 export function introspectionEndpoint(deps: IntrospectionEndpointDeps): IntrospectionEndpoint {
@@ -106,7 +110,11 @@ export function introspectionEndpoint(deps: IntrospectionEndpointDeps): Introspe
         token = introspect(params.data!, claimants);
         token.catch(() => {}); // awaited below only if the caller passes
       }
-      caller = permittedCaller(await deps.callers.authenticate(credentials.clientId, credentials.clientSecret));
+      // A caller this instance has not verified costs a lookup: not from an address past its limit.
+      if (!remembered) await refuseIfThrottled(deps.throttle, clientIp(req, deps.trustProxy));
+      const found = await deps.callers.authenticate(credentials.clientId, credentials.clientSecret);
+      if (!found) throw await failedAuthentication(deps.throttle, clientIp(req, deps.trustProxy), callerAuthenticationFailed());
+      caller = permittedCaller(found);
       checkOrigin(req, deps.origins, caller.clientId);
       if (!params.success) throw invalidInput(params.error);
       if (claimed) token ??= introspect(params.data, claimants);

@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { ApiError, message } from '../../errors.js';
+import { ApiError, asBackendUnavailable, message } from '../../errors.js';
 import { chooseLang, LANG_COOKIE } from '../../messages/index.js';
 import type { Logger } from '../../logger.js';
 
@@ -27,6 +27,9 @@ export function errorHandler(logger: Logger): Middleware {
 /** Any failure as the ApiError a client sees: known ones keep their status, the rest become a 500. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  // The database or Redis did not answer: 503 with Retry-After, not a 500.
+  const unavailable = asBackendUnavailable(err);
+  if (unavailable) return unavailable.toApiError();
   const e = err as { status?: number; statusCode?: number; type?: string; code?: string; message?: string; expose?: boolean };
   const status = e.status ?? e.statusCode;
   // Errors raised by body parsing (raw-body / co-body) carry a status and a type.

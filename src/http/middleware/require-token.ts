@@ -3,6 +3,13 @@ import { ApiError, message } from '../../errors.js';
 import type { ScopeRegistry } from '../../scopes/scope-registry.js';
 import type { IntrospectorChain } from '../../tokens/introspection/introspector-chain.js';
 import { parseAuthorization } from '../credentials.js';
+import { failedAuthentication, refuseIfThrottled, type FailureThrottle } from '../failed-authentication.js';
+
+/** What checking a presented token needs: the introspectors, and the throttle on failed attempts. */
+export interface TokenAuth {
+  introspector: Pick<IntrospectorChain, 'introspect' | 'remembers'>;
+  throttle: FailureThrottle;
+}
 
 const REALM = 'realm="tessera"';
 // git and curl only prompt for credentials when offered Basic.
@@ -11,9 +18,11 @@ const BASIC_CHALLENGE = 'Basic realm="tessera", charset="UTF-8"';
 /**
  * Protects a resource route with a token (PAT or OAuth access token), per RFC 6750:
  * 401 + `error="invalid_token"` for a bad token, 403 + `error="insufficient_scope"` for
- * missing scopes. The token may come as `Bearer`, `token`, or as the Basic password.
+ * missing scopes. The token may come as `Bearer`, `token`, or as the Basic password. A token that
+ * fails counts against the client's address (TokenAuthThrottle); past the limit, tokens this
+ * instance has not verified before get 429 without a lookup.
  */
-export function requireScopes(introspector: IntrospectorChain, registry: ScopeRegistry, ...required: string[]): Middleware {
+export function requireScopes({ introspector, throttle }: TokenAuth, registry: ScopeRegistry, ...required: string[]): Middleware {
   const scopeParam = required.length ? `, scope="${required.join(' ')}"` : '';
   return async function requireTokenScopes(ctx, next) {
     const credentials = parseAuthorization(ctx.get('Authorization') || undefined);
@@ -27,13 +36,18 @@ export function requireScopes(introspector: IntrospectorChain, registry: ScopeRe
         message(credentials.scheme === 'none' ? 'auth.token_required' : 'auth.malformed_header'),
         { 'WWW-Authenticate': [challenge, BASIC_CHALLENGE] });
     }
+    if (!introspector.remembers(presented)) await refuseIfThrottled(throttle, ctx.ip);
     const found = await introspector.introspect(presented, { ip: ctx.ip });
     // A refresh token is for the token endpoint only, never a bearer credential.
     const token = found?.kind === 'refresh_token' ? null : found;
     if (!token) {
-      throw new ApiError(401, 'invalid_token', message('auth.invalid_token'), {
-        'WWW-Authenticate': [`Bearer ${REALM}, error="invalid_token", error_description="the access token is invalid, expired or revoked"`, BASIC_CHALLENGE],
-      });
+      throw await failedAuthentication(
+        throttle,
+        ctx.ip,
+        new ApiError(401, 'invalid_token', message('auth.invalid_token'), {
+          'WWW-Authenticate': [`Bearer ${REALM}, error="invalid_token", error_description="the access token is invalid, expired or revoked"`, BASIC_CHALLENGE],
+        }),
+      );
     }
     if (!registry.satisfies(token.scopes, required)) {
       throw new ApiError(403, 'insufficient_scope', message('auth.insufficient_scope', { scopes: required.join(' ') }), {

@@ -7,7 +7,7 @@ import type { CurrentUserResponse } from '../schemas/response-schemas.js';
 /** GET /api/v1/user — the token's user (CODING's current_user). Needs `user`; email needs `user:email`. */
 export function currentUserRoutes(c: Container): Router {
   const router = new Router();
-  router.get('/api/v1/user', requireScopes(c.introspector, c.scopes, 'user'), async function showCurrentUser(ctx) {
+  router.get('/api/v1/user', requireScopes({ introspector: c.introspector, throttle: c.tokenAuthThrottle }, c.scopes, 'user'), async function showCurrentUser(ctx) {
     const token = ctx.state.token;
     // Introspectors attach the profile they verified with the token; the lookup is only a fallback.
     const user = token.owner ?? (token.userId === null ? null : await c.users.findById(token.userId));

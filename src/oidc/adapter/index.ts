@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Adapter } from 'oidc-provider';
+import type { RedisGuard } from '../../redis/redis-breaker.js';
 import type { ApplicationStore } from '../../stores/application-store.js';
 import type { OidcPayloadStore } from '../../stores/oidc-payload-store.js';
 import { GRANTABLE_MODELS, SHORT_LIVED_MODELS, type RevocationReporter } from './adapter-hooks.js';
@@ -18,8 +19,8 @@ export { AnonymousSessionCookie } from './anonymous-session-cookie.js';
 export interface ArtifactStorageOptions {
   payloads: OidcPayloadStore;
   applications: ApplicationStore;
-  /** Short-lived artifacts go here when set; otherwise to the database too. */
-  redis: Redis | null;
+  /** Short-lived artifacts go here when set (every call through the guard); otherwise to the database too. */
+  redis: { client: Redis; guard: RedisGuard } | null;
   redisKeyPrefix: string;
   /** Told about every destroyed, consumed or grant-revoked artifact (see RevocationHook). */
   revocations: RevocationReporter;
@@ -54,7 +55,7 @@ export function createArtifactStorage(options: ArtifactStorageOptions): Artifact
   const adapters = new Map<string, Adapter>();
 
   function create(model: string): Adapter {
-    if (redis && SHORT_LIVED_MODELS.has(model)) return new RedisAdapter(model, redis, redisKeyPrefix, report, keys, onReuse);
+    if (redis && SHORT_LIVED_MODELS.has(model)) return new RedisAdapter(model, redis.client, redis.guard, redisKeyPrefix, report, keys, onReuse);
     const stored = new SqlAdapter(model, payloads, report, keys, onReuse);
     return model === 'Session' ? new SessionAdapter(stored, anonymousSessions) : stored;
   }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
+import type { RedisGuard } from '../../redis/redis-breaker.js';
 import { epochSeconds, EXPIRY_GRACE_SECONDS, GRANTABLE_MODELS, type RevokedArtifact } from './adapter-hooks.js';
 import type { ArtifactKeys } from './artifact-keys.js';
 import { replayDetected, type ReuseHandler } from './single-use.js';
@@ -25,7 +26,9 @@ interface ConsumingRedis extends Redis {
  * one hash with the artifact's TTL (plus a grace period): `payload` (JSON) and, once used,
  * `consumed` (set atomically, see CONSUME_SCRIPT). Secondary keys (user code, uid) point at its
  * id, and a set per grant lists its members so revokeByGrantId finds them. Keys carry
- * ArtifactKeys' digest of the id, never the token itself.
+ * ArtifactKeys' digest of the id, never the token itself. Every call goes through the instance's
+ * Redis breaker: while Redis is stalled a call fails at once (the provider answers 503), not after
+ * a timeout of its own.
  */
 export class RedisAdapter implements Adapter {
   private readonly redis: ConsumingRedis;
@@ -33,6 +36,7 @@ export class RedisAdapter implements Adapter {
   constructor(
     private readonly model: string,
     redis: Redis,
+    private readonly guard: RedisGuard,
     private readonly prefix: string,
     private readonly onRemoved: (removed: RevokedArtifact[]) => Promise<void>,
     private readonly keys: ArtifactKeys,
@@ -74,12 +78,12 @@ export class RedisAdapter implements Adapter {
     }
     if (payload.userCode) multi.set(this.indexKey('userCode', payload.userCode), storageKey, 'EX', ttl);
     if (payload.uid) multi.set(this.indexKey('uid', payload.uid), storageKey, 'EX', ttl);
-    await multi.exec();
+    await this.guard.call(() => multi.exec());
   }
 
   /** Saves a replay-detection id only if absent (see replayDetected). */
   private async insertOnce(key: string, json: string, ttl: number): Promise<void> {
-    const results = await this.redis.multi().hsetnx(key, 'payload', json).expire(key, ttl, 'NX').exec();
+    const results = await this.guard.call(() => this.redis.multi().hsetnx(key, 'payload', json).expire(key, ttl, 'NX').exec());
     if (results?.[0]?.[1] !== 1) throw replayDetected();
   }
 
@@ -98,13 +102,13 @@ export class RedisAdapter implements Adapter {
   }
 
   private async findByIndex(kind: 'uid' | 'userCode', value: string): Promise<AdapterPayload | undefined> {
-    const storageKey = await this.redis.get(this.indexKey(kind, value));
+    const storageKey = await this.guard.call(() => this.redis.get(this.indexKey(kind, value)));
     const payload = storageKey ? await this.findStored(storageKey) : undefined;
     return payload && this.keys.fromStorage(payload);
   }
 
   private async findStored(storageKey: string): Promise<AdapterPayload | undefined> {
-    const [raw, consumed] = await this.redis.hmget(this.key(storageKey), 'payload', 'consumed');
+    const [raw, consumed] = await this.guard.call(() => this.redis.hmget(this.key(storageKey), 'payload', 'consumed'));
     if (!raw) return undefined;
     const payload = JSON.parse(raw) as AdapterPayload;
     if (consumed) payload.consumed = Number(consumed);
@@ -113,7 +117,7 @@ export class RedisAdapter implements Adapter {
 
   async consume(id: string): Promise<void> {
     const storageKey = this.keys.of(this.model, id);
-    const won = await this.redis.consumeArtifact(this.key(storageKey), epochSeconds(new Date()));
+    const won = await this.guard.call(() => this.redis.consumeArtifact(this.key(storageKey), epochSeconds(new Date())));
     const payload = await this.findStored(storageKey);
     if (won !== 1) return this.onReuse(this.model, payload?.grantId);
     if (payload) await this.onRemoved([{ model: this.model, id: storageKey, expiresAt: expiry(payload) }]);
@@ -122,16 +126,16 @@ export class RedisAdapter implements Adapter {
   async destroy(id: string): Promise<void> {
     const storageKey = this.keys.of(this.model, id);
     const key = this.key(storageKey);
-    const raw = await this.redis.hget(key, 'payload');
-    await this.redis.del(key);
+    const raw = await this.guard.call(() => this.redis.hget(key, 'payload'));
+    await this.guard.call(() => this.redis.del(key));
     if (raw) await this.onRemoved([{ model: this.model, id: storageKey, expiresAt: expiry(JSON.parse(raw) as AdapterPayload) }]);
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
     const grantKey = this.grantKey(grantId);
-    const ids = await this.redis.smembers(grantKey);
-    if (ids.length) await this.redis.del(...ids.map((id) => this.key(id)));
-    await this.redis.del(grantKey);
+    const ids = await this.guard.call(() => this.redis.smembers(grantKey));
+    if (ids.length) await this.guard.call(() => this.redis.del(...ids.map((id) => this.key(id))));
+    await this.guard.call(() => this.redis.del(grantKey));
     await this.onRemoved(ids.map((id) => ({ model: this.model, id, expiresAt: null })));
   }
 }

@@ -1,4 +1,5 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { asBackendUnavailable } from '../../errors.js';
 import type { OidcPayloadStore } from '../../stores/oidc-payload-store.js';
 import { epochSeconds, EXPIRY_GRACE_SECONDS, type RevokedArtifact } from './adapter-hooks.js';
 import type { ArtifactKeys } from './artifact-keys.js';
@@ -77,7 +78,16 @@ export class SqlAdapter implements Adapter {
   }
 
   async destroy(id: string): Promise<void> {
-    const removed = await this.store.delete(this.model, this.key(id));
+    const key = this.key(id);
+    let removed: Awaited<ReturnType<OidcPayloadStore['delete']>>;
+    try {
+      removed = await this.store.delete(this.model, key);
+    } catch (err) {
+      // Fail closed: a delete the database did not confirm in time may still be applied later,
+      // so the artifact is reported removed (its revocation marker written) before the 503.
+      if (asBackendUnavailable(err)) await this.onRemoved([{ model: this.model, id: key, expiresAt: null }]);
+      throw err;
+    }
     if (removed) await this.onRemoved([removed]);
   }
 

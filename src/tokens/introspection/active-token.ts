@@ -45,6 +45,8 @@ export interface IntrospectionContext {
 export interface TokenIntrospector {
   readonly kind: TokenKind;
   claims(token: string): boolean;
+  /** Whether this instance verified the token as active a moment ago (held in memory); no I/O. */
+  remembers(token: string): boolean;
   introspect(token: string, context: IntrospectionContext): Promise<ActiveToken | null>;
 }
 

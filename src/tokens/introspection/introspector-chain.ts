@@ -14,6 +14,11 @@ export class IntrospectorChain {
     return this.introspectClaimed(this.claimants(token, context.hint), token, context);
   }
 
+  /** Whether this instance verified the token as active a moment ago (held in memory); no I/O. */
+  remembers(token: string): boolean {
+    return this.claimants(token).some((i) => i.remembers(token));
+  }
+
   /**
    * The strategies whose I/O-free shape test claims the token, the hinted kind first; none for
    * garbage. For callers that decide something on the shape before asking (then

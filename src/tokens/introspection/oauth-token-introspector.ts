@@ -69,6 +69,10 @@ export class OAuthTokenIntrospector implements TokenIntrospector {
     return OPAQUE_TOKEN.test(token);
   }
 
+  remembers(token: string): boolean {
+    return !!this.cache.peek(oauthTokenRevocationKey(this.storageKeys.of(token)));
+  }
+
   introspect(token: string, _context: IntrospectionContext): Promise<ActiveToken | null> {
     return this.cache.get(oauthTokenRevocationKey(this.storageKeys.of(token)), () => this.load(token), dependentKeys).then((snapshot) => this.answer(snapshot));
   }

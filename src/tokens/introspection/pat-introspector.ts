@@ -41,6 +41,10 @@ export class PatIntrospector implements TokenIntrospector {
     return this.format.isWellFormed(token);
   }
 
+  remembers(token: string): boolean {
+    return !!this.cache.peek(patRevocationKey(this.digests.of(token)));
+  }
+
   introspect(token: string, context: IntrospectionContext): Promise<ActiveToken | null> {
     const digest = this.digests.of(token);
     return this.cache

@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { ApiError } from '../../errors.js';
+import { ApiError, asBackendUnavailable } from '../../errors.js';
 import type { PageContext } from '../../http/views/layout.js';
 import { errorPage } from '../../http/views/pages/error.js';
 import type { Logger } from '../../logger.js';
@@ -7,13 +7,17 @@ import { sendPage } from './page-context.js';
 
 /**
  * Web pages fail as HTML pages, never as JSON or a bare 500: a refused CSRF token is a
- * 403 page, someone else's token a 404 page. Unknown errors are logged and become a 500 page.
+ * 403 page, someone else's token a 404 page, a database or Redis that does not answer a 503
+ * page with Retry-After. Unknown errors are logged and become a 500 page.
  */
 export function webErrors(logger: Logger): Middleware {
   return async function renderWebErrors(ctx, next) {
     try {
       await next();
-    } catch (err) {
+    } catch (thrown) {
+      const unavailable = asBackendUnavailable(thrown);
+      if (unavailable) logger.error({ err: thrown, requestId: ctx.state.requestId }, 'web page failed: backend unavailable');
+      const err = unavailable?.toApiError() ?? thrown;
       const page: PageContext = ctx.state.page;
       const { t } = page;
       const e = err as { status?: number; expose?: boolean };
