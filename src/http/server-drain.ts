@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import net from 'node:net';
 
 /**
  * Lets an HTTP server stop without dropping anything: `close()` stops accepting connections,
@@ -34,7 +35,10 @@ export class ServerDrain {
   /** Stops accepting and ends keep-alive; resolves once every in-flight request has been answered. */
   close(): Promise<void> {
     this.draining = true;
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    // Stop listening first. http.Server#close ends idle connections before it closes the
+    // listener, so a client that has just seen its connection closed could, for a moment,
+    // still open a new one; net.Server#close closes the listener alone, at once.
+    const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(this.server, () => resolve()));
     for (const res of this.inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
     this.server.closeIdleConnections();
     return closed;
