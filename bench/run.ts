@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import mysql from 'mysql2/promise';
-import { generateSigningKeys } from '../src/oidc/signing-keys.js';
+import { generateSigningKeys } from '../src/security/signing-keys.js';
 
 /**
  * `npm run bench`: starts MariaDB-backed Tessera (with Redis) and a bare Koa endpoint as

@@ -14,8 +14,8 @@ import { apiCors, sameOriginSession } from './http/middleware/api-cors.js';
 import { originAllowlist } from './security/cors-origins.js';
 import { introspectionEndpoint } from './http/introspection/introspection-endpoint.js';
 import { createRequestLog } from './http/request-log.js';
-import { InteractionCsrf } from './oidc/interactions/csrf.js';
-import { interactionRoutes } from './oidc/interactions/routes.js';
+import { InteractionCsrf } from './web/interactions/csrf.js';
+import { interactionRoutes } from './web/interactions/routes.js';
 import { mountProvider } from './oidc/mount.js';
 import { loadWebSession, webRoutes } from './web/index.js';
 

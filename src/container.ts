@@ -1,46 +1,58 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import type Provider from 'oidc-provider';
 import type { DataSource } from 'typeorm';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/index.js';
 import { createDataSource, runMigrations, sqliteExternalWrites } from './db/data-source.js';
 import { boundDatabaseWaits } from './db/database-timeouts.js';
+import { accountIdOf } from './entities/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics/index.js';
-import { Readiness } from './readiness.js';
+import { AnonymousSessionCookie, createArtifactStorage, EXPIRY_GRACE_SECONDS } from './oidc/adapter/index.js';
+import { createOidcProvider } from './oidc/provider.js';
+import { connectRedis, waitUntilReady } from './redis/connections.js';
 import { RedisBreaker } from './redis/redis-breaker.js';
 import { MemoryRevocationCache } from './revocation/memory-revocation-cache.js';
 import { RedisRevocationCache } from './revocation/redis-revocation-cache.js';
 import type { RevocationCache } from './revocation/revocation-cache.js';
-import { RevocationNotifier } from './revocation/revocation-notifier.js';
-import { userRevocationKey } from './revocation/revocation-keys.js';
+import { RevocationNotifier, type Revocations } from './revocation/revocation-notifier.js';
 import { ScopeRegistry } from './scopes/scope-registry.js';
+import { ClientSecrets } from './security/client-secrets.js';
 import { PasswordCheckQueue } from './security/password-check-queue.js';
 import { PasswordHasher } from './security/password-hasher.js';
-import { adminAuditLog } from './services/admin-audit.js';
-import { CleanupService } from './services/cleanup-service.js';
 import { passwordSignIn, type PasswordSignIn } from './security/password-sign-in.js';
 import { SignInThrottle } from './security/sign-in-throttle.js';
+import { loadOrCreateSigningKeys, type SigningKeySet } from './security/signing-keys.js';
 import { TokenAuthThrottle } from './security/token-auth-throttle.js';
+import { adminAuditLog } from './services/admin-audit.js';
+import { ApplicationService } from './services/application-service.js';
+import { AuthorizationService } from './services/authorization-service.js';
+import { CleanupService } from './services/cleanup-service.js';
+import { IssuancePolicyRecord, policyFromConfig, type IssuancePolicy } from './services/issuance-policy.js';
 import { PatService } from './services/pat-service.js';
+import { Readiness } from './services/readiness.js';
 import { UserService } from './services/user-service.js';
+import { WebSessionService } from './services/web-session-service.js';
+import { TypeormApplicationStore } from './stores/application-store.js';
+import { OidcPayloadStore } from './stores/oidc-payload-store.js';
 import { TypeormPatStore } from './stores/pat-store.js';
 import { TypeormSettingsStore } from './stores/settings-store.js';
-import { IssuancePolicyRecord, policyFromConfig, type IssuancePolicy } from './services/issuance-policy.js';
 import { TypeormUserStore } from './stores/user-store.js';
-import { PatFormat } from './tokens/format/pat-format.js';
-import { IntrospectorChain } from './tokens/introspection/introspector-chain.js';
-import { PatIntrospector } from './tokens/introspection/pat-introspector.js';
-import { OAuthTokenIntrospector } from './tokens/introspection/oauth-token-introspector.js';
-import { ApplicationIntrospectionCallers, type IntrospectionCallers } from './tokens/introspection/introspection-callers.js';
-import { IntrospectionResponder } from './tokens/introspection/introspection-response.js';
-import { introspectionJwtSigner } from './tokens/introspection/introspection-jwt.js';
-import { clientChangeHook, oauthRevocationHook } from './revocation/oauth-revocations.js';
 import { TypeormWebSessionStore } from './stores/web-session-store.js';
-import { WebSessionService } from './web/session/web-session-service.js';
-import { createOidcComponents, type OidcComponents } from './oidc/index.js';
-import { accountIdOf } from './oidc/account.js';
+import { providerPages } from './web/provider-pages.js';
+import { ArtifactKeys } from './tokens/format/artifact-keys.js';
+import { PatFormat } from './tokens/format/pat-format.js';
+import { ApplicationIntrospectionCallers, type IntrospectionCallers } from './tokens/introspection/introspection-callers.js';
+import { introspectionJwtSigner } from './tokens/introspection/introspection-jwt.js';
+import { IntrospectionResponder } from './tokens/introspection/introspection-response.js';
+import { IntrospectorChain } from './tokens/introspection/introspector-chain.js';
+import { OAuthTokenIntrospector } from './tokens/introspection/oauth-token-introspector.js';
+import { PatIntrospector } from './tokens/introspection/pat-introspector.js';
 
-/** Everything a Tessera instance is made of, wired once; tests build their own. */
+/**
+ * Everything a Tessera instance is made of, built once by createContainer (the one composition
+ * root). The doors (app.ts, the CLI) hand each router and endpoint only the parts it uses.
+ */
 export interface Container {
   config: Config;
   /** What may be issued (PAT lifetime cap and prefix, password cost, added scopes): the server's own, or the one it stored. */
@@ -53,8 +65,8 @@ export interface Container {
   redisBreaker: RedisBreaker | null;
   scopes: ScopeRegistry;
   revocationCache: RevocationCache;
-  /** What services call after revoking or changing anything a cache may hold. */
-  revocations: RevocationNotifier;
+  /** What every service (and the provider's storage) calls after revoking or changing anything a cache may hold. */
+  revocations: Revocations;
   patFormat: PatFormat;
   users: UserService;
   /** Username + password sign-in (throttled, hashing bounded) for the API, the web pages and the OAuth pages. */
@@ -62,6 +74,19 @@ export interface Container {
   pats: PatService;
   /** Signed-in browsers (web pages), stored in the database. */
   webSessions: WebSessionService;
+  /** The authorization server (oidc-provider), mounted last in app.ts. */
+  oidc: Provider;
+  /** OAuth apps: registration, secrets, permissions. */
+  applications: ApplicationService;
+  /** A user's authorized apps (grants). */
+  authorizations: AuthorizationService;
+  /** The provider's private signing keys (also signing RFC 9701 introspection responses). */
+  signingKeys: SigningKeySet;
+  /**
+   * The storage key of an OAuth artifact: `artifactKeys.of('AccessToken', token)` is the id under
+   * which that access token is stored and revoked (likewise RefreshToken, …).
+   */
+  artifactKeys: ArtifactKeys;
   /** Every token kind: PATs, OAuth access and refresh tokens (one chain for the endpoint and our own APIs). */
   introspector: IntrospectorChain;
   /** Who may call the introspection endpoint (confidential apps with the permission). */
@@ -77,9 +102,6 @@ export interface Container {
   readiness: Readiness;
   close(): Promise<void>;
 }
-
-/** The authorization server: `c.oidc` is the provider; `c.oidcRevocations.hook` receives OAuth revocations. */
-export interface Container extends OidcComponents {}
 
 export interface ContainerOptions {
   clock?: Clock;
@@ -110,6 +132,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const policy = options.policy?.mode === 'follow' ? await policyRecord.follow(ownPolicy, options.policy.env) : await policyRecord.publish(ownPolicy);
   const scopes = ScopeRegistry.withAdditions(policy.scopeAdditions);
 
+  // Redis and the revocation cache.
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : null;
   // The revocation cache has its own connections: its reads batch themselves (BatchedReads), so
   // auto-pipelining would only hold each batch back another event-loop turn; its marker writes
@@ -123,28 +146,24 @@ export async function createContainer(config: Config, options: ContainerOptions 
       ? new RedisRevocationCache(revocationRedis, redis.duplicate({ enableOfflineQueue: true }), config.redisKeyPrefix, redisBreaker, metrics.revocationReads('redis'))
       : new MemoryRevocationCache(() => clock().getTime(), sqliteExternalWrites(dataSource) ?? undefined, metrics.revocationReads('memory'));
   const revocations = new RevocationNotifier(revocationCache, clock, logger);
-
   const limiterStore = { redis, guard: redisBreaker, prefix: config.redisKeyPrefix };
-  const patFormat = new PatFormat(policy.patPrefix, config.tokenPepper);
+
+  // Stores.
   const userStore = new TypeormUserStore(dataSource);
   const patStore = new TypeormPatStore(dataSource);
-  const adminAudit = adminAuditLog(logger);
   const webSessionStore = new TypeormWebSessionStore(dataSource);
-  // A password change signs the account out everywhere: the web pages and the authorization
-  // server (whose components are built below, from these users).
-  let endProviderSessions = async (_accountId: string) => {};
+  const applicationStore = new TypeormApplicationStore(dataSource);
+  const payloads = new OidcPayloadStore(dataSource);
+
+  // Accounts, sign-in and personal access tokens.
+  const adminAudit = adminAuditLog(logger);
   const hasher = new PasswordHasher(policy.passwordScryptN);
-  const users = new UserService(
-    userStore,
-    hasher,
-    clock,
-    (user) => revocations.revoked(userRevocationKey(user.id)),
-    adminAudit,
-    async (user) => {
-      await webSessionStore.deleteForUser(user.id);
-      await endProviderSessions(accountIdOf(user));
-    },
-  );
+  // A password change signs the account out everywhere: the web pages and the authorization server.
+  const endSessions = async (user: { id: number }) => {
+    await webSessionStore.deleteForUser(user.id);
+    await payloads.deleteSessionsOf(accountIdOf(user));
+  };
+  const users = new UserService(userStore, hasher, clock, revocations, endSessions, adminAudit);
   const signIn = passwordSignIn({
     accounts: userStore,
     hasher,
@@ -152,37 +171,55 @@ export async function createContainer(config: Config, options: ContainerOptions 
     queue: new PasswordCheckQueue(config.passwordChecks),
     metrics: metrics.signIn,
   });
+  const patFormat = new PatFormat(policy.patPrefix, config.tokenPepper);
   const pats = new PatService(patStore, patFormat, scopes, revocations, clock, policy.patMaxLifetimeDays, adminAudit);
-  const oauth = await createOidcComponents({
+
+  // The authorization server and its apps.
+  const signingKeys = await loadOrCreateSigningKeys(config.jwks, config.dataDir);
+  const clientSecrets = new ClientSecrets(config.tokenPepper);
+  const artifactKeys = new ArtifactKeys(config.tokenPepper);
+  const artifacts = createArtifactStorage({
+    payloads,
+    applications: applicationStore,
+    redis: redis && redisBreaker ? { client: redis, guard: redisBreaker } : null,
+    redisKeyPrefix: config.redisKeyPrefix,
+    revocations,
+    keys: artifactKeys,
+    anonymousSessions: new AnonymousSessionCookie(logger),
+  });
+  const oidc = createOidcProvider({
+    pages: providerPages,
     config,
     logger,
-    clock,
-    dataSource,
-    redis,
-    redisGuard: redisBreaker,
     scopes,
     users,
-    onRevoked: oauthRevocationHook(revocations),
-    onClientChanged: clientChangeHook(revocations),
+    artifacts,
+    clientSecrets,
+    signingKeys,
+    existingGrantId: async (accountId, clientId) => (await payloads.latestGrant(accountId, clientId, clock()))?.id,
   });
-  endProviderSessions = oauth.endProviderSessions;
-  // PATs first: their prefix and checksum make the claim exact; provider tokens are 43 opaque characters.
+  const applications = new ApplicationService(applicationStore, payloads, clientSecrets, scopes, revocations, clock);
+  const authorizations = new AuthorizationService(payloads, applicationStore, artifacts.revokeGrant, clock);
+
+  // Introspection: every token kind behind one chain. PATs first: their prefix and checksum make
+  // the claim exact; provider tokens are 43 opaque characters.
   const introspector = new IntrospectorChain([
     new PatIntrospector(patFormat, patStore, userStore, revocationCache, clock, logger, metrics.tokenCache('personal_access_token')),
-    new OAuthTokenIntrospector('access_token', oauth.oidc, userStore, revocationCache, clock, oauth.oidcArtifactKeys, metrics.tokenCache('access_token')),
-    new OAuthTokenIntrospector('refresh_token', oauth.oidc, userStore, revocationCache, clock, oauth.oidcArtifactKeys, metrics.tokenCache('refresh_token')),
+    new OAuthTokenIntrospector('access_token', oidc, userStore, revocationCache, clock, artifactKeys, metrics.tokenCache('access_token')),
+    new OAuthTokenIntrospector('refresh_token', oidc, userStore, revocationCache, clock, artifactKeys, metrics.tokenCache('refresh_token')),
   ]);
-  const introspectionCallers = new ApplicationIntrospectionCallers(
-    oauth.applicationStore,
-    oauth.clientSecrets,
-    revocationCache,
-    metrics.tokenCache('introspection_caller'),
-  );
+  const introspectionCallers = new ApplicationIntrospectionCallers(applicationStore, clientSecrets, revocationCache, metrics.tokenCache('introspection_caller'));
+  const introspectionResponder = new IntrospectionResponder(config.issuer, introspectionJwtSigner(signingKeys), clock);
+
+  // Operations.
   const readiness = new Readiness(dataSource, redis ? revocationCache : null);
   metrics.watchReadiness(readiness);
-  const introspectionResponder = new IntrospectionResponder(config.issuer, introspectionJwtSigner(oauth.signingKeys), clock);
   const cleanup = new CleanupService(
-    [oauth.expiredOidcRows, { name: 'web_sessions', deleteExpired: (now, limit) => webSessionStore.deleteExpired(now, limit) }],
+    [
+      // Kept a little past expiry, so the provider can still answer "expired" (see SqlAdapter).
+      { name: 'oidc_payloads', deleteExpired: (now, limit) => payloads.deleteExpired(new Date(now.getTime() - EXPIRY_GRACE_SECONDS * 1000), limit) },
+      { name: 'web_sessions', deleteExpired: (now, limit) => webSessionStore.deleteExpired(now, limit) },
+    ],
     clock,
     config.cleanupBatchSize,
   );
@@ -202,15 +239,19 @@ export async function createContainer(config: Config, options: ContainerOptions 
     users,
     signIn,
     pats,
+    webSessions: new WebSessionService(webSessionStore, users, clock),
+    oidc,
+    applications,
+    authorizations,
+    signingKeys,
+    artifactKeys,
     introspector,
     introspectionCallers,
     tokenAuthThrottle: new TokenAuthThrottle(limiterStore, config.tokenAuth),
     introspectionResponder,
+    cleanup,
     metrics,
     readiness,
-    ...oauth,
-    webSessions: new WebSessionService(webSessionStore, users, clock),
-    cleanup,
     async close() {
       redisBreaker?.close();
       await revocationCache.close();
@@ -218,44 +259,4 @@ export async function createContainer(config: Config, options: ContainerOptions 
       if (dataSource.isInitialized) await dataSource.destroy();
     },
   };
-}
-
-function connectRedis(url: string, logger: Logger): Redis {
-  const redis = new Redis(url, {
-    // Fail fast instead of queueing while Redis is down; callers fall back to MySQL.
-    enableOfflineQueue: false,
-    // Commands issued in the same tick (many concurrent introspections) share one write.
-    enableAutoPipelining: true,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 2000,
-    // A backstop only: Tessera's Redis users go through the RedisBreaker, which notices a stalled
-    // Redis within REDIS_TIMEOUT_MS (plus at most one heartbeat) and then releases and refuses every
-    // wait. The revocation cache's connection overrides this (see above).
-    commandTimeout: 1000,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-  });
-  let down = false;
-  redis.on('error', (err: Error) => {
-    if (!down) logger.error({ err: err.message }, 'redis connection lost');
-    down = true;
-  });
-  redis.on('ready', () => {
-    if (down) logger.info('redis connection restored');
-    down = false;
-  });
-  return redis;
-}
-
-/** Gives Redis a moment at start; if it is down the instance starts degraded and recovers later. */
-async function waitUntilReady(redis: Redis, timeoutMs: number): Promise<void> {
-  if (redis.status === 'ready') return;
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(done, timeoutMs);
-    redis.once('ready', done);
-    function done() {
-      clearTimeout(timer);
-      redis.off('ready', done);
-      resolve();
-    }
-  });
 }

@@ -5,7 +5,7 @@ import { OAuthApplicationEntity } from './oauth-application.js';
 import { OidcPayloadEntity } from './oidc-payload.js';
 import { SettingEntity } from './setting.js';
 
-export { UserEntity, type User } from './user.js';
+export { accountIdOf, UserEntity, type User } from './user.js';
 export { PersonalAccessTokenEntity, type PersonalAccessToken } from './personal-access-token.js';
 export { WebSessionEntity, type WebSession } from './web-session.js';
 export { OAuthApplicationEntity, type OAuthApplication, type ApplicationGrantType, APPLICATION_GRANT_TYPES } from './oauth-application.js';

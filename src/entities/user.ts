@@ -14,6 +14,9 @@ export interface User {
   updatedAt: Date;
 }
 
+/** The user's id as oidc-provider spells account ids (`sub`, a grant's accountId): a decimal string. */
+export const accountIdOf = (user: Pick<User, 'id'>): string => String(user.id);
+
 export const UserEntity = new EntitySchema<User>({
   name: 'User',
   tableName: 'users',

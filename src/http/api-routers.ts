@@ -1,19 +1,21 @@
 import type Router from '@koa/router';
-import type { Container } from '../container.js';
-import { adminUserRoutes } from './routes/admin-users.js';
-import { applicationRoutes } from './routes/applications.js';
-import { authorizationRoutes } from './routes/authorizations.js';
-import { currentUserRoutes } from './routes/current-user.js';
-import { impersonationTokenRoutes } from './routes/impersonation-tokens.js';
+import { adminUserRoutes, type AdminUserRouteDeps } from './routes/admin-users.js';
+import { applicationRoutes, type ApplicationRouteDeps } from './routes/applications.js';
+import { authorizationRoutes, type AuthorizationRouteDeps } from './routes/authorizations.js';
+import { currentUserRoutes, type CurrentUserRouteDeps } from './routes/current-user.js';
+import { impersonationTokenRoutes, type ImpersonationTokenRouteDeps } from './routes/impersonation-tokens.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { scopeRoutes } from './routes/scopes.js';
-import { userTokenRoutes } from './routes/user-tokens.js';
+import { userTokenRoutes, type UserTokenRouteDeps } from './routes/user-tokens.js';
 
 /**
  * Every router of the JSON API (`/api/v1/…`): what the OpenAPI document describes, entry for
  * entry (test/api/openapi.test.ts holds the two together).
  */
-export function apiRouters(c: Container): Router[] {
+/** What the JSON API needs: each router's own dependencies, together. */
+export type ApiDeps = CurrentUserRouteDeps & UserTokenRouteDeps & ImpersonationTokenRouteDeps & AdminUserRouteDeps & ApplicationRouteDeps & AuthorizationRouteDeps;
+
+export function apiRouters(c: ApiDeps): Router[] {
   return [
     openApiRoutes(),
     scopeRoutes(c.scopes),

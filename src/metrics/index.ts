@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { ReadinessChecks } from '../readiness.js';
+import type { ReadinessChecks } from '../services/readiness.js';
 import type { RevocationReadMetrics, RevocationReadResult } from '../revocation/revocation-cache.js';
 import type { SignInMetrics } from '../security/sign-in-metrics.js';
 import { TOKEN_KINDS, type TokenKind } from '../tokens/introspection/active-token.js';

@@ -1,5 +1,4 @@
 import type { Account, FindAccount } from 'oidc-provider';
-import type { User } from '../entities/index.js';
 import type { UserService } from '../services/user-service.js';
 
 /** Which claims each OIDC scope releases (openid → sub, profile → names, email → email). */
@@ -8,9 +7,6 @@ export const claimsByScope = {
   profile: ['name', 'preferred_username'],
   email: ['email'],
 };
-
-/** The provider's account id for a user: the user id as a string. */
-export const accountIdOf = (user: Pick<User, 'id'>): string => String(user.id);
 
 /** oidc-provider's findAccount: Tessera users, looked up by id. */
 export function findAccount(users: UserService): FindAccount {

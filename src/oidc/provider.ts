@@ -8,16 +8,29 @@ import type { UserService } from '../services/user-service.js';
 import type { ArtifactStorage } from './adapter/index.js';
 import { INTROSPECTION_METADATA } from './adapter/client-adapter.js';
 import { claimsByScope, findAccount } from './account.js';
-import type { ClientSecrets } from './client-secret.js';
+import type { ClientSecrets } from '../security/client-secrets.js';
 import { clientBasedCors } from './cors.js';
-import { deviceFlowPages, errorPage, logoutPages, providerPageHeaders } from './provider-pages.js';
 import { clientCredentialsScopeCheck, scopeParamValidator } from './scope-policy.js';
 import { PROVIDER_COOKIE_OPTIONS, sessionTtl } from './session-policy.js';
-import type { SigningKeySet } from './signing-keys.js';
+import type { SigningKeySet } from '../security/signing-keys.js';
 import { INTROSPECTION_AUTH_METHODS } from '../tokens/introspection/introspection-callers.js';
 import { introspectionSigningKey } from '../tokens/introspection/introspection-jwt.js';
 
+/**
+ * The pages the provider draws itself (its error page, the device-flow and sign-out pages) and
+ * the headers every page it renders carries. Tessera's live in src/web/provider-pages.ts and are
+ * handed in, so this folder holds no HTML.
+ */
+export interface ProviderPages {
+  renderError: NonNullable<Configuration['renderError']>;
+  deviceFlow: Pick<NonNullable<NonNullable<Configuration['features']>['deviceFlow']>, 'userCodeInputSource' | 'userCodeConfirmSource' | 'successSource'>;
+  logout: Pick<NonNullable<NonNullable<Configuration['features']>['rpInitiatedLogout']>, 'logoutSource' | 'postLogoutSuccessSource'>;
+  /** Provider middleware (`provider.use`): sets the page headers before anything renders. */
+  headers: (ctx: KoaContextWithOIDC, next: () => Promise<void>) => Promise<void>;
+}
+
 export interface OidcProviderDeps {
+  pages: ProviderPages;
   config: Config;
   logger: Logger;
   scopes: ScopeRegistry;
@@ -109,7 +122,7 @@ export function createOidcProvider(deps: OidcProviderDeps): Provider {
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      deviceFlow: { enabled: true, ...deviceFlowPages },
+      deviceFlow: { enabled: true, ...deps.pages.deviceFlow },
       revocation: { enabled: true, allowedPolicy: revocationAllowed },
       // On so discovery advertises introspection_endpoint; Tessera's own handler is mounted on that
       // path in front of the provider (it also answers for PATs), so this policy is only a
@@ -119,9 +132,9 @@ export function createOidcProvider(deps: OidcProviderDeps): Provider {
       pushedAuthorizationRequests: { enabled: true },
       dPoP: { enabled: true },
       resourceIndicators: { enabled: false },
-      rpInitiatedLogout: { enabled: true, ...logoutPages },
+      rpInitiatedLogout: { enabled: true, ...deps.pages.logout },
     },
-    renderError: errorPage,
+    renderError: deps.pages.renderError,
     // The provider lists only some endpoints' metadata itself (RFC 8414 §2). These say what the
     // endpoints really accept: the revocation endpoint is the provider's own (any client, public
     // ones with `none`); the introspection endpoint is Tessera's (confidential apps only) and signs
@@ -140,7 +153,7 @@ export function createOidcProvider(deps: OidcProviderDeps): Provider {
   provider.Client.prototype.compareClientSecret = function compareHashedSecret(this: { clientSecret?: string }, presented: string) {
     return clientSecrets.matches(presented, this.clientSecret);
   };
-  provider.use(providerPageHeaders);
+  provider.use(deps.pages.headers);
   provider.use(unauthorizedClientForDisallowedGrant);
   provider.on('server_error', (ctx: KoaContextWithOIDC, err: Error) => {
     deps.logger.error({ err, requestId: ctx.state.requestId, path: ctx.path }, 'authorization server error');

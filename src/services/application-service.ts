@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { APPLICATION_GRANT_TYPES, type ApplicationGrantType, type OAuthApplication, type User } from '../entities/index.js';
 import { invalidField, invalidRequest, message, notFound } from '../errors.js';
-import type { RevocationReporter } from '../oidc/adapter/index.js';
-import type { ClientSecrets } from '../oidc/client-secret.js';
+import type { Revocations } from '../revocation/revocation-notifier.js';
+import type { ClientSecrets } from '../security/client-secrets.js';
 import type { ScopeRegistry } from '../scopes/scope-registry.js';
 import type { ApplicationChanges, ApplicationStore } from '../stores/application-store.js';
 import type { OidcPayloadStore } from '../stores/oidc-payload-store.js';
@@ -29,12 +29,6 @@ export interface ApplicationWithSecret {
   secret: string | null;
 }
 
-/**
- * Told after an app changed (new secret, new permissions: caches must re-read it) or was
- * deleted (everything cached for it is dead), so every instance sees it at once.
- */
-export type ClientChangeHook = (clientId: string, change: 'changed' | 'deleted') => Promise<void>;
-
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
@@ -47,9 +41,9 @@ export class ApplicationService {
     private readonly payloads: OidcPayloadStore,
     private readonly secrets: ClientSecrets,
     private readonly scopes: ScopeRegistry,
-    private readonly revocations: RevocationReporter,
+    /** After a change (new secret, permissions: caches re-read the app) or a deletion (everything issued to it is dead). */
+    private readonly revocations: Pick<Revocations, 'artifactsRemoved' | 'clientChanged' | 'clientDeleted'>,
     private readonly clock: Clock,
-    private readonly onClientChanged: ClientChangeHook = async () => {},
   ) {}
 
   async create(owner: User | null, input: ApplicationInput): Promise<ApplicationWithSecret> {
@@ -103,7 +97,7 @@ export class ApplicationService {
     const update: ApplicationChanges = { ...merged };
     if (changes.introspection !== undefined) update.introspection = changes.introspection;
     const updated = await this.apps.update(app, update, this.clock());
-    await this.onClientChanged(app.clientId, 'changed');
+    await this.revocations.clientChanged(app.clientId);
     return updated;
   }
 
@@ -113,7 +107,7 @@ export class ApplicationService {
     if (app.type !== 'confidential') throw invalidRequest(message('app.public_no_secret'));
     const secret = this.secrets.generate();
     const updated = await this.apps.update(app, { secretDigest: this.secrets.digest(secret), secretLastFour: secret.slice(-4) }, this.clock());
-    await this.onClientChanged(app.clientId, 'changed');
+    await this.revocations.clientChanged(app.clientId);
     return { app: updated, secret };
   }
 
@@ -144,14 +138,14 @@ export class ApplicationService {
     const app = await this.getByClientId(clientId);
     const updated = await this.apps.update(app, { introspection: allowed }, this.clock());
     // Running instances keep callers in memory; the change must reach them at once.
-    await this.onClientChanged(app.clientId, 'changed');
+    await this.revocations.clientChanged(app.clientId);
     return updated;
   }
 
   private async remove(app: OAuthApplication): Promise<void> {
     await this.apps.delete(app.id);
-    await this.revocations.report(await this.payloads.deleteByClient(app.clientId));
-    await this.onClientChanged(app.clientId, 'deleted');
+    await this.revocations.artifactsRemoved(await this.payloads.deleteByClient(app.clientId));
+    await this.revocations.clientDeleted(app.clientId);
   }
 
   private checked(input: Omit<ApplicationInput, 'type'> & { grantTypes: ApplicationGrantType[] }, type: 'confidential' | 'public') {

@@ -1,7 +1,6 @@
 import type { Clock } from '../clock.js';
-import type { User } from '../entities/index.js';
+import { accountIdOf, type User } from '../entities/index.js';
 import { notFound } from '../errors.js';
-import { accountIdOf } from '../oidc/account.js';
 import type { ApplicationStore } from '../stores/application-store.js';
 import type { OidcPayloadStore } from '../stores/oidc-payload-store.js';
 

@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import { LATEST_STORABLE_DATE, LATEST_STORABLE_TIME } from '../entities/columns.js';
 import type { PersonalAccessToken, User } from '../entities/index.js';
 import { asBackendUnavailable, invalidField, invalidRequest, message, notFound } from '../errors.js';
-import type { RevocationNotifier } from '../revocation/revocation-notifier.js';
+import type { Revocations } from '../revocation/revocation-notifier.js';
 import type { ScopeRegistry } from '../scopes/scope-registry.js';
 import { normaliseAllowlistEntry } from '../security/ip-allowlist.js';
 import type { PatListFilter, PatStore } from '../stores/pat-store.js';
@@ -43,7 +43,7 @@ export class PatService {
     private readonly pats: PatStore,
     private readonly format: PatFormat,
     private readonly scopes: ScopeRegistry,
-    private readonly revocations: RevocationNotifier,
+    private readonly revocations: Pick<Revocations, 'patRevoked' | 'patChanged'>,
     private readonly clock: Clock,
     private readonly maxLifetimeDays: number,
     private readonly audit: AdminAudit = () => {},
@@ -94,7 +94,7 @@ export class PatService {
     if (input.ipAllowlist !== undefined) changes.ipAllowlist = normaliseAllowlist(input.ipAllowlist);
     const updated = await this.pats.update(pat, changes, this.clock());
     // Narrowed scopes or allowlist must bite at once on every instance.
-    await this.revocations.tokenChanged(pat.tokenDigest, pat.expiresAt);
+    await this.revocations.patChanged(pat.tokenDigest, pat.expiresAt);
     return updated;
   }
 
@@ -116,21 +116,21 @@ export class PatService {
         now,
       ),
     );
-    await this.revocations.tokenRevoked(pat.tokenDigest, pat.expiresAt);
+    await this.revocations.patRevoked(pat.tokenDigest, pat.expiresAt);
     return { pat: { ...updated, expiresAt }, token };
   }
 
   async delete(owner: User, id: number): Promise<void> {
     const pat = await this.get(owner, id);
     await this.revoking([pat], () => this.pats.delete(owner.id, pat.id));
-    await this.revocations.tokenRevoked(pat.tokenDigest, pat.expiresAt);
+    await this.revocations.patRevoked(pat.tokenDigest, pat.expiresAt);
   }
 
   /** CODING's "delete all": every personal token of the user. */
   async deleteAll(owner: User): Promise<void> {
     const all = (await this.pats.listForUser(owner.id)).filter((p) => !p.impersonation);
     await this.revoking(all, () => this.pats.deleteAllForUser(owner.id, false));
-    await Promise.all(all.map((p) => this.revocations.tokenRevoked(p.tokenDigest, p.expiresAt)));
+    await Promise.all(all.map((p) => this.revocations.patRevoked(p.tokenDigest, p.expiresAt)));
   }
 
   /** Marks a token revoked but keeps its record (impersonation tokens, admin action, CLI). */
@@ -148,7 +148,7 @@ export class PatService {
   private async markRevoked(pat: PersonalAccessToken): Promise<PersonalAccessToken> {
     if (pat.revokedAt) return pat;
     const updated = await this.revoking([pat], () => this.pats.update(pat, { revokedAt: this.clock() }, this.clock()));
-    await this.revocations.tokenRevoked(pat.tokenDigest, pat.expiresAt);
+    await this.revocations.patRevoked(pat.tokenDigest, pat.expiresAt);
     return updated;
   }
 
@@ -163,7 +163,7 @@ export class PatService {
     try {
       return await write();
     } catch (err) {
-      if (asBackendUnavailable(err)) await Promise.all(pats.map((p) => this.revocations.tokenRevoked(p.tokenDigest, p.expiresAt)));
+      if (asBackendUnavailable(err)) await Promise.all(pats.map((p) => this.revocations.patRevoked(p.tokenDigest, p.expiresAt)));
       throw err;
     }
   }

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { User } from '../entities/index.js';
 import { ApiError, invalidField, message, notFound } from '../errors.js';
 import { canonicalEmail, canonicalUsername, isNewUsername } from '../security/identifiers.js';
+import type { Revocations } from '../revocation/revocation-notifier.js';
 import type { PasswordHasher } from '../security/password-hasher.js';
 import type { UserStore } from '../stores/user-store.js';
 import type { AdminAudit } from './admin-audit.js';
@@ -27,11 +28,11 @@ export class UserService {
     private readonly users: UserStore,
     private readonly hasher: PasswordHasher,
     private readonly clock: Clock,
-    /** Called after an account is deleted (revocation markers, OAuth grants). */
-    private readonly onDeleted?: (user: User) => Promise<void>,
+    /** After a deletion: every token acting for the account dies on every instance. */
+    private readonly revocations: Pick<Revocations, 'userDeleted'>,
+    /** After a password change: ends the account's sign-in sessions (web pages, authorization server). */
+    private readonly endSessions: (user: User) => Promise<void>,
     private readonly audit: AdminAudit = () => {},
-    /** Called after a password change: the account's sign-in sessions end. */
-    private readonly onPasswordChanged?: (user: User) => Promise<void>,
   ) {}
 
   /**
@@ -76,7 +77,7 @@ export class UserService {
     }
     if (outcome === 'not_found') throw notFound('user');
     this.audit(actor, user, 'user.delete');
-    await this.onDeleted?.(user);
+    await this.revocations.userDeleted(user.id);
   }
 
   /** The account a typed name (a URL segment) names, in canonical form; 404 when none can. */
@@ -97,7 +98,7 @@ export class UserService {
    */
   async setPassword(user: User, password: string): Promise<void> {
     await this.users.setPasswordHash(user.id, await this.hasher.hash(password), this.clock());
-    await this.onPasswordChanged?.(user);
+    await this.endSessions(user);
   }
 
   /**

@@ -1,15 +1,17 @@
 import type Router from '@koa/router';
-import type { Container } from '../container.js';
-import { adminPages } from './routes/admin-pages.js';
-import { applicationPages } from './routes/app-pages.js';
-import { authorizationPages } from './routes/authorization-pages.js';
-import { authPages } from './routes/auth-pages.js';
+import { adminPages, type AdminPageDeps } from './routes/admin-pages.js';
+import { applicationPages, type ApplicationPageDeps } from './routes/app-pages.js';
+import { authorizationPages, type AuthorizationPageDeps } from './routes/authorization-pages.js';
+import { authPages, type AuthPageDeps } from './routes/auth-pages.js';
 import { staticFiles } from './routes/static-files.js';
-import { tokenPages } from './routes/token-pages.js';
+import { tokenPages, type TokenPageDeps } from './routes/token-pages.js';
 
 export { loadWebSession } from './middleware/web-session.js';
 
 /** Every web-page router, in mounting order. */
-export function webRoutes(c: Container): Router[] {
+/** What the pages need: each page router's own dependencies, together. */
+export type WebDeps = AuthPageDeps & TokenPageDeps & AuthorizationPageDeps & ApplicationPageDeps & AdminPageDeps;
+
+export function webRoutes(c: WebDeps): Router[] {
   return [staticFiles(), authPages(c), tokenPages(c), authorizationPages(c), applicationPages(c), adminPages(c)];
 }

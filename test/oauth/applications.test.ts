@@ -1,3 +1,5 @@
+import { REVOKED } from '../../src/revocation/revocation-cache.js';
+import { oauthTokenRevocationKey } from '../../src/revocation/revocation-keys.js';
 import * as oidc from 'openid-client';
 import { api, startTestServer, type TestServer } from '../support/harness.js';
 import { seedUserGrant } from '../introspection/introspection-client.js';
@@ -292,28 +294,20 @@ describe('OAuth apps and authorized apps API', () => {
       expect((await api(server.url, 'GET', '/api/v1/user/authorizations', { auth: carolUser.basic })).body).toEqual([]);
     });
 
-    it('reports every revoked artifact to the revocation hook, named by the digest of the token', async () => {
+    it('marks every revoked token in the shared revocation cache, under the digest of the token (never the token)', async () => {
       const app = await registerApp(server.url, alice.basic, { name: 'Hooked' });
       const rp = await relyingParty(server.url, app);
       const tokens = await codeFlow(rp, new Browser(), alice, { scope: 'openid user offline_access', prompt: 'consent' });
-      const reported: { model: string; id: string; expiresAt: Date | null }[] = [];
-      server.container.oidcRevocations.hook = (model, id, expiresAt) => void reported.push({ model, id, expiresAt });
-      try {
-        const list = await api(server.url, 'GET', '/api/v1/user/authorizations', { auth: alice.basic });
-        const entry = list.body.find((a: { application: { client_id: string } }) => a.application.client_id === app.client_id);
-        expect((await api(server.url, 'DELETE', `/api/v1/user/authorizations/${entry.id}`, { auth: alice.basic })).status).toBe(204);
-      } finally {
-        server.container.oidcRevocations.hook = undefined;
-      }
-      const keys = server.container.oidcArtifactKeys;
-      expect(reported).toEqual(
-        expect.arrayContaining([
-          expect.objectContaining({ model: 'AccessToken', id: keys.of('AccessToken', tokens.access_token) }),
-          expect.objectContaining({ model: 'RefreshToken', id: keys.of('RefreshToken', tokens.refresh_token!) }),
-        ]),
-      );
-      const access = reported.find((r) => r.model === 'AccessToken')!;
-      expect(access.expiresAt!.getTime()).toBeGreaterThan(Date.now());
+      const list = await api(server.url, 'GET', '/api/v1/user/authorizations', { auth: alice.basic });
+      const entry = list.body.find((a: { application: { client_id: string } }) => a.application.client_id === app.client_id);
+      expect((await api(server.url, 'DELETE', `/api/v1/user/authorizations/${entry.id}`, { auth: alice.basic })).status).toBe(204);
+      // Once the revoke has returned, every instance's cache already sees the markers.
+      const keys = server.container.artifactKeys;
+      const marked = await server.container.revocationCache.states([
+        oauthTokenRevocationKey(keys.of('AccessToken', tokens.access_token)),
+        oauthTokenRevocationKey(keys.of('RefreshToken', tokens.refresh_token!)),
+      ]);
+      expect(marked).toEqual([REVOKED, REVOKED]);
     });
 
     it('stores no usable token: rows are named by a keyed digest and hold no token string', async () => {
@@ -324,7 +318,7 @@ describe('OAuth apps and authorized apps API', () => {
       const dump = JSON.stringify(rows);
       expect(dump).not.toContain(tokens.access_token);
       expect(dump).not.toContain(tokens.refresh_token!);
-      expect(rows.map((r) => r.id)).toContain(server.container.oidcArtifactKeys.of('AccessToken', tokens.access_token));
+      expect(rows.map((r) => r.id)).toContain(server.container.artifactKeys.of('AccessToken', tokens.access_token));
     });
 
     it('an id that cannot exist is a missing authorization (404)', async () => {

@@ -10,7 +10,7 @@ import { buildRequestListener } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { createContainer, type Container } from '../../src/container.js';
 import { createLogger, type Logger } from '../../src/logger.js';
-import { generateSigningKeys } from '../../src/oidc/signing-keys.js';
+import { generateSigningKeys } from '../../src/security/signing-keys.js';
 
 /**
  * The mode a suite runs in comes from the environment, exactly as for the server:

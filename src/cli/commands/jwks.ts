@@ -1,4 +1,4 @@
-import { generateSigningKeys } from '../../oidc/signing-keys.js';
+import { generateSigningKeys } from '../../security/signing-keys.js';
 import { parseCommand } from '../args.js';
 import type { Command } from '../command.js';
 

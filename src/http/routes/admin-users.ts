@@ -1,14 +1,21 @@
 import Router from '@koa/router';
-import type { Container } from '../../container.js';
 import { authenticateUser, requireAdmin } from '../middleware/authenticate-password.js';
 import { jsonBody } from '../middleware/body-parsers.js';
 import { validate } from '../validate.js';
 import { invalidRequest, message } from '../../errors.js';
 import { createUserSchema, listUsersQuerySchema } from '../schemas/user-schemas.js';
 import { presentUser } from '../presenters/user-presenter.js';
+import type { PasswordSignIn } from '../../security/password-sign-in.js';
+import type { UserService } from '../../services/user-service.js';
+
+/** What account administration needs. */
+export interface AdminUserRouteDeps {
+  signIn: PasswordSignIn;
+  users: UserService;
+}
 
 /** /api/v1/users — account administration (admins only). */
-export function adminUserRoutes(c: Container): Router {
+export function adminUserRoutes(c: AdminUserRouteDeps): Router {
   const router = new Router({ prefix: '/api/v1/users' });
   router.use(authenticateUser(c.signIn), requireAdmin, jsonBody());
 

@@ -1,14 +1,21 @@
 import Router from '@koa/router';
-import type { Container } from '../../container.js';
 import { authenticateUser } from '../middleware/authenticate-password.js';
 import { jsonBody } from '../middleware/body-parsers.js';
 import { presentApplication, presentApplicationWithSecret } from '../presenters/application-presenter.js';
 import { createApplicationSchema, updateApplicationSchema } from '../schemas/application-schemas.js';
 import { recordId } from '../path-params.js';
 import { validate } from '../validate.js';
+import type { ApplicationService } from '../../services/application-service.js';
+import type { PasswordSignIn } from '../../security/password-sign-in.js';
+
+/** What the OAuth apps API needs. */
+export interface ApplicationRouteDeps {
+  applications: ApplicationService;
+  signIn: PasswordSignIn;
+}
 
 /** /api/v1/user/applications — the OAuth apps a user registered (like GitHub's OAuth Apps). */
-export function applicationRoutes(c: Container): Router {
+export function applicationRoutes(c: ApplicationRouteDeps): Router {
   const router = new Router({ prefix: '/api/v1/user/applications' });
   router.use(authenticateUser(c.signIn), jsonBody());
 

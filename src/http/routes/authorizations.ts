@@ -1,11 +1,18 @@
 import Router from '@koa/router';
-import type { Container } from '../../container.js';
 import { authenticateUser } from '../middleware/authenticate-password.js';
 import { presentAuthorization } from '../presenters/application-presenter.js';
 import { grantId } from '../path-params.js';
+import type { AuthorizationService } from '../../services/authorization-service.js';
+import type { PasswordSignIn } from '../../security/password-sign-in.js';
+
+/** What the authorized-apps API needs. */
+export interface AuthorizationRouteDeps {
+  authorizations: AuthorizationService;
+  signIn: PasswordSignIn;
+}
 
 /** /api/v1/user/authorizations — the apps a user authorized, and revoking them. */
-export function authorizationRoutes(c: Container): Router {
+export function authorizationRoutes(c: AuthorizationRouteDeps): Router {
   const router = new Router({ prefix: '/api/v1/user/authorizations' });
   router.use(authenticateUser(c.signIn));
 

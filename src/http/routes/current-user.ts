@@ -1,11 +1,22 @@
 import Router from '@koa/router';
-import type { Container } from '../../container.js';
 import { ApiError, message } from '../../errors.js';
 import { requireScopes } from '../middleware/require-token.js';
 import type { CurrentUserResponse } from '../schemas/response-schemas.js';
+import type { IntrospectorChain } from '../../tokens/introspection/introspector-chain.js';
+import type { ScopeRegistry } from '../../scopes/scope-registry.js';
+import type { TokenAuthThrottle } from '../../security/token-auth-throttle.js';
+import type { UserService } from '../../services/user-service.js';
+
+/** What GET /api/v1/user needs. */
+export interface CurrentUserRouteDeps {
+  introspector: IntrospectorChain;
+  scopes: ScopeRegistry;
+  tokenAuthThrottle: TokenAuthThrottle;
+  users: UserService;
+}
 
 /** GET /api/v1/user — the token's user (CODING's current_user). Needs `user`; email needs `user:email`. */
-export function currentUserRoutes(c: Container): Router {
+export function currentUserRoutes(c: CurrentUserRouteDeps): Router {
   const router = new Router();
   router.get('/api/v1/user', requireScopes({ introspector: c.introspector, throttle: c.tokenAuthThrottle }, c.scopes, 'user'), async function showCurrentUser(ctx) {
     const token = ctx.state.token;

@@ -1,8 +1,13 @@
 import Router from '@koa/router';
-import type { Container } from '../../container.js';
+import type { Readiness } from '../../services/readiness.js';
+
+/** What the health checks need. */
+export interface HealthRouteDeps {
+  readiness: Readiness;
+}
 
 /** /healthz: the process is up. /readyz: the database and Redis answer (503 names what is down). */
-export function healthRoutes(c: Container): Router {
+export function healthRoutes(c: HealthRouteDeps): Router {
   const router = new Router();
 
   router.get('/healthz', function healthz(ctx) {

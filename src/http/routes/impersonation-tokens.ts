@@ -1,16 +1,27 @@
 import Router from '@koa/router';
-import type { Container } from '../../container.js';
 import { authenticateUser, requireAdmin } from '../middleware/authenticate-password.js';
 import { jsonBody } from '../middleware/body-parsers.js';
 import { presentPat } from '../presenters/pat-presenter.js';
 import { recordId } from '../path-params.js';
 import { patHandlers } from './pat-handlers.js';
+import type { Clock } from '../../clock.js';
+import type { PatService } from '../../services/pat-service.js';
+import type { PasswordSignIn } from '../../security/password-sign-in.js';
+import type { UserService } from '../../services/user-service.js';
+
+/** What the impersonation-token API needs. */
+export interface ImpersonationTokenRouteDeps {
+  clock: Clock;
+  pats: PatService;
+  signIn: PasswordSignIn;
+  users: UserService;
+}
 
 /**
  * /api/v1/users/:username/impersonation-tokens — administrators issue tokens that act as
  * a user (GitLab/CodeArts impersonation tokens). Revoking keeps the record, marked revoked.
  */
-export function impersonationTokenRoutes(c: Container): Router {
+export function impersonationTokenRoutes(c: ImpersonationTokenRouteDeps): Router {
   const router = new Router({ prefix: '/api/v1/users/:username/impersonation-tokens' });
   const handlers = patHandlers(c.pats, c.clock);
   router.use(authenticateUser(c.signIn), requireAdmin, jsonBody());

@@ -1,5 +1,4 @@
 import Router from '@koa/router';
-import type { Container } from '../../container.js';
 import { authenticateUser } from '../middleware/authenticate-password.js';
 import { jsonBody } from '../middleware/body-parsers.js';
 import { presentPat, presentPatWithSecret } from '../presenters/pat-presenter.js';
@@ -7,9 +6,19 @@ import { regeneratePatSchema, updatePatSchema } from '../schemas/pat-schemas.js'
 import { recordId } from '../path-params.js';
 import { validate } from '../validate.js';
 import { patHandlers } from './pat-handlers.js';
+import type { Clock } from '../../clock.js';
+import type { PatService } from '../../services/pat-service.js';
+import type { PasswordSignIn } from '../../security/password-sign-in.js';
+
+/** What a user's own token API needs. */
+export interface UserTokenRouteDeps {
+  clock: Clock;
+  pats: PatService;
+  signIn: PasswordSignIn;
+}
 
 /** /api/v1/user/tokens — a user's own personal access tokens. */
-export function userTokenRoutes(c: Container): Router {
+export function userTokenRoutes(c: UserTokenRouteDeps): Router {
   const router = new Router({ prefix: '/api/v1/user/tokens' });
   const handlers = patHandlers(c.pats, c.clock);
   router.use(authenticateUser(c.signIn), jsonBody());

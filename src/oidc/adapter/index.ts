@@ -3,17 +3,18 @@ import type { Adapter } from 'oidc-provider';
 import type { RedisGuard } from '../../redis/redis-breaker.js';
 import type { ApplicationStore } from '../../stores/application-store.js';
 import type { OidcPayloadStore } from '../../stores/oidc-payload-store.js';
-import { GRANTABLE_MODELS, SHORT_LIVED_MODELS, type RevocationReporter } from './adapter-hooks.js';
+import type { Revocations } from '../../revocation/revocation-notifier.js';
+import { GRANTABLE_MODELS, SHORT_LIVED_MODELS } from './models.js';
 import type { AnonymousSessionCookie } from './anonymous-session-cookie.js';
-import type { ArtifactKeys } from './artifact-keys.js';
+import type { ArtifactKeys } from '../../tokens/format/artifact-keys.js';
 import { ClientAdapter } from './client-adapter.js';
 import { RedisAdapter } from './redis-adapter.js';
 import { SessionAdapter } from './session-adapter.js';
 import { treatAsReuse } from './single-use.js';
 import { SqlAdapter } from './sql-adapter.js';
 
-export { EXPIRY_GRACE_SECONDS, RevocationReporter, type RevocationHook, type RevokedArtifact } from './adapter-hooks.js';
-export { ArtifactKeys } from './artifact-keys.js';
+export { EXPIRY_GRACE_SECONDS } from './models.js';
+export { ArtifactKeys } from '../../tokens/format/artifact-keys.js';
 export { AnonymousSessionCookie } from './anonymous-session-cookie.js';
 
 export interface ArtifactStorageOptions {
@@ -22,8 +23,8 @@ export interface ArtifactStorageOptions {
   /** Short-lived artifacts go here when set (every call through the guard); otherwise to the database too. */
   redis: { client: Redis; guard: RedisGuard } | null;
   redisKeyPrefix: string;
-  /** Told about every destroyed, consumed or grant-revoked artifact (see RevocationHook). */
-  revocations: RevocationReporter;
+  /** Told about every destroyed, consumed or grant-revoked artifact, so every instance's caches hear of it. */
+  revocations: Pick<Revocations, 'artifactsRemoved'>;
   /** Names stored artifacts by a digest of their id (which is the token itself). */
   keys: ArtifactKeys;
   /** Where sessions nobody signed in to live instead of storage (see SessionAdapter). */
@@ -49,7 +50,7 @@ export interface ArtifactStorage {
  */
 export function createArtifactStorage(options: ArtifactStorageOptions): ArtifactStorage {
   const { payloads, applications, redis, redisKeyPrefix, revocations, keys, anonymousSessions } = options;
-  const report = (removed: Parameters<RevocationReporter['report']>[0]) => revocations.report(removed);
+  const report = (removed: Parameters<Revocations['artifactsRemoved']>[0]) => revocations.artifactsRemoved(removed);
   const onReuse = treatAsReuse(revokeGrant);
   const clients = new ClientAdapter(applications);
   const adapters = new Map<string, Adapter>();

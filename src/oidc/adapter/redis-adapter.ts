@@ -1,8 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { RedisGuard } from '../../redis/redis-breaker.js';
-import { epochSeconds, EXPIRY_GRACE_SECONDS, GRANTABLE_MODELS, type RevokedArtifact } from './adapter-hooks.js';
-import type { ArtifactKeys } from './artifact-keys.js';
+import { epochSeconds, EXPIRY_GRACE_SECONDS, GRANTABLE_MODELS } from './models.js';
+import type { RevokedArtifact } from '../../revocation/revocation-notifier.js';
+import type { ArtifactKeys } from '../../tokens/format/artifact-keys.js';
 import { replayDetected, type ReuseHandler } from './single-use.js';
 
 /** Short-lived artifacts whose TTL is unknown still must not live forever. */

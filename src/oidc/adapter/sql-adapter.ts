@@ -1,8 +1,9 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { asBackendUnavailable } from '../../errors.js';
 import type { OidcPayloadStore } from '../../stores/oidc-payload-store.js';
-import { epochSeconds, EXPIRY_GRACE_SECONDS, type RevokedArtifact } from './adapter-hooks.js';
-import type { ArtifactKeys } from './artifact-keys.js';
+import { epochSeconds, EXPIRY_GRACE_SECONDS } from './models.js';
+import type { RevokedArtifact } from '../../revocation/revocation-notifier.js';
+import type { ArtifactKeys } from '../../tokens/format/artifact-keys.js';
 import { replayDetected, type ReuseHandler } from './single-use.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { OAuthApplication } from '../../entities/index.js';
-import type { ClientSecrets } from '../../oidc/client-secret.js';
+import type { ClientSecrets } from '../../security/client-secrets.js';
 import type { RevocationCache } from '../../revocation/revocation-cache.js';
 import { clientRevocationKey } from '../../revocation/revocation-keys.js';
 import { DigestMemo } from '../../security/digest-memo.js';

@@ -1,5 +1,5 @@
 import { importJWK, SignJWT, type JWK } from 'jose';
-import type { SigningKeySet } from '../../oidc/signing-keys.js';
+import type { SigningKeySet } from '../../security/signing-keys.js';
 import type { JwtSigner } from './introspection-response.js';
 
 /** The key (and its algorithm) that signs introspection responses: the RS256 key if there is one, else the first. */

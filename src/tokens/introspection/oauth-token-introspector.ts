@@ -7,7 +7,7 @@ import {
   userRevocationKey,
 } from '../../revocation/revocation-keys.js';
 import type { RevocationCache } from '../../revocation/revocation-cache.js';
-import type { ArtifactKeys } from '../../oidc/adapter/artifact-keys.js';
+import type { ArtifactKeys } from '../format/artifact-keys.js';
 import { DigestMemo } from '../../security/digest-memo.js';
 import type { UserStore } from '../../stores/user-store.js';
 import { ownerOf, type ActiveToken, type IntrospectionContext, type TokenIntrospector, type TokenOwner } from './active-token.js';

@@ -1,7 +1,7 @@
 import type { OAuthApplication } from '../../entities/index.js';
 import { createApplicationSchema, updateApplicationSchema } from '../../http/schemas/application-schemas.js';
 import { validate } from '../../http/validate.js';
-import type { AppFormValues } from '../../http/views/pages/applications.js';
+import type { AppFormValues } from '../views/pages/applications.js';
 import type { ApplicationInput, ApplicationUpdate } from '../../services/application-service.js';
 
 type FormBody = Record<string, unknown>;

@@ -1,7 +1,7 @@
 import type { Context, Middleware } from 'koa';
-import type { PageContext } from '../../http/views/layout.js';
+import type { PageContext } from '../views/layout.js';
 import { chooseLang, LANG_COOKIE, translator, type MessageKey } from '../i18n/index.js';
-import type { ActiveWebSession, WebSessionService } from '../session/web-session-service.js';
+import type { ActiveWebSession, WebSessionService } from '../../services/web-session-service.js';
 
 /**
  * What every page template receives: language (cookie, else Accept-Language), the

@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
 import { ApiError, asBackendUnavailable } from '../../errors.js';
-import type { PageContext } from '../../http/views/layout.js';
-import { errorPage } from '../../http/views/pages/error.js';
+import type { PageContext } from '../views/layout.js';
+import { errorPage } from '../views/pages/error.js';
 import type { Logger } from '../../logger.js';
 import { sendPage } from './page-context.js';
 

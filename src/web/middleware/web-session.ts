@@ -1,5 +1,5 @@
 import type { Context, Middleware } from 'koa';
-import type { WebSessionService } from '../session/web-session-service.js';
+import type { WebSessionService } from '../../services/web-session-service.js';
 
 export const SESSION_COOKIE = 'tessera.sid';
 /** Header a script sends with the session's CSRF token to call the JSON API from a signed-in page. */

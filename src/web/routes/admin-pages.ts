@@ -1,20 +1,26 @@
 import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
-import type { Container } from '../../container.js';
 import type { User } from '../../entities/index.js';
 import { forbidden, message } from '../../errors.js';
 import { recordId } from '../../http/path-params.js';
 import { lineOfText } from '../../http/schemas/text.js';
 import { emailField, newPasswordField, usernameField } from '../../http/schemas/user-schemas.js';
 import { validate } from '../../http/validate.js';
-import { adminUsersPage, adminUserTokensPage, type NewUserValues } from '../../http/views/pages/admin-users.js';
-import type { TokenFormValues } from '../../http/views/pages/token-form.js';
+import { adminUsersPage, adminUserTokensPage, type NewUserValues } from '../views/pages/admin-users.js';
+import type { TokenFormValues } from '../views/pages/token-form.js';
 import { newUserFormLabels, tokenFormLabels } from '../forms/field-labels.js';
 import { emptyTokenForm, readTokenForm, toCreateInput } from '../forms/token-form.js';
 import { sendPage, setFlash, takeFlash } from '../middleware/page-context.js';
 import { formAttempt, REVEAL_PATH, stashSecret } from './token-pages.js';
 import { pageOf, seeOther, sessionOf, webRouter } from './web-router.js';
+import type { Clock } from '../../clock.js';
+import type { Logger } from '../../logger.js';
+import type { PatService } from '../../services/pat-service.js';
+import type { IssuancePolicy } from '../../services/issuance-policy.js';
+import type { ScopeRegistry } from '../../scopes/scope-registry.js';
+import type { UserService } from '../../services/user-service.js';
+import type { WebSessionService } from '../../services/web-session-service.js';
 
 const USERS = '/admin/users';
 const MAX_LISTED = 200;
@@ -31,8 +37,19 @@ const requireAdminPage: Middleware = async function requireAdminPage(ctx, next) 
   return next();
 };
 
+/** What the administration pages need. */
+export interface AdminPageDeps {
+  clock: Clock;
+  logger: Logger;
+  pats: PatService;
+  policy: IssuancePolicy;
+  scopes: ScopeRegistry;
+  users: UserService;
+  webSessions: WebSessionService;
+}
+
 /** Admin → Users: list, create, and each user's impersonation tokens (issue, revoke). Admins only. */
-export function adminPages(c: Container): Router {
+export function adminPages(c: AdminPageDeps): Router {
   const router = webRouter(c, { signedIn: true });
   router.use(requireAdminPage);
 

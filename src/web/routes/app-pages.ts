@@ -1,25 +1,34 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import type { Container } from '../../container.js';
 import { recordId } from '../../http/path-params.js';
-import { APPS, applicationFormPage, applicationListPage, applicationSecretPage, type AppFormView } from '../../http/views/pages/applications.js';
-import { confirmPage } from '../../http/views/pages/confirm.js';
+import { APPS, applicationFormPage, applicationListPage, applicationSecretPage, type AppFormView } from '../views/pages/applications.js';
+import { confirmPage } from '../views/pages/confirm.js';
 import { appFormLabels } from '../forms/field-labels.js';
 import { appFormFrom, emptyAppForm, readAppForm, toApplicationInput, toApplicationUpdate } from '../forms/app-form.js';
 import { sendPage, setFlash, takeFlash } from '../middleware/page-context.js';
-import type { ActiveWebSession, SessionData } from '../session/web-session-service.js';
+import type { ActiveWebSession, SessionData } from '../../services/web-session-service.js';
 import { formAttempt } from './token-pages.js';
 import { pageOf, seeOther, sessionOf, webRouter } from './web-router.js';
+import type { ApplicationService } from '../../services/application-service.js';
+import type { Logger } from '../../logger.js';
+import type { WebSessionService } from '../../services/web-session-service.js';
 
 const REVEAL = `${APPS}/reveal`;
 
-async function stashAppSecret(c: Container, session: ActiveWebSession, reveal: NonNullable<SessionData['appSecret']>): Promise<void> {
+async function stashAppSecret(c: ApplicationPageDeps, session: ActiveWebSession, reveal: NonNullable<SessionData['appSecret']>): Promise<void> {
   session.data.appSecret = reveal;
   await c.webSessions.save(session);
 }
 
+/** What the developer-app pages need. */
+export interface ApplicationPageDeps {
+  applications: ApplicationService;
+  logger: Logger;
+  webSessions: WebSessionService;
+}
+
 /** Settings → Developer apps: register, edit, regenerate the secret (shown once), delete. All through c.applications. */
-export function applicationPages(c: Container): Router {
+export function applicationPages(c: ApplicationPageDeps): Router {
   const router = webRouter(c, { signedIn: true });
   const formPage = (ctx: Context, view: AppFormView, status = 200) => {
     const t = pageOf(ctx).t;

@@ -1,20 +1,31 @@
 import { z } from 'zod';
 import type Router from '@koa/router';
-import type { Container } from '../../container.js';
-import { loginPage } from '../../http/views/pages/login.js';
+import { loginPage } from '../views/pages/login.js';
 import { signInRefusal } from '../forms/sign-in-form.js';
 import { isLang, LANG_COOKIE } from '../i18n/index.js';
 import { LOGIN_CSRF_COOKIE, loginCsrfToken } from '../middleware/csrf.js';
 import { safeLocalPath, sendPage } from '../middleware/page-context.js';
 import { clearSessionCookie, setSessionCookie } from '../middleware/web-session.js';
-import { SESSION_LIFETIME_MS } from '../session/web-session-service.js';
+import { SESSION_LIFETIME_MS } from '../../services/web-session-service.js';
 import { pageOf, seeOther, webRouter } from './web-router.js';
+import type { Clock } from '../../clock.js';
+import type { Logger } from '../../logger.js';
+import type { PasswordSignIn } from '../../security/password-sign-in.js';
+import type { WebSessionService } from '../../services/web-session-service.js';
 
 const HOME = '/settings/tokens';
 const loginForm = z.object({ username: z.string().max(64).catch(''), password: z.string().max(1024).catch(''), next: z.string().max(2000).optional().catch(undefined) });
 
+/** What sign-in, sign-out and the start page need. */
+export interface AuthPageDeps {
+  clock: Clock;
+  logger: Logger;
+  signIn: PasswordSignIn;
+  webSessions: WebSessionService;
+}
+
 /** Sign in, sign out, the start page and the language switcher. */
-export function authPages(c: Container): Router {
+export function authPages(c: AuthPageDeps): Router {
   const router = webRouter(c, { signedIn: false });
 
   router.get('/', async function startPage(ctx) {

@@ -1,16 +1,27 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import type { Container } from '../../container.js';
 import { notFound } from '../../errors.js';
 import { grantId } from '../../http/path-params.js';
-import { AUTHORIZATIONS, authorizationListPage } from '../../http/views/pages/authorizations.js';
-import { confirmPage } from '../../http/views/pages/confirm.js';
+import { AUTHORIZATIONS, authorizationListPage } from '../views/pages/authorizations.js';
+import { confirmPage } from '../views/pages/confirm.js';
 import type { Authorization } from '../../services/authorization-service.js';
 import { sendPage, setFlash, takeFlash } from '../middleware/page-context.js';
 import { pageOf, seeOther, sessionOf, webRouter } from './web-router.js';
+import type { AuthorizationService } from '../../services/authorization-service.js';
+import type { Logger } from '../../logger.js';
+import type { ScopeRegistry } from '../../scopes/scope-registry.js';
+import type { WebSessionService } from '../../services/web-session-service.js';
+
+/** What the authorized-apps pages need. */
+export interface AuthorizationPageDeps {
+  authorizations: AuthorizationService;
+  logger: Logger;
+  scopes: ScopeRegistry;
+  webSessions: WebSessionService;
+}
 
 /** Settings → Authorized apps: the grants this user gave, and revoking one (with all its tokens). */
-export function authorizationPages(c: Container): Router {
+export function authorizationPages(c: AuthorizationPageDeps): Router {
   const router = webRouter(c, { signedIn: true });
 
   /** One of the user's own authorizations; another user's id is a 404, like a missing one. */

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { staticAssets } from '../../http/views/static-assets.js';
+import { staticAssets } from '../views/static-assets.js';
 
 /** GET /static/<file>: the stylesheet and the copy script, from memory, cacheable. */
 export function staticFiles(): Router {

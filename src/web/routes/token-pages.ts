@@ -1,21 +1,26 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import type { Container } from '../../container.js';
 import { ApiError } from '../../errors.js';
-import type { PageContext } from '../../http/views/layout.js';
+import type { PageContext } from '../views/layout.js';
 import type { FieldLabel } from '../../messages/index.js';
 import { tokenFormLabels } from '../forms/field-labels.js';
 import { recordId } from '../../http/path-params.js';
 import { lineOfText } from '../../http/schemas/text.js';
-import { confirmPage } from '../../http/views/pages/confirm.js';
-import { tokenFormPage, type TokenFormValues, type TokenFormView } from '../../http/views/pages/token-form.js';
-import { tokenSecretPage } from '../../http/views/pages/token-secret.js';
-import { tokenListPage } from '../../http/views/pages/tokens.js';
+import { confirmPage } from '../views/pages/confirm.js';
+import { tokenFormPage, type TokenFormValues, type TokenFormView } from '../views/pages/token-form.js';
+import { tokenSecretPage } from '../views/pages/token-secret.js';
+import { tokenListPage } from '../views/pages/tokens.js';
 import { emptyTokenForm, readTokenForm, toCreateInput, toUpdateInput, tokenFormFrom } from '../forms/token-form.js';
 import { sendPage, setFlash, takeFlash } from '../middleware/page-context.js';
-import type { ActiveWebSession, SessionData } from '../session/web-session-service.js';
+import type { ActiveWebSession, SessionData } from '../../services/web-session-service.js';
 import { pageOf, seeOther, sessionOf, webRouter } from './web-router.js';
+import type { Clock } from '../../clock.js';
+import type { Logger } from '../../logger.js';
+import type { PatService } from '../../services/pat-service.js';
+import type { IssuancePolicy } from '../../services/issuance-policy.js';
+import type { ScopeRegistry } from '../../scopes/scope-registry.js';
+import type { WebSessionService } from '../../services/web-session-service.js';
 
 const PAGE_SIZE = 20;
 const LIST = '/settings/tokens';
@@ -27,6 +32,16 @@ const listQuery = z.object({
   search: lineOfText(100).catch('').default(''),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
 });
+
+/** What the token pages need. */
+export interface TokenPageDeps {
+  clock: Clock;
+  logger: Logger;
+  pats: PatService;
+  policy: IssuancePolicy;
+  scopes: ScopeRegistry;
+  webSessions: WebSessionService;
+}
 
 /**
  * Runs a service call for a form; a client error (400/409/…) comes back as the message to show
@@ -43,13 +58,13 @@ export async function formAttempt(page: PageContext, labels: FieldLabel, action:
 }
 
 /** Keeps a fresh secret in the session until the reveal page shows it, once. */
-export async function stashSecret(c: Container, session: ActiveWebSession, reveal: NonNullable<SessionData['reveal']>): Promise<void> {
+export async function stashSecret(c: TokenPageDeps, session: ActiveWebSession, reveal: NonNullable<SessionData['reveal']>): Promise<void> {
   session.data.reveal = reveal;
   await c.webSessions.save(session);
 }
 
 /** Settings → Access tokens: list, new, reveal once, edit, regenerate, delete, delete all. All through c.pats. */
-export function tokenPages(c: Container): Router {
+export function tokenPages(c: TokenPageDeps): Router {
   const router = webRouter(c, { signedIn: true });
   const formView = (ctx: Context, view: Pick<TokenFormView, 'mode' | 'title' | 'action'> & { values: TokenFormValues; error?: string }): string =>
     tokenFormPage(pageOf(ctx), {

@@ -1,18 +1,23 @@
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
-import type { Container } from '../../container.js';
-import type { PageContext } from '../../http/views/layout.js';
+import type { PageContext } from '../views/layout.js';
 import { requireCsrf } from '../middleware/csrf.js';
 import { pageContext } from '../middleware/page-context.js';
 import { formBody } from '../../http/middleware/body-parsers.js';
 import { webErrors } from '../middleware/web-errors.js';
-import type { ActiveWebSession } from '../session/web-session-service.js';
+import type { ActiveWebSession } from '../../services/web-session-service.js';
+import type { Logger } from '../../logger.js';
+
+/** What every page router needs. */
+export interface WebRouterDeps {
+  logger: Logger;
+}
 
 /**
  * A router for web pages: page context (language, user), HTML errors, form parsing and the
  * CSRF check on every unsafe method, in that order. `signedIn` adds the sign-in requirement.
  */
-export function webRouter(c: Container, options: { signedIn: boolean }): Router {
+export function webRouter(c: WebRouterDeps, options: { signedIn: boolean }): Router {
   const router = new Router();
   router.use(pageContext, webErrors(c.logger), formBody('64kb'), requireCsrf);
   if (options.signedIn) router.use(requireSignedIn);

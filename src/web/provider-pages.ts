@@ -1,6 +1,7 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { LANG_COOKIE } from '../web/i18n/index.js';
-import { saveSessionTouchedLate } from './session-policy.js';
+import type { ProviderPages } from '../oidc/provider.js';
+import { LANG_COOKIE } from './i18n/index.js';
+import { saveSessionTouchedLate } from '../oidc/session-policy.js';
 import {
   PAGE_HEADERS,
   deviceInputError,
@@ -30,7 +31,7 @@ const { 'Cache-Control': PAGE_CACHE_CONTROL, ...PAGE_HEADERS_BEFORE_RENDERING } 
  * (lib/helpers/script_src_sha.js). Dropped again from what turns out not to be a page (JSON),
  * whose caching the provider decides.
  */
-export async function providerPageHeaders(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
+async function providerPageHeaders(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
   ctx.set(PAGE_HEADERS_BEFORE_RENDERING);
   await next();
   if (ctx.response.is('html')) ctx.set('Cache-Control', PAGE_CACHE_CONTROL!);
@@ -41,7 +42,7 @@ export async function providerPageHeaders(ctx: KoaContextWithOIDC, next: () => P
 const lang = (ctx: KoaContextWithOIDC) => pickLang(ctx.get('Accept-Language'), ctx.cookies.get(LANG_COOKIE));
 
 /** Errors that cannot be redirected back to the app (bad client, bad redirect URI, …). */
-export async function errorPage(ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }): Promise<void> {
+async function errorPage(ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }): Promise<void> {
   html(ctx, renderError({ lang: lang(ctx), error: out.error, description: out.error_description }));
 }
 
@@ -49,7 +50,7 @@ function deviceXsrf(ctx: KoaContextWithOIDC): string {
   return (ctx.oidc.session?.state as { secret?: string } | undefined)?.secret ?? '';
 }
 
-export const deviceFlowPages = {
+const deviceFlowPages = {
   async userCodeInputSource(ctx: KoaContextWithOIDC, _form: string, out?: unknown, err?: { userCode?: string; name?: string }) {
     // Only the provider's error handler passes `err`, after its session middleware has finished.
     if (err) await saveSessionTouchedLate(ctx);
@@ -77,11 +78,19 @@ export const deviceFlowPages = {
   },
 };
 
-export const logoutPages = {
+const logoutPages = {
   async logoutSource(ctx: KoaContextWithOIDC, form: string) {
     html(ctx, renderLogout({ lang: lang(ctx), form }));
   },
   async postLogoutSuccessSource(ctx: KoaContextWithOIDC) {
     html(ctx, renderLoggedOut({ lang: lang(ctx) }));
   },
+};
+
+/** What the provider is handed (see ProviderPages): Tessera's pages in place of its own. */
+export const providerPages: ProviderPages = {
+  renderError: errorPage,
+  deviceFlow: deviceFlowPages as ProviderPages['deviceFlow'],
+  logout: logoutPages as ProviderPages['logout'],
+  headers: providerPageHeaders,
 };

@@ -1,5 +1,5 @@
 import type { User } from '../../entities/index.js';
-import { HTML_LANG, LANG_NAMES, LANGS, type Lang, type Translate } from '../../web/i18n/index.js';
+import { HTML_LANG, LANG_NAMES, LANGS, type Lang, type Translate } from '../i18n/index.js';
 import { html, type Html } from './html.js';
 import { staticAssets } from './static-assets.js';
 

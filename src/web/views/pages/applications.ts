@@ -1,5 +1,5 @@
 import { APPLICATION_GRANT_TYPES, type ApplicationGrantType, type OAuthApplication } from '../../../entities/index.js';
-import type { MessageKey } from '../../../web/i18n/index.js';
+import type { MessageKey } from '../../i18n/index.js';
 import { formatDateTime } from '../format.js';
 import { html, type Html } from '../html.js';
 import { csrfField, formError, layout, type PageContext } from '../layout.js';

@@ -1,8 +1,8 @@
-import type { Clock } from '../../clock.js';
-import type { User } from '../../entities/index.js';
-import type { WebSessionStore } from '../../stores/web-session-store.js';
-import { tokensEqual } from '../../security/tokens-equal.js';
-import { csrfTokenFor, newSessionId, seal, sessionDigest, unseal } from './session-crypto.js';
+import type { Clock } from '../clock.js';
+import type { User } from '../entities/index.js';
+import type { WebSessionStore } from '../stores/web-session-store.js';
+import { tokensEqual } from '../security/tokens-equal.js';
+import { csrfTokenFor, newSessionId, seal, sessionDigest, unseal } from '../security/session-crypto.js';
 
 /** Signed-in browsers stay signed in this long (absolute, from sign-in). */
 export const SESSION_LIFETIME_MS = 12 * 60 * 60 * 1000;

@@ -1,5 +1,5 @@
 import { createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import { seal as sealWith, unseal as unsealWith } from '../../security/sealed-box.js';
+import { seal as sealWith, unseal as unsealWith } from './sealed-box.js';
 
 /** A new session id: 256 random bits, base64url. Only the cookie ever holds it. */
 export function newSessionId(): string {

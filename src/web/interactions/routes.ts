@@ -2,14 +2,14 @@ import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import { errors, type InteractionResults } from 'oidc-provider';
+import { accountIdOf } from '../../entities/index.js';
 import { ApiError } from '../../errors.js';
 import { formBody } from '../../http/middleware/body-parsers.js';
 import type { ScopeRegistry } from '../../scopes/scope-registry.js';
 import type { PasswordSignIn } from '../../security/password-sign-in.js';
 import type { UserService } from '../../services/user-service.js';
-import { signInRefusal } from '../../web/forms/sign-in-form.js';
-import { LANG_COOKIE, translator } from '../../web/i18n/index.js';
-import { accountIdOf } from '../account.js';
+import { signInRefusal } from '../forms/sign-in-form.js';
+import { LANG_COOKIE, translator } from '../i18n/index.js';
 import type { InteractionCsrf } from './csrf.js';
 import { PAGE_HEADERS, pickLang, renderConsent, renderError, renderLogin, type Lang } from './pages.js';
 

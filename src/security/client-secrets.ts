@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { tokensEqual } from '../security/tokens-equal.js';
+import { tokensEqual } from './tokens-equal.js';
 
 /** Prefix of generated client secrets, so secret scanners can recognise them. */
 const SECRET_PREFIX = 'tcs_';

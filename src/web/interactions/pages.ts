@@ -4,12 +4,12 @@
  * layout and strings (src/http/views, src/web/i18n), so they look and read like the rest of Tessera.
  * The form field names and actions are the interaction routes' contract: keep them.
  */
-import { html, raw } from '../../http/views/html.js';
-import { layout, type PageContext } from '../../http/views/layout.js';
-import { chooseLang, translator, type Lang } from '../../web/i18n/index.js';
+import { html, raw } from '../views/html.js';
+import { layout, type PageContext } from '../views/layout.js';
+import { chooseLang, translator, type Lang } from '../i18n/index.js';
 
-export type { Lang } from '../../web/i18n/index.js';
-export { escapeHtml } from '../../http/views/html.js';
+export type { Lang } from '../i18n/index.js';
+export { escapeHtml } from '../views/html.js';
 
 /**
  * Headers for every one of these pages: never cached (they carry CSRF tokens and user data),

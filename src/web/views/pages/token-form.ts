@@ -1,5 +1,5 @@
 import type { ScopeDefinition } from '../../../scopes/scope-registry.js';
-import { hasTranslation } from '../../../web/i18n/index.js';
+import { hasTranslation } from '../../i18n/index.js';
 import { html, type Html } from '../html.js';
 import { csrfField, formError, layout, type Page, type PageContext } from '../layout.js';
 
