@@ -156,7 +156,8 @@ export function createOidcProvider(deps: OidcProviderDeps): Provider {
   provider.use(deps.pages.headers);
   provider.use(unauthorizedClientForDisallowedGrant);
   provider.on('server_error', (ctx: KoaContextWithOIDC, err: Error) => {
-    deps.logger.error({ err, requestId: ctx.state.requestId, path: ctx.path }, 'authorization server error');
+    // The request id is read from the response header Tessera's requestContext set, not ctx.state.
+    deps.logger.error({ err, requestId: ctx.response.get('X-Request-Id'), path: ctx.path }, 'authorization server error');
     answerBackendFault(ctx, err);
   });
   return provider;

@@ -93,7 +93,7 @@ describe('CORS', () => {
       for (const origin of [ALLOWED, REFUSED, 'null']) {
         const res = await browser.get('/api/v1/user/tokens', { Origin: origin });
         expect(res.status).toBe(401);
-        expect(JSON.parse(res.text).error).toBe('invalid_client');
+        expect(JSON.parse(res.text).error).toBe('invalid_credentials');
         expect(res.headers.get('www-authenticate')).toMatch(/^Basic/);
         expect(res.headers.get('access-control-allow-credentials')).toBeNull();
       }

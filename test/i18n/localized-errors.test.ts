@@ -47,7 +47,7 @@ describe('localized errors', () => {
 
     const wrong = await api(server.url, 'GET', '/api/v1/user/tokens', { auth: `Basic ${Buffer.from('alice:nope-nope').toString('base64')}`, headers: ZH });
     expect(wrong.status).toBe(401);
-    expect(wrong.body).toEqual({ error: 'invalid_client', error_description: '用户名或密码错误' });
+    expect(wrong.body).toEqual({ error: 'invalid_credentials', error_description: '用户名或密码错误' });
     expect(wrong.headers.get('www-authenticate')).toMatch(/^Basic/);
 
     const bearer = await api(server.url, 'GET', '/api/v1/user', { auth: 'Bearer tsp_nothing', headers: ZH });

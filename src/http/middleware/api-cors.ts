@@ -2,6 +2,7 @@ import cors from '@koa/cors';
 import type Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { API_EXPOSED_HEADERS, type OriginPolicy } from '../../security/cors-origins.js';
+import type { RequestState } from '../state.js';
 
 /** Request headers a cross-origin page may send to the JSON API (not X-CSRF-Token: no session there). */
 const ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'Accept-Language', 'X-Request-Id'];
@@ -56,7 +57,7 @@ function methodsFor(routers: Router[], path: string): string[] {
  * is another site's, the JSON API ignores it (as if there were no cookie), so no other page can
  * act with the signed-in user's session, whatever the browser sends.
  */
-export function sameOriginSession(issuer: string): Middleware {
+export function sameOriginSession(issuer: string): Middleware<RequestState> {
   const issuerOrigin = new URL(issuer).origin;
   return async function ignoreCrossOriginSession(ctx, next) {
     const origin = ctx.get('Origin');

@@ -2,6 +2,7 @@ import type { Middleware } from 'koa';
 import { ApiError, message } from '../../errors.js';
 import type { PasswordSignIn, SignInResult } from '../../security/password-sign-in.js';
 import { parseAuthorization } from '../credentials.js';
+import type { UserState } from '../state.js';
 
 const CHALLENGE = { 'WWW-Authenticate': 'Basic realm="tessera", charset="UTF-8"' };
 
@@ -10,7 +11,7 @@ const CHALLENGE = { 'WWW-Authenticate': 'Basic realm="tessera", charset="UTF-8"'
  * (HTTP Basic, as Forgejo does) or a signed-in web session. A token is never enough,
  * so a leaked PAT or OAuth token cannot mint or manage tokens.
  */
-export function authenticateUser(signIn: PasswordSignIn): Middleware {
+export function authenticateUser(signIn: PasswordSignIn): Middleware<UserState> {
   return async function authenticateWithPassword(ctx, next) {
     if (ctx.state.sessionUser) {
       ctx.state.user = ctx.state.sessionUser;
@@ -18,10 +19,10 @@ export function authenticateUser(signIn: PasswordSignIn): Middleware {
     }
     const credentials = parseAuthorization(ctx.get('Authorization') || undefined);
     if (credentials.scheme === 'bearer') {
-      throw new ApiError(401, 'invalid_client', message('auth.tokens_cannot_manage'), CHALLENGE);
+      throw new ApiError(401, 'invalid_credentials', message('auth.tokens_cannot_manage'), CHALLENGE);
     }
     if (credentials.scheme !== 'basic') {
-      throw new ApiError(401, 'invalid_client', message('auth.basic_required'), CHALLENGE);
+      throw new ApiError(401, 'invalid_credentials', message('auth.basic_required'), CHALLENGE);
     }
     const result = await signIn.signIn(credentials.username, credentials.password, ctx.ip);
     if (result.outcome !== 'signed-in') throw signInRefused(result);
@@ -34,7 +35,7 @@ export function authenticateUser(signIn: PasswordSignIn): Middleware {
 function signInRefused(result: Exclude<SignInResult, { outcome: 'signed-in' }>): ApiError {
   switch (result.outcome) {
     case 'wrong':
-      return new ApiError(401, 'invalid_client', message('auth.wrong_password'), CHALLENGE);
+      return new ApiError(401, 'invalid_credentials', message('auth.wrong_password'), CHALLENGE);
     case 'throttled':
       return new ApiError(429, 'slow_down', message('auth.throttled', { seconds: result.retryAfterSeconds }), {
         'Retry-After': String(result.retryAfterSeconds),
@@ -47,7 +48,7 @@ function signInRefused(result: Exclude<SignInResult, { outcome: 'signed-in' }>):
 }
 
 /** Lets only administrators through; the user must already be authenticated. */
-export const requireAdmin: Middleware = async function requireAdmin(ctx, next) {
-  if (!ctx.state.user?.isAdmin) throw new ApiError(403, 'access_denied', message('auth.admin_required'));
+export const requireAdmin: Middleware<UserState> = async function requireAdmin(ctx, next) {
+  if (!ctx.state.user.isAdmin) throw new ApiError(403, 'access_denied', message('auth.admin_required'));
   return next();
 };

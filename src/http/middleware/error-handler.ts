@@ -2,13 +2,14 @@ import type { Middleware } from 'koa';
 import { ApiError, asBackendUnavailable, message } from '../../errors.js';
 import { chooseLang, LANG_COOKIE } from '../../messages/index.js';
 import type { Logger } from '../../logger.js';
+import type { RequestState } from '../state.js';
 
 /**
  * The single error exit: every failure leaves as `{"error", "error_description"}` with the
  * right status. Unknown errors become a logged 500 that tells the client nothing internal.
  * The description speaks the client's language (Accept-Language, or the pages' language cookie).
  */
-export function errorHandler(logger: Logger): Middleware {
+export function errorHandler(logger: Logger): Middleware<RequestState> {
   return async function handleErrors(ctx, next) {
     try {
       await next();

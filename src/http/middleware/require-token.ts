@@ -3,6 +3,7 @@ import { ApiError, message } from '../../errors.js';
 import type { ScopeRegistry } from '../../scopes/scope-registry.js';
 import type { IntrospectorChain } from '../../tokens/introspection/introspector-chain.js';
 import { parseAuthorization } from '../credentials.js';
+import type { TokenState } from '../state.js';
 import { failedAuthentication, refuseIfThrottled, type FailureThrottle } from '../failed-authentication.js';
 
 /** What checking a presented token needs: the introspectors, and the throttle on failed attempts. */
@@ -22,7 +23,7 @@ const BASIC_CHALLENGE = 'Basic realm="tessera", charset="UTF-8"';
  * fails counts against the client's address (TokenAuthThrottle); past the limit, tokens this
  * instance has not verified before get 429 without a lookup.
  */
-export function requireScopes({ introspector, throttle }: TokenAuth, registry: ScopeRegistry, ...required: string[]): Middleware {
+export function requireScopes({ introspector, throttle }: TokenAuth, registry: ScopeRegistry, ...required: string[]): Middleware<TokenState> {
   const scopeParam = required.length ? `, scope="${required.join(' ')}"` : '';
   return async function requireTokenScopes(ctx, next) {
     const credentials = parseAuthorization(ctx.get('Authorization') || undefined);

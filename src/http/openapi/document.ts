@@ -115,7 +115,7 @@ function errorResponses(op: Operation): Responses {
   switch (op.access.kind) {
     case 'password':
     case 'admin':
-      errors[401] = { description: `invalid_client: no, a malformed or a wrong username and password, or a token (WWW-Authenticate: ${BASIC_CHALLENGE})`, headers: ['WWW-Authenticate'] };
+      errors[401] = { description: `invalid_credentials: no, a malformed or a wrong username and password, or a token (WWW-Authenticate: ${BASIC_CHALLENGE})`, headers: ['WWW-Authenticate'] };
       if (op.access.kind === 'admin') errors[403] = { description: 'access_denied: the account is not an administrator' };
       errors[429] = { description: 'slow_down: too many failed sign-ins (see docs/security.md)', headers: ['Retry-After'] };
       errors[503] = { description: 'temporarily_unavailable: every place to check a password is taken; try again shortly', headers: ['Retry-After'] };

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import type { UserState } from '../state.js';
 import { authenticateUser, requireAdmin } from '../middleware/authenticate-password.js';
 import { jsonBody } from '../middleware/body-parsers.js';
 import { validate } from '../validate.js';
@@ -16,7 +17,7 @@ export interface AdminUserRouteDeps {
 
 /** /api/v1/users — account administration (admins only). */
 export function adminUserRoutes(c: AdminUserRouteDeps): Router {
-  const router = new Router({ prefix: '/api/v1/users' });
+  const router = new Router<UserState>({ prefix: '/api/v1/users' });
   router.use(authenticateUser(c.signIn), requireAdmin, jsonBody());
 
   router.get('/', async function listUsers(ctx) {

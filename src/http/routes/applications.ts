@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import type { UserState } from '../state.js';
 import { authenticateUser } from '../middleware/authenticate-password.js';
 import { jsonBody } from '../middleware/body-parsers.js';
 import { presentApplication, presentApplicationWithSecret } from '../presenters/application-presenter.js';
@@ -16,7 +17,7 @@ export interface ApplicationRouteDeps {
 
 /** /api/v1/user/applications — the OAuth apps a user registered (like GitHub's OAuth Apps). */
 export function applicationRoutes(c: ApplicationRouteDeps): Router {
-  const router = new Router({ prefix: '/api/v1/user/applications' });
+  const router = new Router<UserState>({ prefix: '/api/v1/user/applications' });
   router.use(authenticateUser(c.signIn), jsonBody());
 
   router.get('/', async function listApplications(ctx) {

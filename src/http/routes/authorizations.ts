@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import type { UserState } from '../state.js';
 import { authenticateUser } from '../middleware/authenticate-password.js';
 import { presentAuthorization } from '../presenters/application-presenter.js';
 import { grantId } from '../path-params.js';
@@ -13,7 +14,7 @@ export interface AuthorizationRouteDeps {
 
 /** /api/v1/user/authorizations — the apps a user authorized, and revoking them. */
 export function authorizationRoutes(c: AuthorizationRouteDeps): Router {
-  const router = new Router({ prefix: '/api/v1/user/authorizations' });
+  const router = new Router<UserState>({ prefix: '/api/v1/user/authorizations' });
   router.use(authenticateUser(c.signIn));
 
   router.get('/', async function listAuthorizations(ctx) {

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import type { TokenState } from '../state.js';
 import { ApiError, message } from '../../errors.js';
 import { requireScopes } from '../middleware/require-token.js';
 import type { CurrentUserResponse } from '../schemas/response-schemas.js';
@@ -17,7 +18,7 @@ export interface CurrentUserRouteDeps {
 
 /** GET /api/v1/user — the token's user (CODING's current_user). Needs `user`; email needs `user:email`. */
 export function currentUserRoutes(c: CurrentUserRouteDeps): Router {
-  const router = new Router();
+  const router = new Router<TokenState>();
   router.get('/api/v1/user', requireScopes({ introspector: c.introspector, throttle: c.tokenAuthThrottle }, c.scopes, 'user'), async function showCurrentUser(ctx) {
     const token = ctx.state.token;
     // Introspectors attach the profile they verified with the token; the lookup is only a fallback.

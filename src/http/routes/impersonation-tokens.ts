@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import type { UserState } from '../state.js';
 import { authenticateUser, requireAdmin } from '../middleware/authenticate-password.js';
 import { jsonBody } from '../middleware/body-parsers.js';
 import { presentPat } from '../presenters/pat-presenter.js';
@@ -22,7 +23,7 @@ export interface ImpersonationTokenRouteDeps {
  * a user (GitLab/CodeArts impersonation tokens). Revoking keeps the record, marked revoked.
  */
 export function impersonationTokenRoutes(c: ImpersonationTokenRouteDeps): Router {
-  const router = new Router({ prefix: '/api/v1/users/:username/impersonation-tokens' });
+  const router = new Router<UserState>({ prefix: '/api/v1/users/:username/impersonation-tokens' });
   const handlers = patHandlers(c.pats, c.clock);
   router.use(authenticateUser(c.signIn), requireAdmin, jsonBody());
 

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import type { UserState } from '../state.js';
 import { authenticateUser } from '../middleware/authenticate-password.js';
 import { jsonBody } from '../middleware/body-parsers.js';
 import { presentPat, presentPatWithSecret } from '../presenters/pat-presenter.js';
@@ -19,7 +20,7 @@ export interface UserTokenRouteDeps {
 
 /** /api/v1/user/tokens — a user's own personal access tokens. */
 export function userTokenRoutes(c: UserTokenRouteDeps): Router {
-  const router = new Router({ prefix: '/api/v1/user/tokens' });
+  const router = new Router<UserState>({ prefix: '/api/v1/user/tokens' });
   const handlers = patHandlers(c.pats, c.clock);
   router.use(authenticateUser(c.signIn), jsonBody());
 

@@ -5,6 +5,7 @@ import { errors, type InteractionResults } from 'oidc-provider';
 import { accountIdOf } from '../../entities/index.js';
 import { ApiError } from '../../errors.js';
 import { formBody } from '../../http/middleware/body-parsers.js';
+import type { RequestContext, RequestState } from '../../http/state.js';
 import type { ScopeRegistry } from '../../scopes/scope-registry.js';
 import type { PasswordSignIn } from '../../security/password-sign-in.js';
 import type { UserService } from '../../services/user-service.js';
@@ -32,7 +33,7 @@ const interactionForm = formBody('16kb');
  */
 export function interactionRoutes(deps: InteractionDeps): Router {
   const { provider, csrf } = deps;
-  const router = new Router({ prefix: '/interaction' });
+  const router = new Router<RequestState>({ prefix: '/interaction' });
   router.use(pageHeaders, renderFailures);
 
   router.get('/:uid', async function showInteraction(ctx) {
@@ -122,8 +123,8 @@ async function signIn(ctx: Context, deps: InteractionDeps, details: Details, for
  * unless the app asked for a fresh sign-in (prompt=login, max_age, a particular user …):
  * oidc-provider then gives reasons beyond "no_session". Consent still needs its POST.
  */
-function webSessionLogin(ctx: Context, details: Details): InteractionResults | null {
-  const user = ctx.state.sessionUser as Parameters<typeof accountIdOf>[0] | undefined;
+function webSessionLogin(ctx: RequestContext, details: Details): InteractionResults | null {
+  const user = ctx.state.sessionUser;
   if (!user || details.prompt.name !== 'login') return null;
   if (!details.prompt.reasons.every((reason) => reason === 'no_session')) return null;
   return { login: { accountId: accountIdOf(user) } };

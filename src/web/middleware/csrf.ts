@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
 import { ApiError, message } from '../../errors.js';
 import { tokensEqual } from '../../security/tokens-equal.js';
+import type { RequestState } from '../../http/state.js';
 
 /** Holds the synchronizer token of the sign-in form, before there is a session. */
 export const LOGIN_CSRF_COOKIE = 'tessera.login_csrf';
@@ -12,7 +13,7 @@ export const csrfRejected = () => new ApiError(403, 'csrf_failed', message('auth
  * Refuses any unsafe request whose `_csrf` field does not match the session's token
  * (or, signed out, the sign-in form's cookie). Constant-time compare.
  */
-export const requireCsrf: Middleware = async function verifyCsrfToken(ctx, next) {
+export const requireCsrf: Middleware<RequestState> = async function verifyCsrfToken(ctx, next) {
   if (ctx.method === 'GET' || ctx.method === 'HEAD') return next();
   const presented = (ctx.request.body as Record<string, unknown> | undefined)?._csrf;
   const expected = ctx.state.webSession?.csrfToken ?? ctx.cookies.get(LOGIN_CSRF_COOKIE, { signed: true });

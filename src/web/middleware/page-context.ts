@@ -1,15 +1,23 @@
-import type { Context, Middleware } from 'koa';
+import type { Context, Middleware, ParameterizedContext } from 'koa';
 import type { PageContext } from '../views/layout.js';
 import { chooseLang, LANG_COOKIE, translator, type MessageKey } from '../i18n/index.js';
 import type { ActiveWebSession, WebSessionService } from '../../services/web-session-service.js';
+import type { RequestState } from '../../http/state.js';
+
+/** A page request's state: what every request carries, and the page context below. */
+export interface PageState extends RequestState {
+  page: PageContext;
+}
+
+export type PageCtx = ParameterizedContext<PageState>;
 
 /**
  * What every page template receives: language (cookie, else Accept-Language), the
  * translator, the signed-in user and the CSRF token. Stored as `ctx.state.page`.
  */
-export const pageContext: Middleware = async function buildPageContext(ctx, next) {
+export const pageContext: Middleware<PageState> = async function buildPageContext(ctx, next) {
   const lang = chooseLang(ctx.cookies.get(LANG_COOKIE), ctx.get('Accept-Language') || undefined);
-  const session: ActiveWebSession | undefined = ctx.state.webSession;
+  const session = ctx.state.webSession;
   const page: PageContext = { lang, t: translator(lang), user: session?.user ?? null, csrfToken: session?.csrfToken, currentPath: ctx.url };
   ctx.state.page = page;
   ctx.vary('Accept-Language');
@@ -37,11 +45,11 @@ export async function setFlash(sessions: WebSessionService, session: ActiveWebSe
 }
 
 /** Moves the session's notice, if any, onto the page being rendered (shown once). */
-export async function takeFlash(sessions: WebSessionService, ctx: Context): Promise<void> {
-  const session: ActiveWebSession | undefined = ctx.state.webSession;
+export async function takeFlash(sessions: WebSessionService, ctx: PageCtx): Promise<void> {
+  const session = ctx.state.webSession;
   const flash = session && (await sessions.take(session, 'flash'));
   if (!flash) return;
-  const page: PageContext = ctx.state.page;
+  const page = ctx.state.page;
   page.flash = page.t(flash.key as MessageKey, flash.vars);
 }
 

@@ -1,16 +1,15 @@
 import type { Middleware } from 'koa';
 import { ApiError, asBackendUnavailable } from '../../errors.js';
-import type { PageContext } from '../views/layout.js';
 import { errorPage } from '../views/pages/error.js';
 import type { Logger } from '../../logger.js';
-import { sendPage } from './page-context.js';
+import { sendPage, type PageState } from './page-context.js';
 
 /**
  * Web pages fail as HTML pages, never as JSON or a bare 500: a refused CSRF token is a
  * 403 page, someone else's token a 404 page, a database or Redis that does not answer a 503
  * page with Retry-After. Unknown errors are logged and become a 500 page.
  */
-export function webErrors(logger: Logger): Middleware {
+export function webErrors(logger: Logger): Middleware<PageState> {
   return async function renderWebErrors(ctx, next) {
     try {
       await next();
@@ -18,7 +17,7 @@ export function webErrors(logger: Logger): Middleware {
       const unavailable = asBackendUnavailable(thrown);
       if (unavailable) logger.error({ err: thrown, requestId: ctx.state.requestId }, 'web page failed: backend unavailable');
       const err = unavailable?.toApiError() ?? thrown;
-      const page: PageContext = ctx.state.page;
+      const page = ctx.state.page;
       const { t } = page;
       const e = err as { status?: number; expose?: boolean };
       let status = 500;

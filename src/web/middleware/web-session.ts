@@ -1,5 +1,6 @@
 import type { Context, Middleware } from 'koa';
 import type { WebSessionService } from '../../services/web-session-service.js';
+import type { RequestState } from '../../http/state.js';
 
 export const SESSION_COOKIE = 'tessera.sid';
 /** Header a script sends with the session's CSRF token to call the JSON API from a signed-in page. */
@@ -12,7 +13,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * for the JSON API — for unsafe methods only when the CSRF header matches, so a cross-site
  * form can never spend the session on the API.
  */
-export function loadWebSession(sessions: WebSessionService): Middleware {
+export function loadWebSession(sessions: WebSessionService): Middleware<RequestState> {
   return async function resumeWebSession(ctx, next) {
     const id = ctx.cookies.get(SESSION_COOKIE, { signed: true });
     if (id) {
