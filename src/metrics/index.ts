@@ -3,7 +3,7 @@ import type { ReadinessChecks } from '../services/readiness.js';
 import type { RevocationReadMetrics, RevocationReadResult } from '../revocation/revocation-cache.js';
 import type { SignInMetrics } from '../security/sign-in-metrics.js';
 import { TOKEN_KINDS, type TokenKind } from '../tokens/introspection/active-token.js';
-import { LOOKUP_OUTCOMES, type LookupMetrics, type LookupOutcome } from '../tokens/introspection/verified-token-cache.js';
+import { LOOKUP_OUTCOMES, type LookupMetrics, type LookupOutcome } from '../tokens/introspection/revalidated-cache.js';
 import { processMetrics } from './process-metrics.js';
 import { RequestHistogram } from './request-histogram.js';
 import { Tally, tallyCounter } from './tally.js';

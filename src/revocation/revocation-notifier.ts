@@ -5,7 +5,7 @@ import { clientRevocationKey, grantRevocationKey, oauthTokenRevocationKey, patRe
 
 /**
  * How long a revocation marker lives at most. It must outlive any cached copy of the token
- * (VERIFIED_TOKEN_TTL_MS); after that the database answers for it anyway.
+ * (CACHED_RECORD_TTL_MS); after that the database answers for it anyway.
  */
 export const MARKER_TTL_SECONDS = 300;
 

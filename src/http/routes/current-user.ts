@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { TokenState } from '../state.js';
 import { ApiError, message } from '../../errors.js';
-import { requireScopes } from '../middleware/require-token.js';
+import { requireScopes } from '../middleware/require-scopes.js';
 import type { CurrentUserResponse } from '../schemas/response-schemas.js';
 import type { IntrospectorChain } from '../../tokens/introspection/introspector-chain.js';
 import type { ScopeRegistry } from '../../scopes/scope-registry.js';

@@ -5,7 +5,7 @@ import { clientRevocationKey } from '../../revocation/revocation-keys.js';
 import { DigestMemo } from '../../security/digest-memo.js';
 import { tokensEqual } from '../../security/tokens-equal.js';
 import type { ApplicationStore } from '../../stores/application-store.js';
-import { VerifiedTokenCache, type LookupMetrics } from './verified-token-cache.js';
+import { RevalidatedCache, type LookupMetrics } from './revalidated-cache.js';
 
 /**
  * How an introspection caller may authenticate (RFC 6749 §2.3.1): its client_id and secret in
@@ -49,7 +49,7 @@ type CallerRecord = Pick<OAuthApplication, 'clientId' | 'type' | 'introspection'
  * slow password hash.
  */
 export class ApplicationIntrospectionCallers implements IntrospectionCallers {
-  private readonly cache: VerifiedTokenCache<CallerRecord>;
+  private readonly cache: RevalidatedCache<CallerRecord>;
   private readonly secretDigests: DigestMemo;
 
   constructor(
@@ -58,7 +58,7 @@ export class ApplicationIntrospectionCallers implements IntrospectionCallers {
     revocations: RevocationCache,
     lookups?: LookupMetrics,
   ) {
-    this.cache = new VerifiedTokenCache(revocations, 10_000, lookups);
+    this.cache = new RevalidatedCache(revocations, 10_000, lookups);
     this.secretDigests = new DigestMemo((secret) => secrets.digest(secret), 10_000);
   }
 

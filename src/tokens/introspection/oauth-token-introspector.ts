@@ -11,7 +11,7 @@ import type { ArtifactKeys } from '../format/artifact-keys.js';
 import { DigestMemo } from '../../security/digest-memo.js';
 import type { UserStore } from '../../stores/user-store.js';
 import { ownerOf, type ActiveToken, type IntrospectionContext, type TokenIntrospector, type TokenOwner } from './active-token.js';
-import { VerifiedTokenCache, type LookupMetrics } from './verified-token-cache.js';
+import { RevalidatedCache, type LookupMetrics } from './revalidated-cache.js';
 
 /** oidc-provider's opaque token values: 256 random bits as 43 base64url characters. */
 const OPAQUE_TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -47,7 +47,7 @@ function dependentKeys(s: OAuthTokenSnapshot): string[] {
  * valid (not expired, not consumed), grant present and matching, client and user present.
  */
 export class OAuthTokenIntrospector implements TokenIntrospector {
-  private readonly cache: VerifiedTokenCache<OAuthTokenSnapshot>;
+  private readonly cache: RevalidatedCache<OAuthTokenSnapshot>;
   private readonly storageKeys: DigestMemo;
 
   constructor(
@@ -60,7 +60,7 @@ export class OAuthTokenIntrospector implements TokenIntrospector {
     artifactKeys: Pick<ArtifactKeys, 'of'>,
     lookups?: LookupMetrics,
   ) {
-    this.cache = new VerifiedTokenCache(revocations, undefined, lookups);
+    this.cache = new RevalidatedCache(revocations, undefined, lookups);
     const model = kind === 'refresh_token' ? 'RefreshToken' : 'AccessToken';
     this.storageKeys = new DigestMemo((token) => artifactKeys.of(model, token));
   }

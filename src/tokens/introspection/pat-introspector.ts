@@ -9,7 +9,7 @@ import type { PatStore } from '../../stores/pat-store.js';
 import type { UserStore } from '../../stores/user-store.js';
 import type { PatFormat } from '../format/pat-format.js';
 import { ownerOf, type ActiveToken, type IntrospectionContext, type TokenIntrospector, type TokenOwner } from './active-token.js';
-import { VerifiedTokenCache, type LookupMetrics } from './verified-token-cache.js';
+import { RevalidatedCache, type LookupMetrics } from './revalidated-cache.js';
 
 /** last_used_at is written at most this often per token, so verification stays cheap. */
 export const LAST_USED_THROTTLE_MS = 60_000;
@@ -21,7 +21,7 @@ export const LAST_USED_THROTTLE_MS = 60_000;
  */
 export class PatIntrospector implements TokenIntrospector {
   readonly kind = 'personal_access_token' as const;
-  private readonly cache: VerifiedTokenCache<{ pat: PersonalAccessToken; owner: TokenOwner }>;
+  private readonly cache: RevalidatedCache<{ pat: PersonalAccessToken; owner: TokenOwner }>;
   private readonly digests: DigestMemo;
 
   constructor(
@@ -33,7 +33,7 @@ export class PatIntrospector implements TokenIntrospector {
     private readonly logger: Logger,
     lookups?: LookupMetrics,
   ) {
-    this.cache = new VerifiedTokenCache(revocations, undefined, lookups);
+    this.cache = new RevalidatedCache(revocations, undefined, lookups);
     this.digests = new DigestMemo((token) => format.digest(token));
   }
 

@@ -1,6 +1,6 @@
 import type { PersonalAccessToken } from '../../entities/index.js';
 import { formatDate } from '../views/format.js';
-import type { TokenFormValues } from '../views/pages/token-form.js';
+import type { TokenFormValues } from '../views/pages/token-form-page.js';
 import { createPatSchema, updatePatSchema } from '../../http/schemas/pat-schemas.js';
 import { validate } from '../../http/validate.js';
 import type { CreatePatInput, UpdatePatInput } from '../../services/pat-service.js';

@@ -8,7 +8,7 @@ import { lineOfText } from '../../http/schemas/text.js';
 import { emailField, newPasswordField, usernameField } from '../../http/schemas/user-schemas.js';
 import { validate } from '../../http/validate.js';
 import { adminUsersPage, adminUserTokensPage, type NewUserValues } from '../views/pages/admin-users.js';
-import type { TokenFormValues } from '../views/pages/token-form.js';
+import type { TokenFormValues } from '../views/pages/token-form-page.js';
 import { newUserFormLabels, tokenFormLabels } from '../forms/field-labels.js';
 import { emptyTokenForm, readTokenForm, toCreateInput } from '../forms/token-form.js';
 import { sendPage, setFlash, takeFlash } from '../middleware/page-context.js';

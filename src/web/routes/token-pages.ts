@@ -8,7 +8,7 @@ import { tokenFormLabels } from '../forms/field-labels.js';
 import { recordId } from '../../http/path-params.js';
 import { lineOfText } from '../../http/schemas/text.js';
 import { confirmPage } from '../views/pages/confirm.js';
-import { tokenFormPage, type TokenFormValues, type TokenFormView } from '../views/pages/token-form.js';
+import { tokenFormPage, type TokenFormValues, type TokenFormView } from '../views/pages/token-form-page.js';
 import { tokenSecretPage } from '../views/pages/token-secret.js';
 import { tokenListPage } from '../views/pages/tokens.js';
 import { emptyTokenForm, readTokenForm, toCreateInput, toUpdateInput, tokenFormFrom } from '../forms/token-form.js';

@@ -2,7 +2,7 @@ import type { PersonalAccessToken, User } from '../../../entities/index.js';
 import { formatDateTime, tokenStatus } from '../format.js';
 import { html } from '../html.js';
 import { csrfField, formError, layout, type PageContext } from '../layout.js';
-import { tokenForm, type TokenFormView } from './token-form.js';
+import { tokenForm, type TokenFormView } from './token-form-page.js';
 
 export interface NewUserValues {
   username: string;

@@ -17,8 +17,8 @@ export interface LookupMetrics {
 
 const noLookupMetrics: LookupMetrics = { lookup() {} };
 
-/** How long an instance trusts a record it read from the database, at most. */
-export const VERIFIED_TOKEN_TTL_MS = 60_000;
+/** How long an instance trusts a record it read from the database, at most (then it reads it again). */
+export const CACHED_RECORD_TTL_MS = 60_000;
 
 interface Entry<T> {
   value: T;
@@ -30,14 +30,15 @@ interface Entry<T> {
 }
 
 /**
- * The warm path shared by every introspector: records read from the database, kept in
+ * The warm path shared by every introspector and by introspection-caller authentication:
+ * records read from the database (tokens, and the apps that call the endpoint), kept in
  * memory and re-validated on each use against the shared revocation cache — one Redis
  * round trip for the record's own key and everything it depends on, and no SQL. A
  * changed state means "re-read"; REVOKED on any key means "inactive". When Redis cannot
  * be asked, memory is bypassed and `load` (the database) decides, so a revoked token is
  * never reported active.
  */
-export class VerifiedTokenCache<T> {
+export class RevalidatedCache<T> {
   private readonly entries: LRUCache<string, Entry<T>>;
 
   constructor(
@@ -45,7 +46,7 @@ export class VerifiedTokenCache<T> {
     max = 50_000,
     private readonly lookups: LookupMetrics = noLookupMetrics,
   ) {
-    this.entries = new LRUCache<string, Entry<T>>({ max, ttl: VERIFIED_TOKEN_TTL_MS });
+    this.entries = new LRUCache<string, Entry<T>>({ max, ttl: CACHED_RECORD_TTL_MS });
     // Another instance revoked or changed something: drop our copy now. Correctness does
     // not depend on this message arriving; it keeps memory tidy.
     revocations.subscribe((key) => this.entries.delete(key));
