@@ -14,4 +14,4 @@ export function originAllowlist(origins: readonly string[]): OriginPolicy {
  * The exposed response headers a cross-origin page may read from the JSON API. Add new ones
  * here (e.g. a token-expiry header): browsers hide every header not listed.
  */
-export const API_EXPOSED_HEADERS = ['Location', 'X-Total-Count', 'X-Request-Id', 'Retry-After', 'WWW-Authenticate'];
+export const API_EXPOSED_HEADERS = ['Location', 'X-Total-Count', 'X-Request-Id', 'Retry-After', 'WWW-Authenticate', 'Tessera-Token-Expiration'];

@@ -70,7 +70,7 @@ describe('CORS', () => {
       const ok = await send(server, 'GET', '/api/v1/user', { Origin: ALLOWED, Authorization: `Bearer ${pat}` });
       expect(ok.status).toBe(200);
       expect(ok.headers.get('access-control-allow-origin')).toBe(ALLOWED);
-      expect(ok.headers.get('access-control-expose-headers')).toBe('Location,X-Total-Count,X-Request-Id,Retry-After,WWW-Authenticate');
+      expect(ok.headers.get('access-control-expose-headers')).toBe('Location,X-Total-Count,X-Request-Id,Retry-After,WWW-Authenticate,Tessera-Token-Expiration');
       expectNoCredentials(ok);
       const denied = await send(server, 'GET', '/api/v1/user', { Origin: ALLOWED, Authorization: 'Bearer tsp_nope' });
       expect(denied.status).toBe(401);

@@ -13,6 +13,14 @@ export interface TokenAuth {
 }
 
 const REALM = 'realm="tessera"';
+
+/** On every answer to a request a personal access token authenticated, as GitHub's `GitHub-Authentication-Token-Expiration`. */
+export const TOKEN_EXPIRATION_HEADER = 'Tessera-Token-Expiration';
+
+/** `2027-01-31 12:00:00 UTC`: the token's expiry, to the second. */
+export function tokenExpiration(expiresAt: Date): string {
+  return `${expiresAt.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
 // git and curl only prompt for credentials when offered Basic.
 const BASIC_CHALLENGE = 'Basic realm="tessera", charset="UTF-8"';
 
@@ -50,6 +58,7 @@ export function requireScopes({ introspector, throttle }: TokenAuth, registry: S
         }),
       );
     }
+    if (token.kind === 'personal_access_token' && token.expiresAt) ctx.set(TOKEN_EXPIRATION_HEADER, tokenExpiration(token.expiresAt));
     if (!registry.satisfies(token.scopes, required)) {
       throw new ApiError(403, 'insufficient_scope', message('auth.insufficient_scope', { scopes: required.join(' ') }), {
         'WWW-Authenticate': `Bearer ${REALM}, error="insufficient_scope"${scopeParam}`,
