@@ -40,7 +40,8 @@ export class ExactIdentifierCollations1764600000000 implements MigrationInterfac
   }
 }
 
-async function exactCollation(q: QueryRunner): Promise<string> {
+/** The best exact (binary, NO PAD) collation this server has. */
+export async function exactCollation(q: QueryRunner): Promise<string> {
   const rows = (await q.query(
     `SELECT COLLATION_NAME AS name FROM information_schema.COLLATIONS WHERE COLLATION_NAME IN (${EXACT_COLLATIONS.map(() => '?').join(', ')})`,
     EXACT_COLLATIONS,

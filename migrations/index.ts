@@ -4,6 +4,7 @@ import { CreateWebSessions1763900200000 } from './1763900200000-CreateWebSession
 import { ExactIdentifierCollations1764600000000 } from './1764600000000-ExactIdentifierCollations.js';
 import { AddPostLogoutRedirectUris1764900000000 } from './1764900000000-AddPostLogoutRedirectUris.js';
 import { CreateSettings1764900100000 } from './1764900100000-CreateSettings.js';
+import { CreateSecurityLog1765000000000 } from './1765000000000-CreateSecurityLog.js';
 
 /** Every migration, oldest first. Listed explicitly: no globbing, same in ESM, tests and the CLI. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   ExactIdentifierCollations1764600000000,
   AddPostLogoutRedirectUris1764900000000,
   CreateSettings1764900100000,
+  CreateSecurityLog1765000000000,
 ];

@@ -28,6 +28,8 @@ import { adminAuditLog } from './services/admin-audit.js';
 import { ApplicationService } from './services/application-service.js';
 import { AuthorizationService } from './services/authorization-service.js';
 import { CleanupService } from './services/cleanup-service.js';
+import { SecurityLog } from './services/security-log.js';
+import { TypeormSecurityEventStore } from './stores/security-event-store.js';
 import { IssuancePolicyRecord, policyFromConfig, type IssuancePolicy } from './services/issuance-policy.js';
 import { PatService } from './services/pat-service.js';
 import { Readiness } from './services/readiness.js';
@@ -94,6 +96,8 @@ export interface Container {
   /** Failed authentications with a token or client secret, per client address (the API and the introspection endpoint). */
   tokenAuthThrottle: TokenAuthThrottle;
   introspectionResponder: IntrospectionResponder;
+  /** Token events, grants and sign-ins, with who, when and from where (never a secret). */
+  securityLog: SecurityLog;
   /** Purges expired rows: periodically (main.ts schedules it) and by `tessera cleanup`. */
   cleanup: CleanupService;
   /** This instance's Prometheus metrics (its own registry). */
@@ -154,6 +158,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const webSessionStore = new TypeormWebSessionStore(dataSource);
   const applicationStore = new TypeormApplicationStore(dataSource);
   const payloads = new OidcPayloadStore(dataSource);
+  const securityLog = new SecurityLog(new TypeormSecurityEventStore(dataSource), clock, logger);
 
   // Accounts, sign-in and personal access tokens.
   const adminAudit = adminAuditLog(logger);
@@ -172,7 +177,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     metrics: metrics.signIn,
   });
   const patFormat = new PatFormat(policy.patPrefix, config.tokenPepper);
-  const pats = new PatService(patStore, patFormat, scopes, revocations, clock, policy.patMaxLifetimeDays, adminAudit);
+  const pats = new PatService(patStore, patFormat, scopes, revocations, clock, policy.patMaxLifetimeDays, adminAudit, securityLog);
 
   // The authorization server and its apps.
   const signingKeys = await loadOrCreateSigningKeys(config.jwks, config.dataDir);
@@ -219,6 +224,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       // Kept a little past expiry, so the provider can still answer "expired" (see SqlAdapter).
       { name: 'oidc_payloads', deleteExpired: (now, limit) => payloads.deleteExpired(new Date(now.getTime() - EXPIRY_GRACE_SECONDS * 1000), limit) },
       { name: 'web_sessions', deleteExpired: (now, limit) => webSessionStore.deleteExpired(now, limit) },
+      securityLog.retention(config.securityLogRetentionDays),
     ],
     clock,
     config.cleanupBatchSize,
@@ -249,6 +255,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     introspectionCallers,
     tokenAuthThrottle: new TokenAuthThrottle(limiterStore, config.tokenAuth),
     introspectionResponder,
+    securityLog,
     cleanup,
     metrics,
     readiness,

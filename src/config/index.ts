@@ -67,6 +67,8 @@ export interface Config {
   /** Seconds between purges of expired rows; 0 = no periodic purge. */
   cleanupIntervalSeconds: number;
   cleanupBatchSize: number;
+  /** Days a security-log entry is kept. */
+  securityLogRetentionDays: number;
   /** Longest graceful drain on SIGTERM/SIGINT before a forced exit. */
   shutdownTimeoutSeconds: number;
   /** Origins allowed to call the JSON API and the OAuth endpoints from a browser (CORS); empty by default. */
@@ -146,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     oauthDeviceCodeTtl: e.OAUTH_DEVICE_CODE_TTL,
     cleanupIntervalSeconds: e.CLEANUP_INTERVAL_SECONDS,
     cleanupBatchSize: e.CLEANUP_BATCH_SIZE,
+    securityLogRetentionDays: e.SECURITY_LOG_RETENTION_DAYS,
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
     corsOrigins: e.CORS_ORIGINS,
     metricsToken: e.METRICS_TOKEN,

@@ -106,6 +106,8 @@ export const environmentSchema = z.object({
   CLEANUP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86400).default(300),
   /** Rows deleted per statement when purging, so no statement holds locks for long. */
   CLEANUP_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
+  /** Days a security-log entry is kept; the cleanup run deletes older ones. */
+  SECURITY_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   /** On SIGTERM/SIGINT, how long in-flight requests may take to finish before the process exits anyway. */
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
   /** Comma-separated origins whose pages may call the JSON API and the OAuth endpoints cross-origin (never with cookies). */

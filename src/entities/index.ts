@@ -4,6 +4,7 @@ import { WebSessionEntity } from './web-session.js';
 import { OAuthApplicationEntity } from './oauth-application.js';
 import { OidcPayloadEntity } from './oidc-payload.js';
 import { SettingEntity } from './setting.js';
+import { SecurityEventEntity } from './security-event.js';
 
 export { accountIdOf, UserEntity, type User } from './user.js';
 export { PersonalAccessTokenEntity, type PersonalAccessToken } from './personal-access-token.js';
@@ -11,6 +12,7 @@ export { WebSessionEntity, type WebSession } from './web-session.js';
 export { OAuthApplicationEntity, type OAuthApplication, type ApplicationGrantType, APPLICATION_GRANT_TYPES } from './oauth-application.js';
 export { OidcPayloadEntity, type OidcPayload } from './oidc-payload.js';
 export { SettingEntity, type Setting } from './setting.js';
+export { SecurityEventEntity, type SecurityEvent, type SecurityEventDetails } from './security-event.js';
 
 /** Every table Tessera maps; the data source registers exactly these. */
-export const entities = [UserEntity, PersonalAccessTokenEntity, WebSessionEntity, OAuthApplicationEntity, OidcPayloadEntity, SettingEntity];
+export const entities = [UserEntity, PersonalAccessTokenEntity, WebSessionEntity, OAuthApplicationEntity, OidcPayloadEntity, SettingEntity, SecurityEventEntity];

@@ -11,6 +11,8 @@ export interface PersonalAccessToken {
   /** HMAC-SHA-256(pepper, token), hex. */
   tokenDigest: string;
   tokenLastFour: string;
+  /** base64(SHA-256(token)): the public hash the security log shows; null for tokens older than the log. */
+  hashedToken: string | null;
   impersonation: boolean;
   /** The admin who issued an impersonation token. */
   createdById: number | null;
@@ -34,6 +36,7 @@ export const PersonalAccessTokenEntity = new EntitySchema<PersonalAccessToken>({
     scopes: { type: 'text', transformer: jsonArrayTransformer },
     tokenDigest: { name: 'token_digest', type: 'varchar', length: 64, unique: true },
     tokenLastFour: { name: 'token_last_four', type: 'varchar', length: 4 },
+    hashedToken: { name: 'hashed_token', type: 'varchar', length: 44, nullable: true },
     impersonation: { type: 'boolean', default: false },
     createdById: { name: 'created_by_id', type: 'integer', nullable: true },
     ipAllowlist: { name: 'ip_allowlist', type: 'text', nullable: true, transformer: jsonArrayTransformer },
@@ -43,6 +46,9 @@ export const PersonalAccessTokenEntity = new EntitySchema<PersonalAccessToken>({
     revokedAt: { name: 'revoked_at', type: 'datetime', precision: 3, nullable: true },
     ...timestampColumns,
   },
-  indices: [{ name: 'idx_pat_user', columns: ['userId', 'impersonation'] }],
+  indices: [
+    { name: 'idx_pat_user', columns: ['userId', 'impersonation'] },
+    { name: 'idx_pat_hashed_token', columns: ['hashedToken'] },
+  ],
   relations: {},
 });

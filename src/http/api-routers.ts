@@ -6,6 +6,7 @@ import { currentUserRoutes, type CurrentUserRouteDeps } from './routes/current-u
 import { impersonationTokenRoutes, type ImpersonationTokenRouteDeps } from './routes/impersonation-tokens.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { scopeRoutes } from './routes/scopes.js';
+import { securityLogRoutes, type SecurityLogRouteDeps } from './routes/security-log.js';
 import { userTokenRoutes, type UserTokenRouteDeps } from './routes/user-tokens.js';
 
 /**
@@ -13,7 +14,7 @@ import { userTokenRoutes, type UserTokenRouteDeps } from './routes/user-tokens.j
  * entry (test/api/openapi.test.ts holds the two together).
  */
 /** What the JSON API needs: each router's own dependencies, together. */
-export type ApiDeps = CurrentUserRouteDeps & UserTokenRouteDeps & ImpersonationTokenRouteDeps & AdminUserRouteDeps & ApplicationRouteDeps & AuthorizationRouteDeps;
+export type ApiDeps = CurrentUserRouteDeps & UserTokenRouteDeps & ImpersonationTokenRouteDeps & AdminUserRouteDeps & ApplicationRouteDeps & AuthorizationRouteDeps & SecurityLogRouteDeps;
 
 export function apiRouters(c: ApiDeps): Router[] {
   return [
@@ -25,5 +26,6 @@ export function apiRouters(c: ApiDeps): Router[] {
     adminUserRoutes(c),
     applicationRoutes(c),
     authorizationRoutes(c),
+    securityLogRoutes(c),
   ];
 }

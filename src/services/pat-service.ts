@@ -1,13 +1,15 @@
 import type { Clock } from '../clock.js';
 import { LATEST_STORABLE_DATE, LATEST_STORABLE_TIME } from '../entities/columns.js';
-import type { PersonalAccessToken, User } from '../entities/index.js';
+import type { PersonalAccessToken, SecurityEventDetails, User } from '../entities/index.js';
 import { asBackendUnavailable, invalidField, invalidRequest, message, notFound } from '../errors.js';
 import type { Revocations } from '../revocation/revocation-notifier.js';
 import type { ScopeRegistry } from '../scopes/scope-registry.js';
 import { normaliseAllowlistEntry } from '../security/ip-allowlist.js';
 import type { PatListFilter, PatStore } from '../stores/pat-store.js';
 import type { PatFormat } from '../tokens/format/pat-format.js';
+import { hashedToken } from '../tokens/format/hashed-token.js';
 import type { AdminAudit } from './admin-audit.js';
+import type { RequestOrigin, SecurityAction, SecurityLog } from './security-log.js';
 
 const DAY_MS = 86_400_000;
 
@@ -34,6 +36,15 @@ export type PatListQuery = Omit<PatListFilter, 'userId' | 'now' | 'impersonation
 /** Which tokens of a user an operation sees: their own (personal) or admin-issued (impersonation). */
 export type PatKind = 'personal' | 'impersonation';
 
+/** Who acts on a token, and from where (for the security log). */
+/** The token's owner as the log names them (the CLI's revoke knows only the id). */
+type Owner = { id: number; username: string | null };
+
+interface Acting {
+  actor?: Pick<User, 'id' | 'username'> | null;
+  origin?: RequestOrigin;
+}
+
 /**
  * Personal access token use cases. Knows nothing of HTTP; every method is scoped
  * to one owner, so one user can never reach another's token.
@@ -46,10 +57,11 @@ export class PatService {
     private readonly revocations: Pick<Revocations, 'patRevoked' | 'patChanged'>,
     private readonly clock: Clock,
     private readonly maxLifetimeDays: number,
-    private readonly audit: AdminAudit = () => {},
+    private readonly audit: AdminAudit,
+    private readonly log: Pick<SecurityLog, 'record'>,
   ) {}
 
-  async create(owner: User, input: CreatePatInput, kind: PatKind = 'personal', issuer?: User): Promise<PatWithSecret> {
+  async create(owner: User, input: CreatePatInput, kind: PatKind = 'personal', issuer?: User, origin?: RequestOrigin): Promise<PatWithSecret> {
     const now = this.clock();
     const scopes = this.scopes.validateForToken(input.scopes);
     const expiresAt = this.resolveExpiry(input, now);
@@ -63,6 +75,7 @@ export class PatService {
         scopes,
         tokenDigest: this.format.digest(token),
         tokenLastFour: this.format.lastFour(token),
+        hashedToken: hashedToken(token),
         impersonation: kind === 'impersonation',
         createdById: issuer?.id ?? null,
         ipAllowlist,
@@ -71,6 +84,11 @@ export class PatService {
       now,
     );
     if (kind === 'impersonation' && issuer) this.audit(issuer, owner, 'impersonation_token.create');
+    await this.record(kind === 'impersonation' ? 'impersonation_token.created' : 'token.created', pat, owner, { actor: issuer ?? owner, origin }, {
+      name: pat.name,
+      scopes: pat.scopes,
+      expires_at: pat.expiresAt?.toISOString() ?? null,
+    });
     return { pat, token };
   }
 
@@ -85,7 +103,7 @@ export class PatService {
     return pat;
   }
 
-  async update(owner: User, id: number, input: UpdatePatInput): Promise<PersonalAccessToken> {
+  async update(owner: User, id: number, input: UpdatePatInput, origin?: RequestOrigin): Promise<PersonalAccessToken> {
     const pat = await this.get(owner, id);
     const changes: Parameters<PatStore['update']>[1] = {};
     if (input.name !== undefined) changes.name = input.name;
@@ -95,11 +113,12 @@ export class PatService {
     const updated = await this.pats.update(pat, changes, this.clock());
     // Narrowed scopes or allowlist must bite at once on every instance.
     await this.revocations.patChanged(pat.tokenDigest, pat.expiresAt);
+    await this.record('token.updated', updated, owner, { actor: owner, origin }, { changed: Object.keys(changes) });
     return updated;
   }
 
   /** A new secret for the same record; the old one stops working before this returns. */
-  async regenerate(owner: User, id: number, expiry: ExpiryInput): Promise<PatWithSecret> {
+  async regenerate(owner: User, id: number, expiry: ExpiryInput, origin?: RequestOrigin): Promise<PatWithSecret> {
     const pat = await this.get(owner, id);
     const now = this.clock();
     if (pat.revokedAt) throw invalidRequest(message('pat.revoked_regenerate'));
@@ -112,44 +131,62 @@ export class PatService {
     const updated = await this.revoking([pat], () =>
       this.pats.update(
         pat,
-        { tokenDigest: this.format.digest(token), tokenLastFour: this.format.lastFour(token), ...(hasNewExpiry ? { expiresAt } : {}) },
+        { tokenDigest: this.format.digest(token), tokenLastFour: this.format.lastFour(token), hashedToken: hashedToken(token), ...(hasNewExpiry ? { expiresAt } : {}) },
         now,
       ),
     );
     await this.revocations.patRevoked(pat.tokenDigest, pat.expiresAt);
+    // The old secret's hash: the entry says which secret stopped working.
+    await this.record('token.regenerated', pat, owner, { actor: owner, origin }, { expires_at: expiresAt?.toISOString() ?? null });
     return { pat: { ...updated, expiresAt }, token };
   }
 
-  async delete(owner: User, id: number): Promise<void> {
+  async delete(owner: User, id: number, origin?: RequestOrigin): Promise<void> {
     const pat = await this.get(owner, id);
     await this.revoking([pat], () => this.pats.delete(owner.id, pat.id));
     await this.revocations.patRevoked(pat.tokenDigest, pat.expiresAt);
+    await this.record('token.revoked', pat, owner, { actor: owner, origin }, { reason: 'owner', deleted: true });
   }
 
   /** CODING's "delete all": every personal token of the user. */
-  async deleteAll(owner: User): Promise<void> {
+  async deleteAll(owner: User, origin?: RequestOrigin): Promise<void> {
     const all = (await this.pats.listForUser(owner.id)).filter((p) => !p.impersonation);
     await this.revoking(all, () => this.pats.deleteAllForUser(owner.id, false));
     await Promise.all(all.map((p) => this.revocations.patRevoked(p.tokenDigest, p.expiresAt)));
+    for (const pat of all) await this.record('token.revoked', pat, owner, { actor: owner, origin }, { reason: 'owner', deleted: true });
   }
 
   /** Marks a token revoked but keeps its record (impersonation tokens, admin action, CLI). */
-  async revoke(owner: User, id: number, kind: PatKind): Promise<PersonalAccessToken> {
-    return this.markRevoked(await this.get(owner, id, kind));
+  async revoke(owner: User, id: number, kind: PatKind, actor?: User, origin?: RequestOrigin): Promise<PersonalAccessToken> {
+    const by = actor ?? owner;
+    return this.markRevoked(await this.get(owner, id, kind), owner, { actor: by, origin }, by.id === owner.id ? 'owner' : 'admin');
   }
 
   /** Operator action (`tessera token revoke <id>`): any user's token, personal or impersonation. */
   async revokeById(id: number): Promise<PersonalAccessToken> {
     const pat = await this.pats.findById(id);
     if (!pat) throw notFound('token');
-    return this.markRevoked(pat);
+    return this.markRevoked(pat, { id: pat.userId, username: null }, {}, 'operator');
   }
 
-  private async markRevoked(pat: PersonalAccessToken): Promise<PersonalAccessToken> {
+  private async markRevoked(pat: PersonalAccessToken, owner: Owner, by: Acting, reason: string): Promise<PersonalAccessToken> {
     if (pat.revokedAt) return pat;
     const updated = await this.revoking([pat], () => this.pats.update(pat, { revokedAt: this.clock() }, this.clock()));
     await this.revocations.patRevoked(pat.tokenDigest, pat.expiresAt);
+    await this.record('token.revoked', pat, owner, by, { reason });
     return updated;
+  }
+
+  /** A security-log entry about `pat`, in its owner's log. */
+  private record(action: SecurityAction, pat: PersonalAccessToken, owner: Owner, by: Acting, details: SecurityEventDetails): Promise<void> {
+    return this.log.record({
+      action,
+      user: owner,
+      actor: by.actor ?? null,
+      token: { id: pat.id, kind: 'personal_access_token', hashedToken: pat.hashedToken },
+      origin: by.origin,
+      details: { ...details, impersonation: pat.impersonation },
+    });
   }
 
   /**

@@ -2,7 +2,7 @@ import { Brackets, type DataSource, type Repository } from 'typeorm';
 import { PersonalAccessTokenEntity, type PersonalAccessToken } from '../entities/index.js';
 
 export type NewPat = Omit<PersonalAccessToken, 'id' | 'createdAt' | 'updatedAt' | 'lastUsedAt' | 'lastUsedIp' | 'revokedAt'>;
-export type PatChanges = Partial<Pick<PersonalAccessToken, 'name' | 'description' | 'scopes' | 'ipAllowlist' | 'tokenDigest' | 'tokenLastFour' | 'revokedAt'>>;
+export type PatChanges = Partial<Pick<PersonalAccessToken, 'name' | 'description' | 'scopes' | 'ipAllowlist' | 'tokenDigest' | 'tokenLastFour' | 'hashedToken' | 'revokedAt'>>;
 
 export interface PatListFilter {
   userId: number;

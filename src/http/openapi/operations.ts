@@ -10,9 +10,11 @@ import {
   patResponse,
   patWithSecretResponse,
   scopeResponse,
+  securityEventResponse,
   userResponse,
 } from '../schemas/response-schemas.js';
 import { createUserSchema, listUsersQuerySchema } from '../schemas/user-schemas.js';
+import { adminSecurityLogQuery, securityLogQuery } from '../schemas/security-log-schemas.js';
 
 /**
  * The named schemas of the document (`#/components/schemas/<name>`): request bodies as the routes
@@ -34,6 +36,7 @@ export const namedSchemas = {
   CreateApplication: { schema: createApplicationSchema, io: 'input' },
   UpdateApplication: { schema: updateApplicationSchema, io: 'input' },
   Authorization: { schema: authorizationResponse, io: 'output' },
+  SecurityEvent: { schema: securityEventResponse, io: 'output' },
 } as const satisfies Record<string, { schema: z.ZodType; io: 'input' | 'output' }>;
 
 export type SchemaName = keyof typeof namedSchemas;
@@ -214,5 +217,16 @@ export const operations: Operation[] = [
     description: 'Every token issued under it stops working at once.',
     errors: { 404: 'no such authorization of yours' },
     success: { status: 204, description: 'revoked' },
+  },
+  {
+    method: 'get', path: '/api/v1/user/security-log', operationId: 'listOwnSecurityLog', tag: 'Security log', access: PASSWORD,
+    summary: 'Your security log', query: securityLogQuery,
+    description: 'What happened to your tokens, grants and account: who, when, from which address. `hashed_token` finds the entries of a token you hold: base64 of the SHA-256 of its string.',
+    success: { status: 200, description: 'newest first', schema: 'SecurityEvent', list: true, headers: ['X-Total-Count'] },
+  },
+  {
+    method: 'get', path: '/api/v1/admin/security-log', operationId: 'listSecurityLog', tag: 'Security log', access: ADMIN,
+    summary: 'Everyone\'s security log', query: adminSecurityLogQuery,
+    success: { status: 200, description: 'newest first', schema: 'SecurityEvent', list: true, headers: ['X-Total-Count'] },
   },
 ];

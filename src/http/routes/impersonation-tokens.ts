@@ -4,6 +4,7 @@ import { authenticateUser, requireAdmin } from '../middleware/authenticate-passw
 import { jsonBody } from '../middleware/body-parsers.js';
 import { presentPat } from '../presenters/pat-presenter.js';
 import { recordId } from '../path-params.js';
+import { originOf } from '../request-origin.js';
 import { patHandlers } from './pat-handlers.js';
 import type { Clock } from '../../clock.js';
 import type { PatService } from '../../services/pat-service.js';
@@ -43,7 +44,7 @@ export function impersonationTokenRoutes(c: ImpersonationTokenRouteDeps): Router
 
   router.delete('/:id', async function revokeImpersonationToken(ctx) {
     const owner = await c.users.getByUsername(ctx.params.username!);
-    await c.pats.revoke(owner, recordId(ctx.params.id, 'token'), 'impersonation');
+    await c.pats.revoke(owner, recordId(ctx.params.id, 'token'), 'impersonation', ctx.state.user, originOf(ctx));
     ctx.status = 204;
   });
 

@@ -4,6 +4,7 @@ import type { PatKind, PatService } from '../../services/pat-service.js';
 import { presentPat, presentPatWithSecret } from '../presenters/pat-presenter.js';
 import { createPatSchema, listPatQuerySchema } from '../schemas/pat-schemas.js';
 import { validate } from '../validate.js';
+import { originOf } from '../request-origin.js';
 import type { Clock } from '../../clock.js';
 
 /** Handlers shared by /user/tokens and /users/:username/impersonation-tokens. */
@@ -19,7 +20,7 @@ export function patHandlers(pats: PatService, clock: Clock) {
     },
 
     async create(ctx: Context, owner: User, kind: PatKind, issuer: User) {
-      const { pat, token } = await pats.create(owner, validate(createPatSchema, ctx.request.body ?? {}), kind, issuer);
+      const { pat, token } = await pats.create(owner, validate(createPatSchema, ctx.request.body ?? {}), kind, issuer, originOf(ctx));
       ctx.status = 201;
       ctx.set('Cache-Control', 'no-store');
       ctx.set('Location', `${ctx.path.replace(/\/$/, '')}/${pat.id}`);

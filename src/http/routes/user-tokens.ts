@@ -5,6 +5,7 @@ import { jsonBody } from '../middleware/body-parsers.js';
 import { presentPat, presentPatWithSecret } from '../presenters/pat-presenter.js';
 import { regeneratePatSchema, updatePatSchema } from '../schemas/pat-schemas.js';
 import { recordId } from '../path-params.js';
+import { originOf } from '../request-origin.js';
 import { validate } from '../validate.js';
 import { patHandlers } from './pat-handlers.js';
 import type { Clock } from '../../clock.js';
@@ -33,7 +34,7 @@ export function userTokenRoutes(c: UserTokenRouteDeps): Router {
   });
 
   router.delete('/', async function deleteAllTokens(ctx) {
-    await c.pats.deleteAll(ctx.state.user);
+    await c.pats.deleteAll(ctx.state.user, originOf(ctx));
     ctx.status = 204;
   });
 
@@ -44,19 +45,19 @@ export function userTokenRoutes(c: UserTokenRouteDeps): Router {
 
   router.patch('/:id', async function updateToken(ctx) {
     const id = recordId(ctx.params.id, 'token');
-    const pat = await c.pats.update(ctx.state.user, id, validate(updatePatSchema, ctx.request.body ?? {}));
+    const pat = await c.pats.update(ctx.state.user, id, validate(updatePatSchema, ctx.request.body ?? {}), originOf(ctx));
     ctx.body = presentPat(pat, c.clock());
   });
 
   router.post('/:id/regenerate', async function regenerateToken(ctx) {
     const id = recordId(ctx.params.id, 'token');
-    const { pat, token } = await c.pats.regenerate(ctx.state.user, id, validate(regeneratePatSchema, ctx.request.body ?? {}));
+    const { pat, token } = await c.pats.regenerate(ctx.state.user, id, validate(regeneratePatSchema, ctx.request.body ?? {}), originOf(ctx));
     ctx.set('Cache-Control', 'no-store');
     ctx.body = presentPatWithSecret(pat, token, c.clock());
   });
 
   router.delete('/:id', async function deleteToken(ctx) {
-    await c.pats.delete(ctx.state.user, recordId(ctx.params.id, 'token'));
+    await c.pats.delete(ctx.state.user, recordId(ctx.params.id, 'token'), originOf(ctx));
     ctx.status = 204;
   });
 

@@ -90,3 +90,21 @@ export type ScopeResponse = z.output<typeof scopeResponse>;
 export type ApplicationResponse = z.output<typeof applicationResponse>;
 export type ApplicationWithSecretResponse = z.output<typeof applicationWithSecretResponse>;
 export type AuthorizationResponse = z.output<typeof authorizationResponse>;
+
+export const securityEventResponse = z.strictObject({
+  id: z.number().int(),
+  created_at: timestamp,
+  action: z.string().describe('token.created, token.revoked, token.leak_reported, oauth.grant_given, user.signed_in, …'),
+  user_id: z.number().int().nullable().describe('whose entry it is: the token\'s owner, the account signed in to'),
+  user: z.string().nullable().describe('that user\'s name when it happened'),
+  actor_id: z.number().int().nullable().describe('who did it; null: the system, or an anonymous reporter'),
+  actor: z.string().nullable(),
+  token_id: z.number().int().nullable().describe('the personal access token\'s record id'),
+  token_kind: z.string().nullable(),
+  hashed_token: z.string().nullable().describe('base64 of the SHA-256 of the token string'),
+  client_id: z.string().nullable(),
+  ip: z.string().nullable(),
+  user_agent: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()).nullable(),
+});
+export type SecurityEventResponse = z.output<typeof securityEventResponse>;
