@@ -6,10 +6,9 @@
  */
 import { html, raw } from '../views/html.js';
 import { layout, type PageContext } from '../views/layout.js';
-import { chooseLang, translator, type Lang } from '../i18n/index.js';
+import { translator, type Lang } from '../i18n/index.js';
 
 export type { Lang } from '../i18n/index.js';
-export { escapeHtml } from '../views/html.js';
 
 /**
  * Headers for every one of these pages: never cached (they carry CSRF tokens and user data),
@@ -22,11 +21,6 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   // that follow a form post, and consent ends in a redirect to the app.
   'Content-Security-Policy': "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
 };
-
-/** The language switcher's cookie when set, else the best Accept-Language match, else English. */
-export function pickLang(acceptLanguage: string | undefined, langCookie?: string): Lang {
-  return chooseLang(langCookie, acceptLanguage);
-}
 
 /** These pages stand outside the settings pages: no navigation, but the language switcher returns here. */
 function pageContext(lang: Lang, action = '/'): PageContext {

@@ -1,6 +1,6 @@
 import type { Context, Middleware } from 'koa';
 import type { PageContext } from '../views/layout.js';
-import { chooseLang, LANG_COOKIE, translator, type MessageKey } from '../i18n/index.js';
+import { requestLang, translator, type MessageKey } from '../i18n/index.js';
 import type { ActiveWebSession, WebSessionService } from '../../services/web-session-service.js';
 
 /**
@@ -8,7 +8,7 @@ import type { ActiveWebSession, WebSessionService } from '../../services/web-ses
  * translator, the signed-in user and the CSRF token. Stored as `ctx.state.page`.
  */
 export const pageContext: Middleware = async function buildPageContext(ctx, next) {
-  const lang = chooseLang(ctx.cookies.get(LANG_COOKIE), ctx.get('Accept-Language') || undefined);
+  const lang = requestLang(ctx);
   const session: ActiveWebSession | undefined = ctx.state.webSession;
   const page: PageContext = { lang, t: translator(lang), user: session?.user ?? null, csrfToken: session?.csrfToken, currentPath: ctx.url };
   ctx.state.page = page;
