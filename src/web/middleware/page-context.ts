@@ -17,16 +17,25 @@ export const pageContext: Middleware = async function buildPageContext(ctx, next
   return next();
 };
 
-/** Sends a rendered page with the headers every page gets: no caching, a strict CSP, no framing. */
+/**
+ * The headers every page gets: never cached (pages carry CSRF tokens and user data), a strict
+ * CSP (this site's stylesheet, script and images only), never framed (clickjacking). Forms may
+ * only post here (`form-action`), unless `formAction` is false (see interactions/pages.ts).
+ */
+export function pageHeaders(options: { formAction: boolean }): Readonly<Record<string, string>> {
+  const csp = ["default-src 'none'", "style-src 'self'", "script-src 'self'", "img-src 'self' data:"];
+  if (options.formAction) csp.push("form-action 'self'");
+  csp.push("frame-ancestors 'none'", "base-uri 'none'");
+  return { 'Cache-Control': 'no-store', 'Content-Security-Policy': csp.join('; '), 'X-Frame-Options': 'DENY' };
+}
+
+const SEND_PAGE_HEADERS = pageHeaders({ formAction: true });
+
+/** Sends a rendered page with the headers every page gets (pageHeaders). */
 export function sendPage(ctx: Context, markup: string, status = 200): void {
   ctx.status = status;
   ctx.type = 'text/html; charset=utf-8';
-  ctx.set('Cache-Control', 'no-store');
-  ctx.set(
-    'Content-Security-Policy',
-    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  );
-  ctx.set('X-Frame-Options', 'DENY');
+  ctx.set(SEND_PAGE_HEADERS);
   ctx.body = markup;
 }
 
