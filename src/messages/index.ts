@@ -3,7 +3,7 @@ import type { Lang } from './lang.js';
 import { zh } from './zh.js';
 
 export type { MessageKey } from './en.js';
-export { chooseLang, isLang, LANG_COOKIE, LANGS, type Lang } from './lang.js';
+export { chooseLang, isLang, LANG_COOKIE, LANGS, requestLang, type Lang } from './lang.js';
 
 export type MessageParams = Record<string, string | number>;
 

@@ -30,3 +30,14 @@ export function chooseLang(cookie: string | undefined, acceptLanguage: string | 
   }
   return 'en';
 }
+
+/** What requestLang reads of a request (a Koa context has both). */
+export interface LangSource {
+  get(field: string): string;
+  cookies: { get(name: string): string | undefined };
+}
+
+/** A request's language, the same for every page and API error: chooseLang over its cookie and Accept-Language. */
+export function requestLang(ctx: LangSource): Lang {
+  return chooseLang(ctx.cookies.get(LANG_COOKIE), ctx.get('Accept-Language'));
+}

@@ -16,10 +16,6 @@ export class MemoryRevocationCache implements RevocationCache {
     private readonly metrics: RevocationReadMetrics = noRevocationReadMetrics,
   ) {}
 
-  async state(key: string): Promise<string | null> {
-    return this.read(key);
-  }
-
   states(keys: string[]): Promise<(string | null)[]> {
     const started = performance.now();
     const states = keys.map((k) => this.read(k));
@@ -42,7 +38,7 @@ export class MemoryRevocationCache implements RevocationCache {
   }
 
   async bump(key: string, ttlSeconds: number): Promise<void> {
-    const current = await this.state(key);
+    const current = this.read(key);
     if (current === REVOKED) return;
     this.set(key, String(Number(current ?? 0) + 1), ttlSeconds);
   }

@@ -95,11 +95,6 @@ export class RedisRevocationCache implements RevocationCache {
     return this.unavailable || this.redis.status !== 'ready' || this.breaker.isOpen;
   }
 
-  async state(key: string): Promise<string | null> {
-    if (this.degraded) throw new Error('redis unavailable');
-    return this.breaker.ask(() => this.redis.get(this.prefix + key));
-  }
-
   /** Read together with every other key asked for in this event-loop turn (BatchedReads). */
   states(keys: string[]): Promise<(string | null)[]> {
     if (this.degraded) return Promise.reject(new Error('redis unavailable'));

@@ -6,9 +6,7 @@
  * an instance that cached a token remembers the state it saw, and reloads when it differs.
  */
 export interface RevocationCache {
-  /** The key's current state; throws when the shared store is unreachable. */
-  state(key: string): Promise<string | null>;
-  /** Several keys' states in one round trip. */
+  /** Several keys' current states in one round trip; fails when the shared store is unreachable. */
   states(keys: string[]): Promise<(string | null)[]>;
   /** Marks the key revoked for ttlSeconds and tells every instance. */
   revoke(key: string, ttlSeconds: number): Promise<void>;

@@ -1,6 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { createSecretFile, readSecretFile } from '../config/secret-file.js';
 
 export interface SigningKeySet {
   keys: JWK[];
@@ -13,22 +12,7 @@ export interface SigningKeySet {
  */
 export async function loadOrCreateSigningKeys(configured: SigningKeySet | undefined, dataDir: string): Promise<SigningKeySet> {
   if (configured) return configured;
-  const file = path.join(dataDir, 'jwks.json');
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as SigningKeySet;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  const generated = await generateSigningKeys();
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  try {
-    // 'wx' fails if another process wrote the file meanwhile; then use theirs.
-    fs.writeFileSync(file, JSON.stringify(generated, null, 2), { mode: 0o600, flag: 'wx' });
-    return generated;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as SigningKeySet;
-  }
+  return readSecretFile<SigningKeySet>(dataDir, 'jwks.json') ?? createSecretFile(dataDir, 'jwks.json', await generateSigningKeys());
 }
 
 /** A fresh private JWK Set: one RS256 key (the default ID token algorithm) and one ES256 key. */

@@ -1,11 +1,10 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { ProviderPages } from '../oidc/provider.js';
-import { LANG_COOKIE } from './i18n/index.js';
+import { requestLang } from './i18n/index.js';
 import { saveSessionTouchedLate } from '../oidc/session-policy.js';
 import {
   PAGE_HEADERS,
   deviceInputError,
-  pickLang,
   renderDeviceConfirm,
   renderDeviceInput,
   renderDeviceSuccess,
@@ -38,12 +37,9 @@ async function providerPageHeaders(ctx: KoaContextWithOIDC, next: () => Promise<
   else for (const name of Object.keys(PAGE_HEADERS_BEFORE_RENDERING)) ctx.remove(name);
 }
 
-/** Same choice as every other page: the switcher's cookie, else Accept-Language. */
-const lang = (ctx: KoaContextWithOIDC) => pickLang(ctx.get('Accept-Language'), ctx.cookies.get(LANG_COOKIE));
-
 /** Errors that cannot be redirected back to the app (bad client, bad redirect URI, …). */
 async function errorPage(ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }): Promise<void> {
-  html(ctx, renderError({ lang: lang(ctx), error: out.error, description: out.error_description }));
+  html(ctx, renderError({ lang: requestLang(ctx), error: out.error, description: out.error_description }));
 }
 
 function deviceXsrf(ctx: KoaContextWithOIDC): string {
@@ -55,16 +51,16 @@ const deviceFlowPages = {
     // Only the provider's error handler passes `err`, after its session middleware has finished.
     if (err) await saveSessionTouchedLate(ctx);
     let error: string | undefined;
-    if (err && (err.userCode || err.name === 'NoCodeError')) error = deviceInputError(lang(ctx), 'wrong');
-    else if (err?.name === 'AbortedError') error = deviceInputError(lang(ctx), 'aborted');
-    else if (err) error = deviceInputError(lang(ctx), 'other');
-    html(ctx, renderDeviceInput({ lang: lang(ctx), action: ctx.oidc.urlFor('code_verification'), xsrf: deviceXsrf(ctx), userCode: err?.userCode, error }));
+    if (err && (err.userCode || err.name === 'NoCodeError')) error = deviceInputError(requestLang(ctx), 'wrong');
+    else if (err?.name === 'AbortedError') error = deviceInputError(requestLang(ctx), 'aborted');
+    else if (err) error = deviceInputError(requestLang(ctx), 'other');
+    html(ctx, renderDeviceInput({ lang: requestLang(ctx), action: ctx.oidc.urlFor('code_verification'), xsrf: deviceXsrf(ctx), userCode: err?.userCode, error }));
   },
   async userCodeConfirmSource(ctx: KoaContextWithOIDC, _form: string, client: { clientName?: string; clientId: string }, _deviceInfo: unknown, userCode: string) {
     html(
       ctx,
       renderDeviceConfirm({
-        lang: lang(ctx),
+        lang: requestLang(ctx),
         action: ctx.oidc.urlFor('code_verification'),
         xsrf: deviceXsrf(ctx),
         userCode,
@@ -74,16 +70,16 @@ const deviceFlowPages = {
   },
   async successSource(ctx: KoaContextWithOIDC) {
     const client = ctx.oidc.client;
-    html(ctx, renderDeviceSuccess({ lang: lang(ctx), clientName: client?.clientName ?? client?.clientId ?? '' }));
+    html(ctx, renderDeviceSuccess({ lang: requestLang(ctx), clientName: client?.clientName ?? client?.clientId ?? '' }));
   },
 };
 
 const logoutPages = {
   async logoutSource(ctx: KoaContextWithOIDC, form: string) {
-    html(ctx, renderLogout({ lang: lang(ctx), form }));
+    html(ctx, renderLogout({ lang: requestLang(ctx), form }));
   },
   async postLogoutSuccessSource(ctx: KoaContextWithOIDC) {
-    html(ctx, renderLoggedOut({ lang: lang(ctx) }));
+    html(ctx, renderLoggedOut({ lang: requestLang(ctx) }));
   },
 };
 

@@ -1,5 +1,5 @@
 import { presentUser } from '../../http/presenters/user-presenter.js';
-import { createUserSchema } from '../../http/schemas/user-schemas.js';
+import { createUserSchema, toCreateUserInput } from '../../http/schemas/user-schemas.js';
 import { integerFlag, parseCommand } from '../args.js';
 import { usageError } from '../cli-error.js';
 import type { Command } from '../command.js';
@@ -31,9 +31,7 @@ export const userCreateCommand: Command = {
     // Everything else is checked before anyone is asked to type a password.
     validateInput(createUserSchema.omit({ password: true }), fields);
     const input = validateInput(createUserSchema, { ...fields, password: await newPassword() });
-    const user = await withContainer((c) =>
-      c.users.create({ username: input.username, email: input.email, displayName: input.name, password: input.password, isAdmin: input.admin }),
-    );
+    const user = await withContainer((c) => c.users.create(toCreateUserInput(input)));
     createOutput(values.json).result(presentUser(user), () => `Created ${user.isAdmin ? 'administrator' : 'user'} ${user.username} (id ${user.id}).`);
   },
 };

@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import { ApiError, asBackendUnavailable, message } from '../../errors.js';
-import { chooseLang, LANG_COOKIE } from '../../messages/index.js';
+import { requestLang } from '../../messages/index.js';
 import type { Logger } from '../../logger.js';
 import type { RequestState } from '../state.js';
 
@@ -20,7 +20,7 @@ export function errorHandler(logger: Logger): Middleware<RequestState> {
       ctx.set('Cache-Control', 'no-store');
       for (const [name, value] of Object.entries(apiError.headers)) ctx.set(name, value);
       ctx.vary('Accept-Language');
-      ctx.body = { error: apiError.code, error_description: apiError.describe(chooseLang(ctx.cookies.get(LANG_COOKIE), ctx.get('Accept-Language'))) };
+      ctx.body = { error: apiError.code, error_description: apiError.describe(requestLang(ctx)) };
     }
   };
 }

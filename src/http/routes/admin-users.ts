@@ -4,7 +4,7 @@ import { authenticateUser, requireAdmin } from '../middleware/authenticate-passw
 import { jsonBody } from '../middleware/body-parsers.js';
 import { validate } from '../validate.js';
 import { invalidRequest, message } from '../../errors.js';
-import { createUserSchema, listUsersQuerySchema } from '../schemas/user-schemas.js';
+import { createUserSchema, listUsersQuerySchema, toCreateUserInput } from '../schemas/user-schemas.js';
 import { presentUser } from '../presenters/user-presenter.js';
 import type { PasswordSignIn } from '../../security/password-sign-in.js';
 import type { UserService } from '../../services/user-service.js';
@@ -28,11 +28,7 @@ export function adminUserRoutes(c: AdminUserRouteDeps): Router {
   });
 
   router.post('/', async function createUser(ctx) {
-    const body = validate(createUserSchema, ctx.request.body ?? {});
-    const user = await c.users.create(
-      { username: body.username, email: body.email, displayName: body.name, password: body.password, isAdmin: body.admin },
-      ctx.state.user,
-    );
+    const user = await c.users.create(toCreateUserInput(validate(createUserSchema, ctx.request.body ?? {})), ctx.state.user);
     ctx.status = 201;
     ctx.body = presentUser(user);
   });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { lineOfText } from './text.js';
 import { NEW_USERNAME } from '../../security/identifiers.js';
+import type { CreateUserInput } from '../../services/user-service.js';
 
 /** A new username, exactly as it will be stored and typed at sign-in (docs/security.md#usernames-and-emails-one-canonical-form). */
 export const usernameField = z.string().regex(NEW_USERNAME, 'v.username');
@@ -19,6 +20,11 @@ export const createUserSchema = z.strictObject({
   password: newPasswordField,
   admin: z.boolean().optional(),
 });
+
+/** A checked createUserSchema body as UserService.create takes it. */
+export function toCreateUserInput(body: z.infer<typeof createUserSchema>): CreateUserInput {
+  return { username: body.username, email: body.email, displayName: body.name, password: body.password, isAdmin: body.admin };
+}
 
 /** GET /api/v1/users paging. */
 export const listUsersQuerySchema = z.object({

@@ -123,10 +123,6 @@ export class RevalidatedCache<T> {
     const cached = this.entries.get(primaryKey);
     return cached && cached.generation === this.revocations.generation() ? cached.value : undefined;
   }
-
-  get size(): number {
-    return this.entries.size;
-  }
 }
 
 function sameStates(a: (string | null)[], b: (string | null)[]): boolean {

@@ -3,16 +3,13 @@ import { createApplicationSchema, updateApplicationSchema } from '../../http/sch
 import { validate } from '../../http/validate.js';
 import type { AppFormValues } from '../views/pages/applications.js';
 import type { ApplicationInput, ApplicationUpdate } from '../../services/application-service.js';
+import { formBody, list, text } from './form-values.js';
 
-type FormBody = Record<string, unknown>;
-
-const text = (value: unknown): string => (typeof value === 'string' ? value : '');
-const list = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : typeof value === 'string' ? [value] : []);
 const lines = (value: string): string[] => value.split(/\s+/).map((s) => s.trim()).filter(Boolean);
 
 /** The form as typed, to re-render it with an error. */
 export function readAppForm(input: unknown): AppFormValues {
-  const body = (input && typeof input === 'object' ? input : {}) as FormBody;
+  const body = formBody(input);
   return {
     name: text(body.name),
     homepageUrl: text(body.homepage_url),
@@ -41,26 +38,22 @@ export function appFormFrom(app: OAuthApplication): AppFormValues {
   };
 }
 
-/** The form in the JSON API's shape, checked by the API's own schema (same rules at both doors). */
-export function toApplicationInput(v: AppFormValues): ApplicationInput {
-  return validate(createApplicationSchema, {
+/** The form in the JSON API's shape, for the API's own schema (same rules at both doors); the type is fixed once created. */
+function apiFields(v: AppFormValues) {
+  return {
     name: v.name,
     homepage_url: v.homepageUrl.trim() || null,
     redirect_uris: lines(v.redirectUris),
     post_logout_redirect_uris: lines(v.postLogoutRedirectUris),
-    type: v.type,
     grant_types: v.grantTypes,
     introspection: v.introspection,
-  });
+  };
+}
+
+export function toApplicationInput(v: AppFormValues): ApplicationInput {
+  return validate(createApplicationSchema, { ...apiFields(v), type: v.type });
 }
 
 export function toApplicationUpdate(v: AppFormValues): ApplicationUpdate {
-  return validate(updateApplicationSchema, {
-    name: v.name,
-    homepage_url: v.homepageUrl.trim() || null,
-    redirect_uris: lines(v.redirectUris),
-    post_logout_redirect_uris: lines(v.postLogoutRedirectUris),
-    grant_types: v.grantTypes,
-    introspection: v.introspection,
-  });
+  return validate(updateApplicationSchema, apiFields(v));
 }

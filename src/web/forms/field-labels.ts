@@ -33,7 +33,7 @@ export function newUserFormLabels(t: Translate): FieldLabel {
   return labelsFrom({
     username: t('admin.col.username'),
     email: t('admin.email'),
-    display_name: t('admin.display_name'),
+    name: t('admin.display_name'),
     password: t('auth.password'),
   });
 }

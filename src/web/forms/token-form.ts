@@ -4,15 +4,11 @@ import type { TokenFormValues } from '../views/pages/token-form-page.js';
 import { createPatSchema, updatePatSchema } from '../../http/schemas/pat-schemas.js';
 import { validate } from '../../http/validate.js';
 import type { CreatePatInput, UpdatePatInput } from '../../services/pat-service.js';
-
-type FormBody = Record<string, unknown>;
-
-const text = (value: unknown): string => (typeof value === 'string' ? value : '');
-const list = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : typeof value === 'string' ? [value] : []);
+import { formBody, list, text } from './form-values.js';
 
 /** The form as typed (strings), to re-render it with an error. */
 export function readTokenForm(input: unknown): TokenFormValues {
-  const body = (input && typeof input === 'object' ? input : {}) as FormBody;
+  const body = formBody(input);
   return {
     name: text(body.name),
     description: text(body.description),
@@ -54,21 +50,20 @@ export function toCreateInput(v: TokenFormValues): CreatePatInput {
   if (/^\d+$/.test(v.expiry)) expiry.expires_in_days = Number(v.expiry);
   else if (v.expiry === 'custom') expiry.expires_at = v.expiresOn;
   else if (v.expiry !== 'none') expiry.expires_in_days = Number.NaN; // no choice made: the schema names the field
-  return validate(createPatSchema, {
-    name: v.name,
-    description: v.description.trim() || null,
-    scopes: v.scopes,
-    ip_allowlist: allowlistEntries(v.allowlist),
-    ...expiry,
-  });
+  return validate(createPatSchema, { ...apiFields(v), ...expiry });
 }
 
 /** Edit form → PatService.update input (name, description, scopes, allowlist). */
 export function toUpdateInput(v: TokenFormValues): UpdatePatInput {
-  return validate(updatePatSchema, {
+  return validate(updatePatSchema, apiFields(v));
+}
+
+/** What both forms send in the API's shape (the new-token form adds the expiry). */
+function apiFields(v: TokenFormValues) {
+  return {
     name: v.name,
     description: v.description.trim() || null,
     scopes: v.scopes,
     ip_allowlist: allowlistEntries(v.allowlist),
-  });
+  };
 }

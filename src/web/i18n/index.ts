@@ -5,7 +5,7 @@ import type { Lang } from '../../messages/lang.js';
 
 export type { MessageKey } from './en.js';
 // Language negotiation is shared with the API's error descriptions (src/messages).
-export { chooseLang, isLang, LANG_COOKIE, LANGS, type Lang } from '../../messages/lang.js';
+export { isLang, LANG_COOKIE, LANGS, requestLang, type Lang } from '../../messages/lang.js';
 
 /** Native names, for the switcher. */
 export const LANG_NAMES: Record<Lang, string> = { en: 'English', zh: '简体中文' };

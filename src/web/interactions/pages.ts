@@ -6,27 +6,16 @@
  */
 import { html, raw } from '../views/html.js';
 import { layout, type PageContext } from '../views/layout.js';
-import { chooseLang, translator, type Lang } from '../i18n/index.js';
+import { translator, type Lang } from '../i18n/index.js';
+import { pageHeaders } from '../middleware/page-context.js';
 
 export type { Lang } from '../i18n/index.js';
-export { escapeHtml } from '../views/html.js';
 
 /**
- * Headers for every one of these pages: never cached (they carry CSRF tokens and user data),
- * never framed (a framed consent page invites clickjacking).
+ * Headers for every one of these pages: those of the other pages, but without form-action:
+ * browsers apply it to the redirects that follow a form post, and consent ends in a redirect to the app.
  */
-export const PAGE_HEADERS: Readonly<Record<string, string>> = {
-  'Cache-Control': 'no-store',
-  'X-Frame-Options': 'DENY',
-  // As strict as the other pages, but without form-action: browsers apply it to the redirects
-  // that follow a form post, and consent ends in a redirect to the app.
-  'Content-Security-Policy': "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
-};
-
-/** The language switcher's cookie when set, else the best Accept-Language match, else English. */
-export function pickLang(acceptLanguage: string | undefined, langCookie?: string): Lang {
-  return chooseLang(langCookie, acceptLanguage);
-}
+export const PAGE_HEADERS = pageHeaders({ formAction: false });
 
 /** These pages stand outside the settings pages: no navigation, but the language switcher returns here. */
 function pageContext(lang: Lang, action = '/'): PageContext {

@@ -10,9 +10,9 @@ import type { ScopeRegistry } from '../../scopes/scope-registry.js';
 import type { PasswordSignIn } from '../../security/password-sign-in.js';
 import type { UserService } from '../../services/user-service.js';
 import { signInRefusal } from '../forms/sign-in-form.js';
-import { LANG_COOKIE, translator } from '../i18n/index.js';
+import { requestLang, translator } from '../i18n/index.js';
 import type { InteractionCsrf } from './csrf.js';
-import { PAGE_HEADERS, pickLang, renderConsent, renderError, renderLogin, type Lang } from './pages.js';
+import { PAGE_HEADERS, renderConsent, renderError, renderLogin } from './pages.js';
 
 export interface InteractionDeps {
   provider: Provider;
@@ -80,7 +80,7 @@ async function loadInteraction(ctx: Context, provider: Provider): Promise<Detail
 }
 
 async function showPrompt(ctx: Context, deps: InteractionDeps, details: Details, overrides: { error?: string; username?: string; status?: number } = {}): Promise<void> {
-  const lang = langOf(ctx);
+  const lang = requestLang(ctx);
   const client = await deps.provider.Client.find(String(details.params.client_id));
   if (!client) throw new errors.InvalidClient('client not found');
   const clientName = client.clientName ?? client.clientId;
@@ -112,7 +112,7 @@ async function signIn(ctx: Context, deps: InteractionDeps, details: Details, for
   const password = typeof form.password === 'string' ? form.password : '';
   const result = await deps.signIn.signIn(username, password, ctx.ip);
   if (result.outcome === 'signed-in') return { login: { accountId: accountIdOf(result.user) } };
-  const refusal = signInRefusal(result, translator(langOf(ctx)));
+  const refusal = signInRefusal(result, translator(requestLang(ctx)));
   ctx.set(refusal.headers);
   await showPrompt(ctx, deps, details, { error: refusal.message, username: username.slice(0, 64), status: refusal.status });
   return null;
@@ -144,10 +144,6 @@ async function saveGrant(provider: Provider, details: Details): Promise<string> 
   return grant.save();
 }
 
-function langOf(ctx: Context): Lang {
-  return pickLang(ctx.get('Accept-Language'), ctx.cookies.get(LANG_COOKIE));
-}
-
 const pageHeaders: Middleware = async function pageHeaders(ctx, next) {
   ctx.set(PAGE_HEADERS);
   await next();
@@ -163,11 +159,11 @@ const renderFailures: Middleware = async function renderInteractionFailures(ctx,
       ctx.status = err.status;
       ctx.set(err.headers);
       ctx.type = 'html';
-      ctx.body = renderError({ lang: langOf(ctx), error: err.code, description: err.describe(langOf(ctx)) });
+      ctx.body = renderError({ lang: requestLang(ctx), error: err.code, description: err.describe(requestLang(ctx)) });
     } else if (err instanceof errors.OIDCProviderError || (e.expose && (e.status ?? 500) < 500)) {
       ctx.status = e.statusCode ?? e.status ?? 400;
       ctx.type = 'html';
-      ctx.body = renderError({ lang: langOf(ctx), error: e.error ?? 'invalid_request', description: e.error_description });
+      ctx.body = renderError({ lang: requestLang(ctx), error: e.error ?? 'invalid_request', description: e.error_description });
     } else {
       throw err;
     }

@@ -1,6 +1,6 @@
 import type { Context, Middleware, ParameterizedContext } from 'koa';
 import type { PageContext } from '../views/layout.js';
-import { chooseLang, LANG_COOKIE, translator, type MessageKey } from '../i18n/index.js';
+import { requestLang, translator, type MessageKey } from '../i18n/index.js';
 import type { ActiveWebSession, WebSessionService } from '../../services/web-session-service.js';
 import type { RequestState } from '../../http/state.js';
 
@@ -16,7 +16,7 @@ export type PageCtx = ParameterizedContext<PageState>;
  * translator, the signed-in user and the CSRF token. Stored as `ctx.state.page`.
  */
 export const pageContext: Middleware<PageState> = async function buildPageContext(ctx, next) {
-  const lang = chooseLang(ctx.cookies.get(LANG_COOKIE), ctx.get('Accept-Language') || undefined);
+  const lang = requestLang(ctx);
   const session = ctx.state.webSession;
   const page: PageContext = { lang, t: translator(lang), user: session?.user ?? null, csrfToken: session?.csrfToken, currentPath: ctx.url };
   ctx.state.page = page;
@@ -25,16 +25,25 @@ export const pageContext: Middleware<PageState> = async function buildPageContex
   return next();
 };
 
-/** Sends a rendered page with the headers every page gets: no caching, a strict CSP, no framing. */
+/**
+ * The headers every page gets: never cached (pages carry CSRF tokens and user data), a strict
+ * CSP (this site's stylesheet, script and images only), never framed (clickjacking). Forms may
+ * only post here (`form-action`), unless `formAction` is false (see interactions/pages.ts).
+ */
+export function pageHeaders(options: { formAction: boolean }): Readonly<Record<string, string>> {
+  const csp = ["default-src 'none'", "style-src 'self'", "script-src 'self'", "img-src 'self' data:"];
+  if (options.formAction) csp.push("form-action 'self'");
+  csp.push("frame-ancestors 'none'", "base-uri 'none'");
+  return { 'Cache-Control': 'no-store', 'Content-Security-Policy': csp.join('; '), 'X-Frame-Options': 'DENY' };
+}
+
+const SEND_PAGE_HEADERS = pageHeaders({ formAction: true });
+
+/** Sends a rendered page with the headers every page gets (pageHeaders). */
 export function sendPage(ctx: Context, markup: string, status = 200): void {
   ctx.status = status;
   ctx.type = 'text/html; charset=utf-8';
-  ctx.set('Cache-Control', 'no-store');
-  ctx.set(
-    'Content-Security-Policy',
-    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  );
-  ctx.set('X-Frame-Options', 'DENY');
+  ctx.set(SEND_PAGE_HEADERS);
   ctx.body = markup;
 }
 

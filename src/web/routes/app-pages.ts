@@ -2,12 +2,12 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { recordId } from '../../http/path-params.js';
 import { APPS, applicationFormPage, applicationListPage, applicationSecretPage, type AppFormView } from '../views/pages/applications.js';
-import { confirmPage } from '../views/pages/confirm.js';
 import { appFormLabels } from '../forms/field-labels.js';
 import { appFormFrom, emptyAppForm, readAppForm, toApplicationInput, toApplicationUpdate } from '../forms/app-form.js';
 import { sendPage, setFlash, takeFlash } from '../middleware/page-context.js';
 import type { ActiveWebSession, SessionData } from '../../services/web-session-service.js';
 import { formAttempt } from './token-pages.js';
+import { confirmAction } from './confirm-action.js';
 import { pageOf, seeOther, sessionOf, webRouter } from './web-router.js';
 import type { ApplicationService } from '../../services/application-service.js';
 import type { Logger } from '../../logger.js';
@@ -85,44 +85,37 @@ export function applicationPages(c: ApplicationPageDeps): Router {
     seeOther(ctx, APPS);
   });
 
-  router.get(`${APPS}/:id/secret`, async function confirmRegenerateSecret(ctx) {
-    const app = await appParam(ctx);
-    const t = pageOf(ctx).t;
-    sendPage(ctx, confirmPage(pageOf(ctx), {
-      title: t('confirm.regenerate_secret_title', { name: app.name }),
-      message: t('confirm.regenerate_secret_body'),
-      action: `${APPS}/${app.id}/secret`,
-      confirmLabel: t('apps.regenerate_secret'),
-      cancelHref: `${APPS}/${app.id}`,
-      section: 'applications',
-    }));
+  confirmAction(router, {
+    path: `${APPS}/:id/secret`,
+    section: 'applications',
+    async ask(ctx, t) {
+      const app = await appParam(ctx);
+      return {
+        title: t('confirm.regenerate_secret_title', { name: app.name }),
+        message: t('confirm.regenerate_secret_body'),
+        confirmLabel: t('apps.regenerate_secret'),
+        cancelHref: `${APPS}/${app.id}`,
+      };
+    },
+    async act(ctx, session) {
+      const { app, secret } = await c.applications.regenerateSecret(session.user, recordId(ctx.params.id, 'application'));
+      await stashAppSecret(c, session, { appId: app.id, name: app.name, clientId: app.clientId, secret, created: false });
+      return REVEAL;
+    },
   });
 
-  router.post(`${APPS}/:id/secret`, async function regenerateSecretFromForm(ctx) {
-    const session = sessionOf(ctx);
-    const { app, secret } = await c.applications.regenerateSecret(session.user, recordId(ctx.params.id, 'application'));
-    await stashAppSecret(c, session, { appId: app.id, name: app.name, clientId: app.clientId, secret, created: false });
-    seeOther(ctx, REVEAL);
-  });
-
-  router.get(`${APPS}/:id/delete`, async function confirmDeleteApplication(ctx) {
-    const app = await appParam(ctx);
-    const t = pageOf(ctx).t;
-    sendPage(ctx, confirmPage(pageOf(ctx), {
-      title: t('confirm.delete_app_title', { name: app.name }),
-      message: t('confirm.delete_app_body'),
-      action: `${APPS}/${app.id}/delete`,
-      confirmLabel: t('apps.delete'),
-      cancelHref: `${APPS}/${app.id}`,
-      section: 'applications',
-    }));
-  });
-
-  router.post(`${APPS}/:id/delete`, async function deleteApplicationFromForm(ctx) {
-    const session = sessionOf(ctx);
-    await c.applications.delete(session.user, recordId(ctx.params.id, 'application'));
-    await setFlash(c.webSessions, session, 'flash.app_deleted');
-    seeOther(ctx, APPS);
+  confirmAction(router, {
+    path: `${APPS}/:id/delete`,
+    section: 'applications',
+    async ask(ctx, t) {
+      const app = await appParam(ctx);
+      return { title: t('confirm.delete_app_title', { name: app.name }), message: t('confirm.delete_app_body'), confirmLabel: t('apps.delete'), cancelHref: `${APPS}/${app.id}` };
+    },
+    async act(ctx, session) {
+      await c.applications.delete(session.user, recordId(ctx.params.id, 'application'));
+      await setFlash(c.webSessions, session, 'flash.app_deleted');
+      return APPS;
+    },
   });
 
   return router;

@@ -3,10 +3,10 @@ import type { Context } from 'koa';
 import { notFound } from '../../errors.js';
 import { grantId } from '../../http/path-params.js';
 import { AUTHORIZATIONS, authorizationListPage } from '../views/pages/authorizations.js';
-import { confirmPage } from '../views/pages/confirm.js';
 import type { Authorization } from '../../services/authorization-service.js';
 import { sendPage, setFlash, takeFlash } from '../middleware/page-context.js';
-import { pageOf, seeOther, sessionOf, webRouter } from './web-router.js';
+import { pageOf, sessionOf, webRouter } from './web-router.js';
+import { confirmAction } from './confirm-action.js';
 import type { AuthorizationService } from '../../services/authorization-service.js';
 import type { Logger } from '../../logger.js';
 import type { ScopeRegistry } from '../../scopes/scope-registry.js';
@@ -38,25 +38,24 @@ export function authorizationPages(c: AuthorizationPageDeps): Router {
     sendPage(ctx, authorizationListPage(pageOf(ctx), { authorizations, scopes: c.scopes }));
   });
 
-  router.get(`${AUTHORIZATIONS}/:id/revoke`, async function confirmRevokeAuthorization(ctx) {
-    const authorization = await authorizationParam(ctx);
-    const t = pageOf(ctx).t;
-    sendPage(ctx, confirmPage(pageOf(ctx), {
-      title: t('confirm.revoke_app_title', { name: authorization.applicationName }),
-      message: t('confirm.revoke_app_body'),
-      action: `${AUTHORIZATIONS}/${encodeURIComponent(authorization.id)}/revoke`,
-      confirmLabel: t('confirm.yes_revoke'),
-      cancelHref: AUTHORIZATIONS,
-      section: 'authorizations',
-    }));
-  });
-
-  router.post(`${AUTHORIZATIONS}/:id/revoke`, async function revokeAuthorizationFromForm(ctx) {
-    const session = sessionOf(ctx);
-    const authorization = await authorizationParam(ctx);
-    await c.authorizations.revoke(session.user, authorization.id);
-    await setFlash(c.webSessions, session, 'flash.authorization_revoked', { name: authorization.applicationName });
-    seeOther(ctx, AUTHORIZATIONS);
+  confirmAction(router, {
+    path: `${AUTHORIZATIONS}/:id/revoke`,
+    section: 'authorizations',
+    async ask(ctx, t) {
+      const authorization = await authorizationParam(ctx);
+      return {
+        title: t('confirm.revoke_app_title', { name: authorization.applicationName }),
+        message: t('confirm.revoke_app_body'),
+        confirmLabel: t('confirm.yes_revoke'),
+        cancelHref: AUTHORIZATIONS,
+      };
+    },
+    async act(ctx, session) {
+      const authorization = await authorizationParam(ctx);
+      await c.authorizations.revoke(session.user, authorization.id);
+      await setFlash(c.webSessions, session, 'flash.authorization_revoked', { name: authorization.applicationName });
+      return AUTHORIZATIONS;
+    },
   });
 
   return router;

@@ -7,7 +7,6 @@ import type { FieldLabel } from '../../messages/index.js';
 import { tokenFormLabels } from '../forms/field-labels.js';
 import { recordId } from '../../http/path-params.js';
 import { lineOfText } from '../../http/schemas/text.js';
-import { confirmPage } from '../views/pages/confirm.js';
 import { tokenFormPage, type TokenFormValues, type TokenFormView } from '../views/pages/token-form-page.js';
 import { tokenSecretPage } from '../views/pages/token-secret.js';
 import { tokenListPage } from '../views/pages/tokens.js';
@@ -15,6 +14,7 @@ import { emptyTokenForm, readTokenForm, toCreateInput, toUpdateInput, tokenFormF
 import { sendPage, setFlash, takeFlash } from '../middleware/page-context.js';
 import type { ActiveWebSession, SessionData } from '../../services/web-session-service.js';
 import { pageOf, seeOther, sessionOf, webRouter } from './web-router.js';
+import { confirmAction } from './confirm-action.js';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 import type { PatService } from '../../services/pat-service.js';
@@ -73,6 +73,7 @@ export function tokenPages(c: TokenPageDeps): Router {
       scopes: c.scopes.apiScopes(),
       maxLifetimeDays: c.policy.patMaxLifetimeDays,
     });
+  const patParam = (ctx: Context) => c.pats.get(sessionOf(ctx).user, recordId(ctx.params.id, 'token'));
 
   router.get(LIST, async function listTokenPage(ctx) {
     const q = listQuery.parse(ctx.query);
@@ -115,28 +116,22 @@ export function tokenPages(c: TokenPageDeps): Router {
     sendPage(ctx, tokenSecretPage(pageOf(ctx), { ...reveal, section: reveal.back.startsWith('/admin') ? 'admin' : 'tokens' }));
   });
 
-  router.get(`${LIST}/delete-all`, async function confirmDeleteAll(ctx) {
-    const t = pageOf(ctx).t;
-    const [, count] = await c.pats.list(sessionOf(ctx).user, { state: 'all', offset: 0, limit: 1 });
-    sendPage(ctx, confirmPage(pageOf(ctx), {
-      title: t('confirm.delete_all_title'),
-      message: t('confirm.delete_all_body', { count }),
-      action: `${LIST}/delete-all`,
-      confirmLabel: t('confirm.yes_delete_all'),
-      cancelHref: LIST,
-      section: 'tokens',
-    }));
-  });
-
-  router.post(`${LIST}/delete-all`, async function deleteAllFromForm(ctx) {
-    const session = sessionOf(ctx);
-    await c.pats.deleteAll(session.user);
-    await setFlash(c.webSessions, session, 'flash.deleted_all');
-    seeOther(ctx, LIST);
+  confirmAction(router, {
+    path: `${LIST}/delete-all`,
+    section: 'tokens',
+    async ask(ctx, t) {
+      const [, count] = await c.pats.list(sessionOf(ctx).user, { state: 'all', offset: 0, limit: 1 });
+      return { title: t('confirm.delete_all_title'), message: t('confirm.delete_all_body', { count }), confirmLabel: t('confirm.yes_delete_all'), cancelHref: LIST };
+    },
+    async act(_ctx, session) {
+      await c.pats.deleteAll(session.user);
+      await setFlash(c.webSessions, session, 'flash.deleted_all');
+      return LIST;
+    },
   });
 
   router.get(`${LIST}/:id/edit`, async function editTokenPage(ctx) {
-    const pat = await c.pats.get(sessionOf(ctx).user, recordId(ctx.params.id, 'token'));
+    const pat = await patParam(ctx);
     const t = pageOf(ctx).t;
     sendPage(ctx, formView(ctx, { mode: 'edit', title: t('form.edit_title', { name: pat.name }), action: `${LIST}/${pat.id}/edit`, values: tokenFormFrom(pat) }));
   });
@@ -157,44 +152,32 @@ export function tokenPages(c: TokenPageDeps): Router {
     seeOther(ctx, LIST);
   });
 
-  router.get(`${LIST}/:id/regenerate`, async function confirmRegenerate(ctx) {
-    const pat = await c.pats.get(sessionOf(ctx).user, recordId(ctx.params.id, 'token'));
-    const t = pageOf(ctx).t;
-    sendPage(ctx, confirmPage(pageOf(ctx), {
-      title: t('confirm.regenerate_title', { name: pat.name }),
-      message: t('confirm.regenerate_body'),
-      action: `${LIST}/${pat.id}/regenerate`,
-      confirmLabel: t('confirm.yes_regenerate'),
-      cancelHref: LIST,
-      section: 'tokens',
-    }));
+  confirmAction(router, {
+    path: `${LIST}/:id/regenerate`,
+    section: 'tokens',
+    async ask(ctx, t) {
+      const pat = await patParam(ctx);
+      return { title: t('confirm.regenerate_title', { name: pat.name }), message: t('confirm.regenerate_body'), confirmLabel: t('confirm.yes_regenerate'), cancelHref: LIST };
+    },
+    async act(ctx, session) {
+      const { pat, token } = await c.pats.regenerate(session.user, recordId(ctx.params.id, 'token'), {});
+      await stashSecret(c, session, { token, name: pat.name, regenerated: true, back: LIST });
+      return REVEAL_PATH;
+    },
   });
 
-  router.post(`${LIST}/:id/regenerate`, async function regenerateFromForm(ctx) {
-    const session = sessionOf(ctx);
-    const { pat, token } = await c.pats.regenerate(session.user, recordId(ctx.params.id, 'token'), {});
-    await stashSecret(c, session, { token, name: pat.name, regenerated: true, back: LIST });
-    seeOther(ctx, REVEAL_PATH);
-  });
-
-  router.get(`${LIST}/:id/delete`, async function confirmDelete(ctx) {
-    const pat = await c.pats.get(sessionOf(ctx).user, recordId(ctx.params.id, 'token'));
-    const t = pageOf(ctx).t;
-    sendPage(ctx, confirmPage(pageOf(ctx), {
-      title: t('confirm.delete_title', { name: pat.name }),
-      message: t('confirm.delete_body'),
-      action: `${LIST}/${pat.id}/delete`,
-      confirmLabel: t('confirm.yes_delete'),
-      cancelHref: LIST,
-      section: 'tokens',
-    }));
-  });
-
-  router.post(`${LIST}/:id/delete`, async function deleteFromForm(ctx) {
-    const session = sessionOf(ctx);
-    await c.pats.delete(session.user, recordId(ctx.params.id, 'token'));
-    await setFlash(c.webSessions, session, 'flash.deleted');
-    seeOther(ctx, LIST);
+  confirmAction(router, {
+    path: `${LIST}/:id/delete`,
+    section: 'tokens',
+    async ask(ctx, t) {
+      const pat = await patParam(ctx);
+      return { title: t('confirm.delete_title', { name: pat.name }), message: t('confirm.delete_body'), confirmLabel: t('confirm.yes_delete'), cancelHref: LIST };
+    },
+    async act(ctx, session) {
+      await c.pats.delete(session.user, recordId(ctx.params.id, 'token'));
+      await setFlash(c.webSessions, session, 'flash.deleted');
+      return LIST;
+    },
   });
 
   return router;

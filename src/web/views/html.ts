@@ -15,7 +15,7 @@ export type HtmlValue = Html | string | number | boolean | null | undefined | re
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
 
 /** Escapes text for use in element content and quoted attribute values. */
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"'`]/g, (c) => ESCAPES[c]!);
 }
 
@@ -36,9 +36,4 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Htm
 /** Trusted markup, written by us (never user input). */
 export function raw(markup: string): Html {
   return new Html(markup);
-}
-
-/** `checked`/`selected`/`disabled` attributes from a boolean. */
-export function attr(name: string, on: boolean | undefined): Html {
-  return new Html(on ? ` ${name}` : '');
 }
