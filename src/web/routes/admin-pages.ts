@@ -3,6 +3,7 @@ import type { Context, Middleware } from 'koa';
 import type { User } from '../../entities/index.js';
 import { forbidden, message } from '../../errors.js';
 import { recordId } from '../../http/path-params.js';
+import { originOf } from '../../http/request-origin.js';
 import { createUserSchema, toCreateUserInput } from '../../http/schemas/user-schemas.js';
 import { validate } from '../../http/validate.js';
 import { adminUsersPage, adminUserTokensPage, type NewUserValues } from '../views/pages/admin-users.js';
@@ -111,7 +112,7 @@ export function adminPages(c: AdminPageDeps): Router {
     const values = readTokenForm(ctx.request.body ?? {});
     const back = `${USERS}/${encodeURIComponent(user.username)}`;
     const error = await formAttempt(pageOf(ctx), tokenFormLabels(pageOf(ctx).t), async () => {
-      const { pat, token } = await c.pats.create(user, toCreateInput(values), 'impersonation', session.user);
+      const { pat, token } = await c.pats.create(user, toCreateInput(values), 'impersonation', session.user, originOf(ctx));
       await stashSecret(c, session, { token, name: pat.name, regenerated: false, back });
     });
     if (error) return userTokensPage(ctx, user, values, error, 400);
@@ -120,7 +121,7 @@ export function adminPages(c: AdminPageDeps): Router {
 
   router.post(`${USERS}/:username/impersonation-tokens/:id/revoke`, async function revokeImpersonationToken(ctx) {
     const user = await c.users.getByUsername(ctx.params.username!);
-    await c.pats.revoke(user, recordId(ctx.params.id, 'token'), 'impersonation');
+    await c.pats.revoke(user, recordId(ctx.params.id, 'token'), 'impersonation', sessionOf(ctx).user, originOf(ctx));
     await setFlash(c.webSessions, sessionOf(ctx), 'flash.revoked');
     seeOther(ctx, `${USERS}/${encodeURIComponent(user.username)}`);
   });

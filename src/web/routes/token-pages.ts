@@ -6,6 +6,7 @@ import type { PageContext } from '../views/layout.js';
 import type { FieldLabel } from '../../messages/index.js';
 import { tokenFormLabels } from '../forms/field-labels.js';
 import { recordId } from '../../http/path-params.js';
+import { originOf } from '../../http/request-origin.js';
 import { lineOfText } from '../../http/schemas/text.js';
 import { tokenFormPage, type TokenFormValues, type TokenFormView } from '../views/pages/token-form-page.js';
 import { tokenSecretPage } from '../views/pages/token-secret.js';
@@ -96,7 +97,7 @@ export function tokenPages(c: TokenPageDeps): Router {
     const session = sessionOf(ctx);
     const values = readTokenForm(ctx.request.body ?? {});
     const error = await formAttempt(pageOf(ctx), tokenFormLabels(pageOf(ctx).t), async () => {
-      const { pat, token } = await c.pats.create(session.user, toCreateInput(values));
+      const { pat, token } = await c.pats.create(session.user, toCreateInput(values), 'personal', undefined, originOf(ctx));
       await stashSecret(c, session, { token, name: pat.name, regenerated: false, back: LIST });
     });
     if (error) {
@@ -123,8 +124,8 @@ export function tokenPages(c: TokenPageDeps): Router {
       const [, count] = await c.pats.list(sessionOf(ctx).user, { state: 'all', offset: 0, limit: 1 });
       return { title: t('confirm.delete_all_title'), message: t('confirm.delete_all_body', { count }), confirmLabel: t('confirm.yes_delete_all'), cancelHref: LIST };
     },
-    async act(_ctx, session) {
-      await c.pats.deleteAll(session.user);
+    async act(ctx, session) {
+      await c.pats.deleteAll(session.user, originOf(ctx));
       await setFlash(c.webSessions, session, 'flash.deleted_all');
       return LIST;
     },
@@ -142,7 +143,7 @@ export function tokenPages(c: TokenPageDeps): Router {
     const pat = await c.pats.get(session.user, id);
     const values = readTokenForm(ctx.request.body ?? {});
     const error = await formAttempt(pageOf(ctx), tokenFormLabels(pageOf(ctx).t), async () => {
-      const updated = await c.pats.update(session.user, id, toUpdateInput(values));
+      const updated = await c.pats.update(session.user, id, toUpdateInput(values), originOf(ctx));
       await setFlash(c.webSessions, session, 'flash.updated', { name: updated.name });
     });
     if (error) {
@@ -160,7 +161,7 @@ export function tokenPages(c: TokenPageDeps): Router {
       return { title: t('confirm.regenerate_title', { name: pat.name }), message: t('confirm.regenerate_body'), confirmLabel: t('confirm.yes_regenerate'), cancelHref: LIST };
     },
     async act(ctx, session) {
-      const { pat, token } = await c.pats.regenerate(session.user, recordId(ctx.params.id, 'token'), {});
+      const { pat, token } = await c.pats.regenerate(session.user, recordId(ctx.params.id, 'token'), {}, originOf(ctx));
       await stashSecret(c, session, { token, name: pat.name, regenerated: true, back: LIST });
       return REVEAL_PATH;
     },
@@ -174,7 +175,7 @@ export function tokenPages(c: TokenPageDeps): Router {
       return { title: t('confirm.delete_title', { name: pat.name }), message: t('confirm.delete_body'), confirmLabel: t('confirm.yes_delete'), cancelHref: LIST };
     },
     async act(ctx, session) {
-      await c.pats.delete(session.user, recordId(ctx.params.id, 'token'));
+      await c.pats.delete(session.user, recordId(ctx.params.id, 'token'), originOf(ctx));
       await setFlash(c.webSessions, session, 'flash.deleted');
       return LIST;
     },
