@@ -84,6 +84,7 @@ export function createOidcProvider(deps: OidcProviderDeps): Provider {
     extraTokenClaims: clientCredentialsScopeCheck(scopes) as Configuration['extraTokenClaims'],
     jwks: deps.signingKeys as Configuration['jwks'],
     cookies: {
+      // The same keys as the app it is mounted in (mountProvider checks): both sign its cookies.
       keys: config.cookieKeys,
       long: PROVIDER_COOKIE_OPTIONS,
       short: PROVIDER_COOKIE_OPTIONS,
@@ -148,7 +149,6 @@ export function createOidcProvider(deps: OidcProviderDeps): Provider {
   };
 
   const provider = new Provider(config.issuer, configuration);
-  provider.proxy = config.trustProxy;
   // Hashed client secrets: the stored client_secret is HMAC(pepper, secret); digest what is presented.
   provider.Client.prototype.compareClientSecret = function compareHashedSecret(this: { clientSecret?: string }, presented: string) {
     return clientSecrets.matches(presented, this.clientSecret);
