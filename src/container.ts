@@ -9,6 +9,7 @@ import { accountIdOf } from './entities/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics/index.js';
 import { AnonymousSessionCookie, createArtifactStorage, EXPIRY_GRACE_SECONDS } from './oidc/adapter/index.js';
+import { providerGrants } from './oidc/grants.js';
 import { createOidcProvider } from './oidc/provider.js';
 import { connectRedis, waitUntilReady } from './redis/connections.js';
 import { RedisBreaker } from './redis/redis-breaker.js';
@@ -199,7 +200,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     existingGrantId: async (accountId, clientId) => (await payloads.latestGrant(accountId, clientId, clock()))?.id,
   });
   const applications = new ApplicationService(applicationStore, payloads, clientSecrets, scopes, revocations, clock);
-  const authorizations = new AuthorizationService(payloads, applicationStore, artifacts.revokeGrant, clock);
+  const authorizations = new AuthorizationService(payloads, applicationStore, providerGrants(oidc), clock);
 
   // Introspection: every token kind behind one chain. PATs first: their prefix and checksum make
   // the claim exact; provider tokens are 43 opaque characters.
