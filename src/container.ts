@@ -11,6 +11,7 @@ import { Metrics } from './metrics/index.js';
 import { AnonymousSessionCookie, createArtifactStorage, EXPIRY_GRACE_SECONDS } from './oidc/adapter/index.js';
 import { providerGrants } from './oidc/grants.js';
 import { createOidcProvider } from './oidc/provider.js';
+import { providerTokens } from './oidc/provider-tokens.js';
 import { connectRedis, waitUntilReady } from './redis/connections.js';
 import { RedisBreaker } from './redis/redis-breaker.js';
 import { MemoryRevocationCache } from './revocation/memory-revocation-cache.js';
@@ -204,10 +205,11 @@ export async function createContainer(config: Config, options: ContainerOptions 
 
   // Introspection: every token kind behind one chain. PATs first: their prefix and checksum make
   // the claim exact; provider tokens are 43 opaque characters.
+  const oidcTokens = providerTokens(oidc);
   const introspector = new IntrospectorChain([
     new PatIntrospector(patFormat, patStore, userStore, revocationCache, clock, logger, metrics.tokenCache('personal_access_token')),
-    new OAuthTokenIntrospector('access_token', oidc, userStore, revocationCache, clock, artifactKeys, metrics.tokenCache('access_token')),
-    new OAuthTokenIntrospector('refresh_token', oidc, userStore, revocationCache, clock, artifactKeys, metrics.tokenCache('refresh_token')),
+    new OAuthTokenIntrospector('access_token', oidcTokens, userStore, revocationCache, clock, artifactKeys, metrics.tokenCache('access_token')),
+    new OAuthTokenIntrospector('refresh_token', oidcTokens, userStore, revocationCache, clock, artifactKeys, metrics.tokenCache('refresh_token')),
   ]);
   const introspectionCallers = new ApplicationIntrospectionCallers(applicationStore, clientSecrets, revocationCache, metrics.tokenCache('introspection_caller'));
   const introspectionResponder = new IntrospectionResponder(config.issuer, introspectionJwtSigner(signingKeys), clock);
