@@ -78,8 +78,9 @@ export function buildApp(c: Container): Koa {
   }
 
   // The authorization server answers its own routes (and errors) and passes everything else on;
-  // so it comes after our routers and before the 404.
-  app.use(mountProvider(c.oidc));
+  // so it comes after our routers and before the 404. The app's `proxy` and `keys` above are the
+  // ones it goes by (see mountProvider).
+  mountProvider(app, c.oidc);
 
   app.use(async function notFound(ctx) {
     throw new ApiError(404, 'not_found', message('http.no_route', { method: ctx.method, path: ctx.path }));

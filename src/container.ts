@@ -9,7 +9,9 @@ import { accountIdOf } from './entities/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics/index.js';
 import { AnonymousSessionCookie, createArtifactStorage, EXPIRY_GRACE_SECONDS } from './oidc/adapter/index.js';
+import { providerGrants } from './oidc/grants.js';
 import { createOidcProvider } from './oidc/provider.js';
+import { providerTokens } from './oidc/provider-tokens.js';
 import { connectRedis, waitUntilReady } from './redis/connections.js';
 import { RedisBreaker } from './redis/redis-breaker.js';
 import { MemoryRevocationCache } from './revocation/memory-revocation-cache.js';
@@ -204,14 +206,15 @@ export async function createContainer(config: Config, options: ContainerOptions 
     existingGrantId: async (accountId, clientId) => (await payloads.latestGrant(accountId, clientId, clock()))?.id,
   });
   const applications = new ApplicationService(applicationStore, payloads, clientSecrets, scopes, revocations, clock);
-  const authorizations = new AuthorizationService(payloads, applicationStore, artifacts.revokeGrant, clock);
+  const authorizations = new AuthorizationService(payloads, applicationStore, providerGrants(oidc), clock);
 
   // Introspection: every token kind behind one chain. PATs first: their prefix and checksum make
   // the claim exact; provider tokens are 43 opaque characters.
+  const oidcTokens = providerTokens(oidc);
   const introspector = new IntrospectorChain([
     new PatIntrospector(patFormat, patStore, userStore, revocationCache, clock, logger, metrics.tokenCache('personal_access_token')),
-    new OAuthTokenIntrospector('access_token', oidc, userStore, revocationCache, clock, artifactKeys, metrics.tokenCache('access_token')),
-    new OAuthTokenIntrospector('refresh_token', oidc, userStore, revocationCache, clock, artifactKeys, metrics.tokenCache('refresh_token')),
+    new OAuthTokenIntrospector('access_token', oidcTokens, userStore, revocationCache, clock, artifactKeys, metrics.tokenCache('access_token')),
+    new OAuthTokenIntrospector('refresh_token', oidcTokens, userStore, revocationCache, clock, artifactKeys, metrics.tokenCache('refresh_token')),
   ]);
   const introspectionCallers = new ApplicationIntrospectionCallers(applicationStore, clientSecrets, revocationCache, metrics.tokenCache('introspection_caller'));
   const introspectionResponder = new IntrospectionResponder(config.issuer, introspectionJwtSigner(signingKeys), clock);

@@ -84,6 +84,7 @@ export function createOidcProvider(deps: OidcProviderDeps): Provider {
     extraTokenClaims: clientCredentialsScopeCheck(scopes) as Configuration['extraTokenClaims'],
     jwks: deps.signingKeys as Configuration['jwks'],
     cookies: {
+      // The same keys as the app it is mounted in (mountProvider checks): both sign its cookies.
       keys: config.cookieKeys,
       long: PROVIDER_COOKIE_OPTIONS,
       short: PROVIDER_COOKIE_OPTIONS,
@@ -148,7 +149,6 @@ export function createOidcProvider(deps: OidcProviderDeps): Provider {
   };
 
   const provider = new Provider(config.issuer, configuration);
-  provider.proxy = config.trustProxy;
   // Hashed client secrets: the stored client_secret is HMAC(pepper, secret); digest what is presented.
   provider.Client.prototype.compareClientSecret = function compareHashedSecret(this: { clientSecret?: string }, presented: string) {
     return clientSecrets.matches(presented, this.clientSecret);
@@ -197,17 +197,23 @@ async function revocationAllowed(_ctx: KoaContextWithOIDC, client: { clientId: s
   throw new errors.InvalidRequest('client is not authorized to revoke the presented token');
 }
 
-const GRANT_NOT_ALLOWED = 'requested grant type is not allowed for this client';
-
 /**
- * RFC 6749 §5.2 names a grant type the client may not use `unauthorized_client`;
- * oidc-provider answers `invalid_request` with this description. Its per-route error handler
- * has already rendered the body when this (outer) middleware sees it.
+ * RFC 6749 §5.2 names a grant type the client may not use `unauthorized_client`; oidc-provider
+ * answers `invalid_request` (lib/actions/token.js, allowedGrantTypeCheck). Recognised by what the
+ * request was, not by the error's wording: a token request whose client was found and whose
+ * (supported) grant type that client may not use, answered `invalid_request`. Its checks before
+ * that one fail without a client, or for a grant type it does not support (answered
+ * `unsupported_grant_type`), or (attestation headers from a client not registered for attestation)
+ * with the client found, which may then hear `unauthorized_client` as well; every check after it
+ * comes only once the grant type was allowed. test/oauth/machine-grants.test.ts pins the answer.
+ * Its per-route error handler has already rendered the body when this (outer) middleware sees it.
  */
 async function unauthorizedClientForDisallowedGrant(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
   await next();
-  const body = ctx.body as { error?: unknown; error_description?: unknown } | undefined;
-  if (ctx.status === 400 && body && typeof body === 'object' && body.error === 'invalid_request' && body.error_description === GRANT_NOT_ALLOWED) {
+  if (ctx.status !== 400 || ctx.oidc?.route !== 'token') return;
+  const body = ctx.body as { error?: unknown } | undefined;
+  const grantType = ctx.oidc.params?.grant_type;
+  if (body?.error === 'invalid_request' && typeof grantType === 'string' && ctx.oidc.client && !ctx.oidc.client.grantTypeAllowed(grantType)) {
     body.error = 'unauthorized_client';
   }
 }

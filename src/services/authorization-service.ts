@@ -4,6 +4,25 @@ import { notFound } from '../errors.js';
 import type { ApplicationStore } from '../stores/application-store.js';
 import type { OidcPayloadStore } from '../stores/oidc-payload-store.js';
 
+/** A grant as the authorization server reads it. */
+export interface GrantRecord {
+  accountId?: string;
+  clientId?: string;
+  /** Every scope it grants: sign-in (OpenID) scopes and resource scopes alike. */
+  scopes: string[];
+}
+
+/**
+ * The authorization server's grants, through its own model (src/oidc/grants.ts implements this
+ * over oidc-provider), so nothing here reads how it stores them.
+ */
+export interface Grants {
+  /** The grant, or undefined once it is gone or expired. */
+  find(grantId: string): Promise<GrantRecord | undefined>;
+  /** Revokes the grant and everything issued under it, as the authorization server itself does. */
+  revoke(grantId: string): Promise<void>;
+}
+
 /**
  * One app a user has authorized: its grants (oidc-provider Grants; normally one, see
  * loadExistingGrant in provider.ts) taken together, with every scope they hold.
@@ -30,8 +49,7 @@ export class AuthorizationService {
   constructor(
     private readonly payloads: OidcPayloadStore,
     private readonly apps: ApplicationStore,
-    /** Deletes the grant and everything issued under it, wherever stored (see ArtifactStorage.revokeGrant). */
-    private readonly revokeGrant: (grantId: string) => Promise<void>,
+    private readonly grants: Grants,
     private readonly clock: Clock,
   ) {}
 
@@ -42,10 +60,12 @@ export class AuthorizationService {
     // Rows come newest first, so the first grant of each app names its entry.
     for (const row of rows) {
       if (!row.clientId) continue;
+      const grant = await this.grants.find(row.id);
+      if (!grant) continue;
       const seen = byApp.get(row.clientId);
       if (seen) {
         seen.grantIds.push(row.id);
-        seen.scopes = [...new Set([...seen.scopes, ...grantScopes(row.payload)])];
+        seen.scopes = [...new Set([...seen.scopes, ...grant.scopes])];
         seen.createdAt = row.createdAt < seen.createdAt ? row.createdAt : seen.createdAt;
         seen.lastUsedAt = latest(seen.lastUsedAt, row.lastUsedAt);
         seen.expiresAt = seen.expiresAt && row.expiresAt ? latest(seen.expiresAt, row.expiresAt) : null;
@@ -59,7 +79,7 @@ export class AuthorizationService {
         clientId: app.clientId,
         applicationName: app.name,
         homepageUrl: app.homepageUrl,
-        scopes: grantScopes(row.payload),
+        scopes: grant.scopes,
         createdAt: row.createdAt,
         lastUsedAt: row.lastUsedAt,
         expiresAt: row.expiresAt,
@@ -73,21 +93,14 @@ export class AuthorizationService {
    * the user, and every token issued under them, at once.
    */
   async revoke(user: User, grantId: string): Promise<void> {
-    const grant = await this.payloads.find('Grant', grantId);
+    const grant = await this.grants.find(grantId);
     if (!grant || grant.accountId !== accountIdOf(user) || !grant.clientId) throw notFound('authorization');
     const sameApp = (await this.payloads.listGrants(accountIdOf(user), this.clock())).filter((g) => g.clientId === grant.clientId);
-    for (const id of new Set([grantId, ...sameApp.map((g) => g.id)])) await this.revokeGrant(id);
+    for (const id of new Set([grantId, ...sameApp.map((g) => g.id)])) await this.grants.revoke(id);
   }
 }
 
 function latest(a: Date | null, b: Date | null): Date | null {
   if (!a || !b) return a ?? b;
   return a > b ? a : b;
-}
-
-function grantScopes(payload: string): string[] {
-  const parsed = JSON.parse(payload) as { openid?: { scope?: string }; resources?: Record<string, string> };
-  const scopes = new Set((parsed.openid?.scope ?? '').split(' ').filter(Boolean));
-  for (const s of Object.values(parsed.resources ?? {})) for (const name of s.split(' ').filter(Boolean)) scopes.add(name);
-  return [...scopes];
 }

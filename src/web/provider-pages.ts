@@ -1,6 +1,7 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { ProviderPages } from '../oidc/provider.js';
 import { requestLang } from './i18n/index.js';
+import { hiddenFields } from '../oidc/provider-forms.js';
 import { saveSessionTouchedLate } from '../oidc/session-policy.js';
 import {
   PAGE_HEADERS,
@@ -42,27 +43,25 @@ async function errorPage(ctx: KoaContextWithOIDC, out: { error: string; error_de
   html(ctx, renderError({ lang: requestLang(ctx), error: out.error, description: out.error_description }));
 }
 
-function deviceXsrf(ctx: KoaContextWithOIDC): string {
-  return (ctx.oidc.session?.state as { secret?: string } | undefined)?.secret ?? '';
-}
-
 const deviceFlowPages = {
-  async userCodeInputSource(ctx: KoaContextWithOIDC, _form: string, out?: unknown, err?: { userCode?: string; name?: string }) {
+  // The provider's documented hooks: `form` is its form, to be submitted as it is. The error
+  // names are the ones its documented default userCodeInputSource tells apart.
+  async userCodeInputSource(ctx: KoaContextWithOIDC, form: string, out?: unknown, err?: { userCode?: string; name?: string }) {
     // Only the provider's error handler passes `err`, after its session middleware has finished.
     if (err) await saveSessionTouchedLate(ctx);
     let error: string | undefined;
     if (err && (err.userCode || err.name === 'NoCodeError')) error = deviceInputError(requestLang(ctx), 'wrong');
     else if (err?.name === 'AbortedError') error = deviceInputError(requestLang(ctx), 'aborted');
     else if (err) error = deviceInputError(requestLang(ctx), 'other');
-    html(ctx, renderDeviceInput({ lang: requestLang(ctx), action: ctx.oidc.urlFor('code_verification'), xsrf: deviceXsrf(ctx), userCode: err?.userCode, error }));
+    html(ctx, renderDeviceInput({ lang: requestLang(ctx), action: ctx.oidc.urlFor('code_verification'), hiddenFields: hiddenFields(form), userCode: err?.userCode, error }));
   },
-  async userCodeConfirmSource(ctx: KoaContextWithOIDC, _form: string, client: { clientName?: string; clientId: string }, _deviceInfo: unknown, userCode: string) {
+  async userCodeConfirmSource(ctx: KoaContextWithOIDC, form: string, client: { clientName?: string; clientId: string }, _deviceInfo: unknown, userCode: string) {
     html(
       ctx,
       renderDeviceConfirm({
         lang: requestLang(ctx),
         action: ctx.oidc.urlFor('code_verification'),
-        xsrf: deviceXsrf(ctx),
+        form,
         userCode,
         clientName: client.clientName ?? client.clientId,
       }),

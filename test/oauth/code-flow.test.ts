@@ -1,5 +1,5 @@
 import * as oidc from 'openid-client';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { calculateJwkThumbprint, createRemoteJWKSet, exportJWK, jwtVerify } from 'jose';
 import { startTestServer, type TestServer } from '../support/harness.js';
 import { Browser, authorizationRequest, codeFlow, hiddenFields, isActive, registerApp, relyingParty, REDIRECT_URI, signInAndConsent } from './oauth-support.js';
 
@@ -165,7 +165,8 @@ describe('authorization code + PKCE through the login and consent pages', () => 
   });
 
   it('binds tokens to a DPoP key when the app sends proofs (RFC 9449)', async () => {
-    const DPoP = oidc.getDPoPHandle(rp, await oidc.randomDPoPKeyPair('ES256'));
+    const keyPair = await oidc.randomDPoPKeyPair('ES256');
+    const DPoP = oidc.getDPoPHandle(rp, keyPair);
     const request = await authorizationRequest(rp, { scope: 'openid profile' });
     const callback = await signInAndConsent(new Browser(), request.url, alice);
     const tokens = await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: request.codeVerifier, expectedState: request.state }, undefined, { DPoP });
@@ -175,6 +176,11 @@ describe('authorization code + PKCE through the login and consent pages', () => 
     // Without the proof the bound token is useless.
     const res = await fetch(`${server.url}/me`, { headers: { Authorization: `Bearer ${tokens.access_token}` } });
     expect(res.status).toBe(401);
+    // Introspection names the key, so a resource server can ask for a proof by it (RFC 9449 §6.2).
+    const jkt = await calculateJwkThumbprint(await exportJWK(keyPair.publicKey));
+    const introspected = await oidc.tokenIntrospection(rp, tokens.access_token);
+    expect(introspected).toMatchObject({ active: true, token_type: 'DPoP' });
+    expect(introspected.cnf).toEqual({ jkt });
   });
 
   it('accepts pushed authorization requests (PAR), and checks their scopes', async () => {

@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import * as oidc from 'openid-client';
 import { startTestServer, type TestServer } from '../support/harness.js';
-import { Browser, isActive, postForm, registerApp, relyingParty } from './oauth-support.js';
+import { Browser, clientBasic, isActive, postForm, registerApp, relyingParty } from './oauth-support.js';
 
 const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
 const DEVICE_CODE_TTL = 30;
@@ -42,6 +42,27 @@ describe('client credentials and the device flow', () => {
       const app = await registerApp(server.url, alice.basic, { name: 'Web only' });
       const rp = await relyingParty(server.url, app);
       await expect(oidc.clientCredentialsGrant(rp, { scope: 'project' })).rejects.toMatchObject({ error: 'unauthorized_client' });
+    });
+
+    it("says unauthorized_client for any grant the app may not use, and keeps the provider's other invalid_request answers", async () => {
+      const app = await registerApp(server.url, alice.basic, { name: 'Web only 2' });
+      const auth = { Authorization: clientBasic(app.client_id, app.client_secret!) };
+      const token = (form: Record<string, string>, headers = auth) => postForm(`${server.url}/token`, form, headers);
+      for (const form of [{ grant_type: 'client_credentials', scope: 'project' }, { grant_type: DEVICE_CODE, device_code: 'x'.repeat(43) }] as Record<string, string>[]) {
+        expect([form.grant_type, (await token(form)).body.error]).toEqual([form.grant_type, 'unauthorized_client']);
+      }
+      // Not the app's grant type at fault: the grant type twice, none, or no client at all.
+      const raw = async (body: string, headers: Record<string, string> = auth) => {
+        const res = await fetch(`${server.url}/token`, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded' }, body });
+        return [res.status, ((await res.json()) as { error: string }).error];
+      };
+      expect(await raw('grant_type=client_credentials&grant_type=client_credentials')).toEqual([400, 'invalid_request']);
+      expect(await raw('')).toEqual([400, 'invalid_request']);
+      expect(await raw('grant_type=client_credentials', {})).toEqual([400, 'invalid_request']);
+      // An allowed grant with a parameter twice stays the provider's invalid_request.
+      const allowed = await registerApp(server.url, alice.basic, { name: 'Service 3', redirect_uris: [], grant_types: ['client_credentials'] });
+      const allowedAuth = { Authorization: clientBasic(allowed.client_id, allowed.client_secret!) };
+      expect(await raw('grant_type=client_credentials&scope=project&scope=project', allowedAuth)).toEqual([400, 'invalid_request']);
     });
   });
 

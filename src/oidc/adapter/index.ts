@@ -4,7 +4,7 @@ import type { RedisGuard } from '../../redis/redis-breaker.js';
 import type { ApplicationStore } from '../../stores/application-store.js';
 import type { OidcPayloadStore } from '../../stores/oidc-payload-store.js';
 import type { Revocations } from '../../revocation/revocation-notifier.js';
-import { GRANTABLE_MODELS, SHORT_LIVED_MODELS } from './models.js';
+import { SHORT_LIVED_MODELS } from './models.js';
 import type { AnonymousSessionCookie } from './anonymous-session-cookie.js';
 import type { ArtifactKeys } from '../../tokens/format/artifact-keys.js';
 import { ClientAdapter } from './client-adapter.js';
@@ -31,15 +31,10 @@ export interface ArtifactStorageOptions {
   anonymousSessions: AnonymousSessionCookie;
 }
 
-/** Where oidc-provider's artifacts live, and the one operation that spans every model. */
+/** Where oidc-provider's artifacts live. */
 export interface ArtifactStorage {
   /** oidc-provider's `adapter` option: the adapter for one model. */
   adapterFor(model: string): Adapter;
-  /**
-   * Deletes a grant and everything issued under it (tokens, codes), wherever each is stored,
-   * as oidc-provider's own helpers/revoke.js does; each removal reaches the revocation hook.
-   */
-  revokeGrant(grantId: string): Promise<void>;
 }
 
 /**
@@ -51,7 +46,7 @@ export interface ArtifactStorage {
 export function createArtifactStorage(options: ArtifactStorageOptions): ArtifactStorage {
   const { payloads, applications, redis, redisKeyPrefix, revocations, keys, anonymousSessions } = options;
   const report = (removed: Parameters<Revocations['artifactsRemoved']>[0]) => revocations.artifactsRemoved(removed);
-  const onReuse = treatAsReuse(revokeGrant);
+  const onReuse = treatAsReuse();
   const clients = new ClientAdapter(applications);
   const adapters = new Map<string, Adapter>();
 
@@ -71,10 +66,5 @@ export function createArtifactStorage(options: ArtifactStorageOptions): Artifact
     return adapter;
   }
 
-  async function revokeGrant(grantId: string): Promise<void> {
-    await Promise.all([...GRANTABLE_MODELS].map((model) => adapterFor(model).revokeByGrantId(grantId)));
-    await adapterFor('Grant').destroy(grantId);
-  }
-
-  return { adapterFor, revokeGrant };
+  return { adapterFor };
 }

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { RedisGuard } from '../../redis/redis-breaker.js';
-import { epochSeconds, EXPIRY_GRACE_SECONDS, GRANTABLE_MODELS } from './models.js';
+import { epochSeconds, EXPIRY_GRACE_SECONDS, isGrantBound } from './models.js';
 import type { RevokedArtifact } from '../../revocation/revocation-notifier.js';
 import type { ArtifactKeys } from '../../tokens/format/artifact-keys.js';
 import { replayDetected, type ReuseHandler } from './single-use.js';
@@ -70,7 +70,7 @@ export class RedisAdapter implements Adapter {
     // Only the payload field: a re-saved artifact stays consumed, as in the database.
     multi.hset(key, 'payload', json);
     multi.expire(key, ttl);
-    if (payload.grantId && GRANTABLE_MODELS.has(this.model)) {
+    if (payload.grantId && isGrantBound(this.model)) {
       const grantKey = this.grantKey(payload.grantId);
       multi.sadd(grantKey, storageKey);
       // The set lives as long as its longest member could.

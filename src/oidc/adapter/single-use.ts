@@ -1,4 +1,5 @@
-import Provider, { errors, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors } from 'oidc-provider';
+import { revokeGrant } from '../grants.js';
 
 /**
  * What an adapter does when it loses the race to consume an artifact. oidc-provider checks
@@ -32,15 +33,21 @@ function reuseError(model: string): Error {
  * the token endpoint, invalid_token where an access token is presented (helpers/validate_dpop.js).
  */
 export function replayDetected(): Error {
-  const route = (Provider as unknown as { ctx?: KoaContextWithOIDC }).ctx?.oidc?.route;
+  const route = Provider.ctx?.oidc?.route;
   const detail = 'DPoP proof JWT Replay detected';
   return route === 'token' ? new errors.InvalidGrant(detail) : new errors.InvalidToken(detail);
 }
 
-/** A ReuseHandler that revokes the grant through `revokeGrant`, then throws the reuse error. */
-export function treatAsReuse(revokeGrant: (grantId: string) => Promise<void>): ReuseHandler {
+/**
+ * A ReuseHandler that revokes the grant as the provider does (src/oidc/grants.ts), then throws the
+ * reuse error. Artifacts are consumed only by the provider's token endpoint, so there is always
+ * one of its requests, and through it the provider, to revoke with.
+ */
+export function treatAsReuse(): ReuseHandler {
   return async function reuseDetected(model, grantId) {
-    if (grantId) await revokeGrant(grantId);
+    const provider = Provider.ctx?.oidc.provider;
+    if (!provider) throw new Error(`${model} consumed outside an authorization server request`);
+    if (grantId) await revokeGrant(provider, grantId);
     throw reuseError(model);
   };
 }

@@ -26,6 +26,8 @@ export interface ActiveToken {
   audience?: string | string[];
   /** 'Bearer' unless the token is sender-constrained (e.g. 'DPoP'). */
   tokenType?: string;
+  /** RFC 7800 `cnf` of a sender-constrained token: the DPoP key's (RFC 9449) or certificate's (RFC 8705) thumbprint. */
+  confirmation?: { jkt?: string; 'x5t#S256'?: string };
   patId?: number;
   impersonation?: boolean;
 }

@@ -13,6 +13,7 @@ export interface IntrospectionBody {
   nbf?: number;
   aud?: string | string[];
   iss?: string;
+  cnf?: ActiveToken['confirmation'];
   token_kind?: ActiveToken['kind'];
   pat_id?: number;
   impersonation?: boolean;
@@ -42,6 +43,7 @@ export class IntrospectionResponder {
     body.iat = seconds(token.issuedAt);
     if (token.audience !== undefined) body.aud = token.audience;
     body.iss = this.issuer;
+    if (token.confirmation) body.cnf = token.confirmation;
     body.token_kind = token.kind;
     if (token.patId !== undefined) body.pat_id = token.patId;
     if (token.impersonation !== undefined) body.impersonation = token.impersonation;

@@ -1,4 +1,3 @@
-import type Provider from 'oidc-provider';
 import type { Clock } from '../../clock.js';
 import {
   clientRevocationKey,
@@ -16,21 +15,33 @@ import { RevalidatedCache, type LookupMetrics } from './revalidated-cache.js';
 /** oidc-provider's opaque token values: 256 random bits as 43 base64url characters. */
 const OPAQUE_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
-/** What the warm path keeps of a provider token: enough to answer, nothing secret. */
-interface OAuthTokenSnapshot {
-  jti: string;
+export type ProviderTokenKind = 'access_token' | 'refresh_token';
+
+/** An active provider token, as the authorization server's introspection describes it. */
+export interface ProviderToken {
   clientId: string;
   accountId?: string;
-  owner?: TokenOwner;
   grantId?: string;
   scope: string;
   iat: number;
   exp?: number;
   aud?: string | string[];
+  /** Access tokens only: 'Bearer' or 'DPoP'. */
   tokenType?: string;
+  /** RFC 7800 confirmation: the key a sender-constrained token is bound to. */
+  cnf?: ActiveToken['confirmation'];
 }
 
-type ProviderTokenKind = 'access_token' | 'refresh_token';
+/**
+ * Finds a provider token of this kind by its value, by the provider's own introspection rules
+ * (src/oidc/provider-tokens.ts); null when there is none or it is not active.
+ */
+export type ProviderTokenLookup = (kind: ProviderTokenKind, value: string) => Promise<ProviderToken | null>;
+
+/** What the warm path keeps of a provider token: enough to answer, nothing secret. */
+interface OAuthTokenSnapshot extends ProviderToken {
+  owner?: TokenOwner;
+}
 
 /** What a provider token also dies with: its client, its grant, its user. */
 function dependentKeys(s: OAuthTokenSnapshot): string[] {
@@ -42,9 +53,9 @@ function dependentKeys(s: OAuthTokenSnapshot): string[] {
 }
 
 /**
- * Answers for oidc-provider's opaque tokens (access tokens incl. client-credentials ones,
- * or refresh tokens), applying the provider's own introspection checks on a cache miss:
- * valid (not expired, not consumed), grant present and matching, client and user present.
+ * Answers for oidc-provider's opaque tokens (access tokens incl. client-credentials ones, or
+ * refresh tokens): on a cache miss, the provider's own introspection rules (ProviderTokenLookup),
+ * then the token's user must still exist.
  */
 export class OAuthTokenIntrospector implements TokenIntrospector {
   private readonly cache: RevalidatedCache<OAuthTokenSnapshot>;
@@ -52,7 +63,7 @@ export class OAuthTokenIntrospector implements TokenIntrospector {
 
   constructor(
     readonly kind: ProviderTokenKind,
-    private readonly provider: Provider,
+    private readonly lookup: ProviderTokenLookup,
     private readonly users: Pick<UserStore, 'findById'>,
     revocations: RevocationCache,
     private readonly clock: Clock,
@@ -93,40 +104,16 @@ export class OAuthTokenIntrospector implements TokenIntrospector {
       expiresAt: snapshot.exp !== undefined ? new Date(snapshot.exp * 1000) : null,
       audience: snapshot.aud,
       tokenType: snapshot.tokenType,
+      confirmation: snapshot.cnf,
     };
   }
 
-  /** The database answer, with oidc-provider's own introspection rules. */
+  /** The provider's answer, and the token's user. */
   private async load(value: string): Promise<OAuthTokenSnapshot | null> {
-    const token =
-      this.kind === 'refresh_token'
-        ? await this.provider.RefreshToken.find(value)
-        : ((await this.provider.AccessToken.find(value)) ?? (await this.provider.ClientCredentials.find(value)));
-    if (!token || !token.isValid || !token.clientId) return null;
-    const { accountId, grantId } = token as { accountId?: string; grantId?: string };
-    if (grantId) {
-      const grant = await this.provider.Grant.find(grantId, { ignoreExpiration: true });
-      if (!grant || grant.isExpired || grant.clientId !== token.clientId || grant.accountId !== accountId) return null;
-    }
-    if (!(await this.provider.Client.find(token.clientId))) return null;
-    let owner: TokenOwner | undefined;
-    if (accountId) {
-      const user = await this.users.findById(Number(accountId));
-      if (!user) return null;
-      owner = ownerOf(user);
-    }
-    const t = token as unknown as { scope?: string; iat: number; exp?: number; aud?: string | string[]; tokenType?: string };
-    return {
-      jti: token.jti,
-      clientId: token.clientId,
-      accountId,
-      owner,
-      grantId,
-      scope: t.scope ?? '',
-      iat: t.iat,
-      exp: t.exp,
-      aud: t.aud,
-      tokenType: this.kind === 'access_token' ? t.tokenType : undefined,
-    };
+    const token = await this.lookup(this.kind, value);
+    if (!token) return null;
+    if (token.accountId === undefined) return token;
+    const user = await this.users.findById(Number(token.accountId));
+    return user ? { ...token, owner: ownerOf(user) } : null;
   }
 }

@@ -98,7 +98,8 @@ ${d.homepageUrl ? html`<p class="app-line">${t('oauth.homepage')}: <a href="${d.
 export interface DeviceInputPageData {
   lang: Lang;
   action: string;
-  xsrf: string;
+  /** The provider's hidden fields (its xsrf secret), as it wrote them: see src/oidc/provider-forms.ts. */
+  hiddenFields: string;
   userCode?: string;
   error?: string;
 }
@@ -113,7 +114,7 @@ export function renderDeviceInput(d: DeviceInputPageData): string {
 <h1>${t('oauth.enter_code')}</h1>
 ${errorBlock(d.error)}
 <form method="post" action="${d.action}" class="stack">
-  <input type="hidden" name="xsrf" value="${d.xsrf}">
+  ${raw(d.hiddenFields)}
   <label for="user_code">${t('oauth.code')}</label>
   <input type="text" id="user_code" name="user_code" value="${d.userCode ?? ''}" autocomplete="off" autocapitalize="characters" spellcheck="false" required autofocus aria-describedby="${described}">
   <small id="code-hint">${t('oauth.code_hint')}</small>
@@ -126,7 +127,8 @@ ${errorBlock(d.error)}
 export interface DeviceConfirmPageData {
   lang: Lang;
   action: string;
-  xsrf: string;
+  /** The provider's own confirmation form (id op.deviceConfirmForm, hidden fields only); the buttons submit it. */
+  form: string;
   userCode: string;
   clientName: string;
 }
@@ -140,12 +142,11 @@ export function renderDeviceConfirm(d: DeviceConfirmPageData): string {
 <h1>${t('oauth.confirm_device')}</h1>
 <p>${t('oauth.confirm_code', { app: d.clientName })}</p>
 <p>${t('oauth.code')}: <strong class="user-code">${d.userCode}</strong></p>
-<form method="post" action="${d.action}" class="actions">
-  <input type="hidden" name="xsrf" value="${d.xsrf}">
-  <input type="hidden" name="user_code" value="${d.userCode}">
-  <button type="submit" name="confirm" value="yes" class="primary">${t('oauth.approve')}</button>
-  <button type="submit" name="abort" value="yes">${t('oauth.abort')}</button>
-</form>
+${raw(d.form)}
+<div class="actions">
+  <button type="submit" form="op.deviceConfirmForm" class="primary">${t('oauth.approve')}</button>
+  <button type="submit" form="op.deviceConfirmForm" name="abort" value="yes">${t('oauth.abort')}</button>
+</div>
 </section>`,
   });
 }
