@@ -16,7 +16,7 @@ import type Provider from 'oidc-provider';
  * sets: its interaction and resume cookies through the app's context (the app's `keys`), its
  * session cookie and its reading of the interaction cookie (`interactionDetails`) through a
  * context of its own (its `cookies.keys`). Both must be the same keys, or every sign-in fails;
- * this refuses to mount otherwise. test/oauth/mount.test.ts pins both.
+ * this refuses to mount otherwise. test/oidc/mount.test.ts pins both.
  */
 export function mountProvider(app: Koa, provider: Provider): void {
   if (!sameKeys(app.keys, provider.keys)) {

@@ -28,7 +28,8 @@ export interface CleanupSchedule {
 }
 
 /**
- * Purges expired rows (OAuth artifacts of every model, web sessions) in bounded batches.
+ * Purges expired rows (OAuth artifacts of every model, web sessions, security-log entries past
+ * their retention) in bounded batches.
  * Never personal access tokens: expired and revoked ones stay listed for their owners.
  * Runs periodically in every instance (see schedule) and on demand (`tessera cleanup`).
  */

@@ -9,7 +9,8 @@ import { runCli } from '../cli/run-cli.js';
 /**
  * Expired rows are purged: OAuth artifacts of every model (oidc_payloads) and web sessions,
  * in batches of CLEANUP_BATCH_SIZE, by every instance at once if need be, and by
- * `tessera cleanup`. Personal access tokens are never deleted: expired ones stay listed.
+ * `tessera cleanup`; security-log entries past SECURITY_LOG_RETENTION_DAYS. Personal access tokens
+ * are never deleted: expired ones stay listed.
  */
 const BATCH = 4;
 const DAY = 24 * 60 * 60 * 1000;
@@ -71,7 +72,12 @@ describe('purging expired rows', () => {
     expect(await count('web_sessions')).toBe(3);
 
     // Nothing has expired yet.
-    expect(await a.container.cleanup.run()).toEqual({ oidc_payloads: { deleted: 0, batches: 1 }, web_sessions: { deleted: 0, batches: 1 } });
+    expect(await a.container.cleanup.run()).toEqual({
+      oidc_payloads: { deleted: 0, batches: 1 },
+      web_sessions: { deleted: 0, batches: 1 },
+      security_events: { deleted: 0, batches: 1 },
+    });
+    expect(await count('security_events')).toBe(2); // the two tokens' creation
     expect(await count('oidc_payloads')).toBe(oidcRows);
 
     // A year and a month later every artifact (grants live a year) and session has expired.
@@ -80,7 +86,10 @@ describe('purging expired rows', () => {
     expect(report).toEqual({
       oidc_payloads: { deleted: oidcRows, batches: Math.floor(oidcRows / BATCH) + 1 },
       web_sessions: { deleted: 3, batches: 1 },
+      // Past SECURITY_LOG_RETENTION_DAYS (365).
+      security_events: { deleted: 2, batches: 1 },
     });
+    expect(await count('security_events')).toBe(0);
     expect(await count('oidc_payloads')).toBe(0);
     expect(await count('web_sessions')).toBe(0);
     const left = await pats();
