@@ -2,8 +2,8 @@ import * as oidc from 'openid-client';
 import { In } from 'typeorm';
 import { OidcPayloadEntity, WebSessionEntity } from '../../src/entities/index.js';
 import { productionMode, api, createTestEnvironment, startServer, type TestEnvironment, type TestServer } from '../support/harness.js';
-import { Browser, authorizationRequest, codeFlow, postForm, registerApp, relyingParty } from '../oauth/oauth-support.js';
-import { WebClient } from '../web/web-client.js';
+import { authorizationRequest, codeFlow, deviceApp, machineApp, postForm, REDIRECT_URI, registerApp, relyingParty } from '../support/oauth.js';
+import { WebClient } from '../support/web-client.js';
 import { runCli } from '../cli/run-cli.js';
 
 /**
@@ -45,13 +45,13 @@ describe('purging expired rows', () => {
     const web = await registerApp(a.url, alice.basic, { name: 'Web', grant_types: ['authorization_code', 'refresh_token'] });
     const rp = await relyingParty(a.url, web);
     // Plain OAuth (no openid): a refresh token too.
-    await codeFlow(rp, new Browser(), alice, { scope: 'user' });
+    await codeFlow(rp, new WebClient(a.url), alice, { scope: 'user' });
     // An authorization left at the sign-in page (Interaction), and a pushed request never used.
-    await new Browser().follow((await authorizationRequest(rp, { scope: 'openid' })).url.href, 'never');
-    await oidc.buildAuthorizationUrlWithPAR(rp, { redirect_uri: 'http://127.0.0.1:9/callback', scope: 'openid', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' });
-    const service = await registerApp(a.url, alice.basic, { name: 'Service', redirect_uris: [], grant_types: ['client_credentials'] });
+    await new WebClient(a.url).follow((await authorizationRequest(rp, { scope: 'openid' })).url.href);
+    await oidc.buildAuthorizationUrlWithPAR(rp, { redirect_uri: REDIRECT_URI, scope: 'openid', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' });
+    const service = await registerApp(a.url, alice.basic, machineApp('Service'));
     await oidc.clientCredentialsGrant(await relyingParty(a.url, service), { scope: 'user' });
-    const cli = await registerApp(a.url, alice.basic, { name: 'CLI', type: 'public', redirect_uris: [], grant_types: ['urn:ietf:params:oauth:grant-type:device_code'] });
+    const cli = await registerApp(a.url, alice.basic, deviceApp('CLI'));
     expect((await postForm(`${a.url}/device/auth`, { client_id: cli.client_id, scope: 'user' })).status).toBe(200);
   }
 

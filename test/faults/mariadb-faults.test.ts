@@ -1,8 +1,8 @@
 import { api, basicAuth, createTestEnvironment, type TestEnvironment } from '../support/harness.js';
 import { spawnTessera, type TesseraProcess } from '../support/processes.js';
 import { createDatabase, haveExecutable, MARIADBD, startMariadbServer, type BackendServer } from '../support/backend-servers.js';
-import { clientCredentialsToken, introspect, registerApp, type RegisteredApp } from '../introspection/introspection-client.js';
-import { WebClient } from '../web/web-client.js';
+import { clientCredentialsToken, introspect, machineApp, registerApp, type ConfidentialApp } from '../support/oauth.js';
+import { WebClient } from '../support/web-client.js';
 import { createPat as createPatAs, whileRowsLocked } from './fault-support.js';
 
 // Production mode (MariaDB + Redis) on a mariadbd of its own, so it can be paused and stopped.
@@ -37,7 +37,7 @@ describeRunnable('MariaDB paused and stopped', () => {
   let mariadb: BackendServer & { destroy(): Promise<void> };
   let environment: TestEnvironment;
   let tessera: TesseraProcess;
-  let rs: RegisteredApp;
+  let rs: ConfidentialApp;
 
   beforeAll(async () => {
     [mariadb, environment] = await Promise.all([startMariadbServer(), createTestEnvironment()]);
@@ -48,7 +48,7 @@ describeRunnable('MariaDB paused and stopped', () => {
       DATABASE_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS),
       LOG_LEVEL: 'info',
     });
-    rs = await registerApp(tessera, ADMIN, { introspection: true });
+    rs = await registerApp(tessera.url, ADMIN, machineApp('resource server', { introspection: true }));
   }, 90_000);
 
   afterAll(async () => {
@@ -208,8 +208,8 @@ describeRunnable('MariaDB paused and stopped', () => {
   }, 60_000);
 
   it('so does an RFC 7009 revocation of an OAuth access token', async () => {
-    const worker = await registerApp(tessera, ADMIN, { name: 'worker' });
-    const token = await clientCredentialsToken(tessera, worker, 'project');
+    const worker = await registerApp(tessera.url, ADMIN, machineApp('worker'));
+    const token = await clientCredentialsToken(tessera.url, worker, 'project');
     expect((await introspection(token)).active).toBe(true);
     const revokeOAuth = () =>
       timed(() =>

@@ -1,7 +1,7 @@
 import { api, basicAuth, createTestEnvironment, type TestEnvironment } from '../support/harness.js';
 import { spawnTessera, type TesseraProcess } from '../support/processes.js';
 import { haveExecutable, startRedisServer, type BackendServer } from '../support/backend-servers.js';
-import { clientCredentialsToken, introspect, registerApp, type RegisteredApp } from '../introspection/introspection-client.js';
+import { clientCredentialsToken, introspect, machineApp, registerApp, type ConfidentialApp } from '../support/oauth.js';
 import { createPat as createPatAs, latencyReport } from './fault-support.js';
 
 // Needs MariaDB (the source of truth while Redis stalls: production mode) and a redis-server binary of its own.
@@ -37,14 +37,14 @@ describeRunnable('a paused Redis, two instances under load and one without traff
   let a: TesseraProcess;
   let b: TesseraProcess;
   let idle: TesseraProcess;
-  let rs: RegisteredApp;
+  let rs: ConfidentialApp;
 
   beforeAll(async () => {
     redis = await startRedisServer();
     environment = await createTestEnvironment();
     const env = { ...environment.env, REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'pause-test:', LOG_LEVEL: 'info' };
     [a, b, idle] = await Promise.all([spawnTessera(env), spawnTessera(env), spawnTessera(env)]);
-    rs = await registerApp(a, ADMIN, { introspection: true });
+    rs = await registerApp(a.url, ADMIN, machineApp('resource server', { introspection: true }));
   }, 90_000);
 
   afterAll(async () => {
@@ -64,14 +64,14 @@ describeRunnable('a paused Redis, two instances under load and one without traff
    * One pause: fresh tokens verified on every instance, a steady load on A and B, Redis paused for
    * 5 s with revokes on each instance during it, then checks on every instance.
    */
-  async function pauseCycle(worker: RegisteredApp): Promise<Cycle> {
+  async function pauseCycle(worker: ConfidentialApp): Promise<Cycle> {
     const tokens = {
       kept: (await createPat('kept')).token,
       revokedBefore: await createPat('revoked before the pause'),
       revokedDuring: await createPat('revoked during the pause'),
       revokedOnIdle: await createPat('revoked during the pause on the idle instance'),
-      oauthKept: await clientCredentialsToken(a, worker, 'project'),
-      oauthRevokedDuring: await clientCredentialsToken(b, worker, 'project'),
+      oauthKept: await clientCredentialsToken(a.url, worker, 'project'),
+      oauthRevokedDuring: await clientCredentialsToken(b.url, worker, 'project'),
     };
     const all = [tokens.kept, tokens.revokedBefore.token, tokens.revokedDuring.token, tokens.revokedOnIdle.token, tokens.oauthKept, tokens.oauthRevokedDuring];
     // Every instance verifies every token, so each holds all of them in memory.
@@ -172,7 +172,7 @@ describeRunnable('a paused Redis, two instances under load and one without traff
   }
 
   it('introspection p99 stays within 250 ms, revokes return within 1 s, and no answer is wrong on any instance', async () => {
-    const worker = await registerApp(a, ADMIN, { name: 'worker' });
+    const worker = await registerApp(a.url, ADMIN, machineApp('worker'));
     // The latency bound is about what the pause adds. A machine so busy that the same load already
     // has a p99 over QUIET_P99_MS before the pause cannot show it: then the pause is repeated (up to
     // three times), and if it never is quiet the bound is taken relative to that p99.

@@ -1,18 +1,18 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { api, basicAuth, startTestServer, type TestServer, type TestEnvironment } from '../support/harness.js';
-import { clientBasic, clientCredentialsToken, introspect, registerApp, seedUserGrant, type RegisteredApp } from './introspection-client.js';
+import { clientBasic, clientCredentialsToken, introspect, machineApp, registerApp, seedUserGrant, type ConfidentialApp } from '../support/oauth.js';
 
 describe('POST /token/introspection (RFC 7662) answers for every token kind', () => {
   let server: TestServer & { environment: TestEnvironment };
   let alice: { username: string; basic: string };
   let aliceId: number;
-  let rs: RegisteredApp;
+  let rs: ConfidentialApp;
 
   beforeAll(async () => {
     server = await startTestServer();
     alice = await server.createUser('alice');
     aliceId = (await server.container.users.getByUsername('alice')).id;
-    rs = await registerApp(server, alice.basic, { introspection: true, grantTypes: ['client_credentials'] });
+    rs = await registerApp(server.url, alice.basic, machineApp('resource server', { introspection: true }));
   });
   afterAll(() => server.close());
 
@@ -46,7 +46,7 @@ describe('POST /token/introspection (RFC 7662) answers for every token kind', ()
     });
 
     it('a client without the introspection permission: 403 unauthorized_client', async () => {
-      const other = await registerApp(server, alice.basic, { introspection: false });
+      const other = await registerApp(server.url, alice.basic, machineApp('resource server'));
       const res = await introspect(server.url, other.basic, { token: (await createPat()).token });
       expect(res.status).toBe(403);
       expect(res.body.error).toBe('unauthorized_client');
@@ -134,8 +134,8 @@ describe('POST /token/introspection (RFC 7662) answers for every token kind', ()
       const active = await createPat();
       const revoked = await createPat();
       expect((await api(server.url, 'DELETE', `/api/v1/user/tokens/${revoked.id}`, { auth: alice.basic })).status).toBe(204);
-      const accessToken = await clientCredentialsToken(server, rs, 'project');
-      const stranger = await registerApp(server, alice.basic, { introspection: false });
+      const accessToken = await clientCredentialsToken(server.url, rs, 'project');
+      const stranger = await registerApp(server.url, alice.basic, machineApp('resource server'));
       const wrongSecret = clientBasic(rs.client_id, `${rs.client_secret}x`);
       const cases: { auth: string; token: string; expect: (r: { status: number; body: any }) => void }[] = [
         { auth: rs.basic, token: active.token, expect: (r) => expect(r.body).toMatchObject({ active: true, pat_id: active.id }) },
@@ -214,7 +214,7 @@ describe('POST /token/introspection (RFC 7662) answers for every token kind', ()
 
   describe('OAuth access tokens', () => {
     it('a client-credentials token: active with client_id, then inactive once expired', async () => {
-      const token = await clientCredentialsToken(server, rs, 'project');
+      const token = await clientCredentialsToken(server.url, rs, 'project');
       const res = await introspect(server.url, rs.basic, { token });
       expect(res.body).toEqual({
         active: true,
@@ -236,7 +236,7 @@ describe('POST /token/introspection (RFC 7662) answers for every token kind', ()
     });
 
     it("a user's access token: active with username, usable on Tessera's own API", async () => {
-      const app = await registerApp(server, alice.basic, { grantTypes: ['authorization_code', 'refresh_token'], name: 'web app' });
+      const app = await registerApp(server.url, alice.basic, { name: 'web app', grant_types: ['authorization_code', 'refresh_token'] });
       const { accessToken } = await seedUserGrant(server, app.client_id, aliceId, 'openid user');
       const res = await introspect(server.url, rs.basic, { token: accessToken });
       expect(res.body).toMatchObject({ active: true, scope: 'openid user', client_id: app.client_id, username: 'alice', sub: String(aliceId), token_kind: 'access_token' });
@@ -250,7 +250,7 @@ describe('POST /token/introspection (RFC 7662) answers for every token kind', ()
 
   describe('OAuth refresh tokens', () => {
     it('active with token_kind refresh_token, whatever the hint; never a bearer credential', async () => {
-      const app = await registerApp(server, alice.basic, { grantTypes: ['authorization_code', 'refresh_token'], name: 'cli' });
+      const app = await registerApp(server.url, alice.basic, { name: 'cli', grant_types: ['authorization_code', 'refresh_token'] });
       const { refreshToken } = await seedUserGrant(server, app.client_id, aliceId, 'openid offline_access user');
       for (const hint of [undefined, 'refresh_token', 'access_token', 'personal_access_token', 'nonsense']) {
         const res = await introspect(server.url, rs.basic, { token: refreshToken, ...(hint ? { token_type_hint: hint } : {}) });

@@ -4,7 +4,7 @@ import { resourceServerApp } from '../../examples/resource-server/app.js';
 import { IntrospectionClient } from '../../examples/resource-server/introspection-client.js';
 import { ScopeCatalog } from '../../examples/resource-server/scope-catalog.js';
 import { api, basicAuth, startTestServer, type TestEnvironment, type TestServer } from '../support/harness.js';
-import { registerApp } from './introspection-client.js';
+import { machineApp, registerApp } from '../support/oauth.js';
 
 /** The API-team template in examples/resource-server (its own app: GET /projects needs `project`), against a real Tessera. */
 describe('examples/resource-server', () => {
@@ -16,7 +16,7 @@ describe('examples/resource-server', () => {
   beforeAll(async () => {
     tessera = await startTestServer();
     alice = await tessera.createUser('alice');
-    const app = await registerApp(tessera, alice.basic, { introspection: true });
+    const app = await registerApp(tessera.url, alice.basic, machineApp('resource server', { introspection: true }));
     // cacheSeconds 0: every request asks Tessera, so the revocation below is seen at once.
     const introspection = new IntrospectionClient({ endpoint: `${tessera.url}/token/introspection`, clientId: app.client_id, clientSecret: app.client_secret, cacheSeconds: 0 });
     const scopes = new ScopeCatalog(`${tessera.url}/api/v1/scopes`);
@@ -90,7 +90,7 @@ describe('examples/resource-server', () => {
   });
 
   it('its cache never serves an answer given for another end-user address', async () => {
-    const app = await registerApp(tessera, alice.basic, { introspection: true, name: 'cached rs' });
+    const app = await registerApp(tessera.url, alice.basic, machineApp('cached rs', { introspection: true }));
     const cached = new IntrospectionClient({ endpoint: `${tessera.url}/token/introspection`, clientId: app.client_id, clientSecret: app.client_secret, cacheSeconds: 60 });
     const pat = await createPat({ scopes: ['project'], ip_allowlist: ['198.51.100.0/24'] });
     expect((await cached.introspect(pat.token, '198.51.100.7')).active).toBe(true);

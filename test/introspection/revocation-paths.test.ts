@@ -1,5 +1,5 @@
 import { api, startTestServer, type TestServer, type TestEnvironment } from '../support/harness.js';
-import { clientCredentialsToken, introspect, registerApp, seedUserGrant, type RegisteredApp } from './introspection-client.js';
+import { clientBasic, clientCredentialsToken, introspect, machineApp, registerApp, seedUserGrant, type ConfidentialApp } from '../support/oauth.js';
 
 /**
  * Every way a token dies, seen through the introspection endpoint right after the call that
@@ -11,14 +11,14 @@ describe('introspection after every revocation path', () => {
   let alice: { username: string; basic: string };
   let aliceId: number;
   let admin: { basic: string };
-  let rs: RegisteredApp;
+  let rs: ConfidentialApp;
 
   beforeAll(async () => {
     server = await startTestServer();
     alice = await server.createUser('alice');
     aliceId = (await server.container.users.getByUsername('alice')).id;
     admin = await server.createUser('root', { admin: true });
-    rs = await registerApp(server, admin.basic, { introspection: true });
+    rs = await registerApp(server.url, admin.basic, machineApp('resource server', { introspection: true }));
   });
   afterAll(() => server.close());
 
@@ -34,7 +34,7 @@ describe('introspection after every revocation path', () => {
     expect(res.status).toBe(201);
     return res.body as { id: number; token: string };
   };
-  const webApp = (owner = alice.basic) => registerApp(server, owner, { grantTypes: ['authorization_code', 'refresh_token'], name: 'web app' });
+  const webApp = (owner = alice.basic) => registerApp(server.url, owner, { name: 'web app', grant_types: ['authorization_code', 'refresh_token'] });
 
   describe('personal access tokens', () => {
     it('regenerate: the old secret is inactive, the new one active', async () => {
@@ -88,8 +88,8 @@ describe('introspection after every revocation path', () => {
     });
 
     it('RFC 7009 revocation of a client-credentials token', async () => {
-      const app = await registerApp(server, alice.basic);
-      const token = await clientCredentialsToken(server, app, 'project');
+      const app = await registerApp(server.url, alice.basic, machineApp('resource server'));
+      const token = await clientCredentialsToken(server.url, app, 'project');
       await expectWarm(token);
       expect((await revokeAtEndpoint(app, token, 'access_token')).status).toBe(200);
       await expectInactive(token);
@@ -104,9 +104,9 @@ describe('introspection after every revocation path', () => {
     });
 
     it('deleting the app kills its user tokens and its client-credentials tokens', async () => {
-      const app = await registerApp(server, alice.basic, { grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'] });
+      const app = await registerApp(server.url, alice.basic, { name: 'web app and worker', grant_types: ['authorization_code', 'refresh_token', 'client_credentials'] });
       const { accessToken, refreshToken } = await seedUserGrant(server, app.client_id, aliceId, 'openid offline_access user');
-      const clientToken = await clientCredentialsToken(server, app, 'project');
+      const clientToken = await clientCredentialsToken(server.url, app, 'project');
       await expectWarm(accessToken, refreshToken, clientToken);
       expect((await api(server.url, 'DELETE', `/api/v1/user/applications/${app.id}`, { auth: alice.basic })).status).toBe(204);
       await expectInactive(accessToken, refreshToken, clientToken);
@@ -126,7 +126,7 @@ describe('introspection after every revocation path', () => {
 
   describe('the calling app', () => {
     it('regenerating its secret: the old secret is refused at once, the new one works', async () => {
-      const caller = await registerApp(server, alice.basic, { introspection: true });
+      const caller = await registerApp(server.url, alice.basic, machineApp('resource server', { introspection: true }));
       const pat = await createPat();
       for (let i = 0; i < 2; i++) expect((await introspect(server.url, caller.basic, { token: pat.token })).status).toBe(200);
       const res = await api(server.url, 'POST', `/api/v1/user/applications/${caller.id}/secret`, { auth: alice.basic, body: {} });
@@ -134,12 +134,11 @@ describe('introspection after every revocation path', () => {
       const old = await introspect(server.url, caller.basic, { token: pat.token });
       expect(old.status).toBe(401);
       expect(old.body.error).toBe('invalid_client');
-      const renewed = { ...caller, basic: `Basic ${Buffer.from(`${caller.client_id}:${res.body.client_secret}`).toString('base64')}` };
-      expect((await introspect(server.url, renewed.basic, { token: pat.token })).body.active).toBe(true);
+      expect((await introspect(server.url, clientBasic(caller.client_id, res.body.client_secret), { token: pat.token })).body.active).toBe(true);
     });
 
     it('losing the introspection permission: 403 at once', async () => {
-      const caller = await registerApp(server, alice.basic, { introspection: true });
+      const caller = await registerApp(server.url, alice.basic, machineApp('resource server', { introspection: true }));
       const pat = await createPat();
       for (let i = 0; i < 2; i++) expect((await introspect(server.url, caller.basic, { token: pat.token })).status).toBe(200);
       expect((await api(server.url, 'PATCH', `/api/v1/user/applications/${caller.id}`, { auth: alice.basic, body: { introspection: false } })).status).toBe(200);
@@ -147,7 +146,7 @@ describe('introspection after every revocation path', () => {
     });
 
     it('deleted: 401 at once', async () => {
-      const caller = await registerApp(server, alice.basic, { introspection: true });
+      const caller = await registerApp(server.url, alice.basic, machineApp('resource server', { introspection: true }));
       const pat = await createPat();
       for (let i = 0; i < 2; i++) expect((await introspect(server.url, caller.basic, { token: pat.token })).status).toBe(200);
       expect((await api(server.url, 'DELETE', `/api/v1/user/applications/${caller.id}`, { auth: alice.basic })).status).toBe(204);
@@ -155,7 +154,7 @@ describe('introspection after every revocation path', () => {
     });
   });
 
-  function revokeAtEndpoint(app: RegisteredApp, token: string, hint: string) {
+  function revokeAtEndpoint(app: ConfidentialApp, token: string, hint: string) {
     return fetch(`${server.url}/token/revocation`, {
       method: 'POST',
       headers: { Authorization: app.basic, 'Content-Type': 'application/x-www-form-urlencoded' },

@@ -3,7 +3,7 @@ import { In } from 'typeorm';
 import { WebSessionEntity } from '../../src/entities/index.js';
 import { createTestEnvironment, startServer, type TestEnvironment } from '../support/harness.js';
 import { spawnTessera, type TesseraProcess } from '../support/processes.js';
-import { WebClient } from '../web/web-client.js';
+import { WebClient } from '../support/web-client.js';
 
 /**
  * The compiled server, as a process: on SIGTERM it stops accepting connections, ends

@@ -1,5 +1,5 @@
 import { api, basicAuth, createTestEnvironment, productionMode, startServer, startTestServer, type TestEnvironment, type TestServer } from '../support/harness.js';
-import { clientCredentialsToken, introspect, registerApp, type RegisteredApp } from '../introspection/introspection-client.js';
+import { clientCredentialsToken, introspect, machineApp, registerApp, type ConfidentialApp } from '../support/oauth.js';
 
 const METRICS_TOKEN = 'metrics-token-for-tests-0123456789abcdef';
 const redisMode = productionMode && Boolean(process.env.REDIS_URL);
@@ -39,12 +39,12 @@ function valueOf(samples: Sample[], name: string, labels: Record<string, string>
 describe('GET /metrics', () => {
   let server: TestServer;
   let alice: { username: string; password: string; basic: string };
-  let rs: RegisteredApp;
+  let rs: ConfidentialApp;
 
   beforeAll(async () => {
     server = await startTestServer({ METRICS_TOKEN });
     alice = await server.createUser('alice');
-    rs = await registerApp(server, alice.basic, { introspection: true });
+    rs = await registerApp(server.url, alice.basic, machineApp('resource server', { introspection: true }));
   });
   afterAll(() => server.close());
 
@@ -118,7 +118,7 @@ describe('GET /metrics', () => {
     const pat = await api(server.url, 'POST', '/api/v1/user/tokens', { auth: alice.basic, body: { name: 'introspected', scopes: ['user'] } });
     const revoked = await api(server.url, 'POST', '/api/v1/user/tokens', { auth: alice.basic, body: { name: 'revoked', scopes: ['user'] } });
     expect((await api(server.url, 'DELETE', `/api/v1/user/tokens/${revoked.body.id}`, { auth: alice.basic })).status).toBe(204);
-    const accessToken = await clientCredentialsToken(server, rs, 'project');
+    const accessToken = await clientCredentialsToken(server.url, rs, 'project');
 
     const before = await scrape(server);
     const answers = async (params: Record<string, string>, auth: string | null = rs.basic) => (await introspect(server.url, auth, params)).body;

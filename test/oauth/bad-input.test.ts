@@ -1,12 +1,13 @@
 import * as oidc from 'openid-client';
 import { startTestServer, type TestServer } from '../support/harness.js';
-import { Browser, authorizationRequest, clientBasic, postForm, registerApp, relyingParty, REDIRECT_URI, signInAndConsent, type RegisteredApp } from './oauth-support.js';
+import { authorizationRequest, clientBasic, postForm, registerApp, relyingParty, REDIRECT_URI, signInAndConsent, type ConfidentialApp } from '../support/oauth.js';
+import { WebClient } from '../support/web-client.js';
 
 /** Each bad request gets the standard RFC 6749 answer, never a 500. */
 describe('OAuth bad input', () => {
   let server: TestServer;
   let alice: { username: string; password: string; basic: string };
-  let app: RegisteredApp;
+  let app: ConfidentialApp;
   let rp: oidc.Configuration;
 
   beforeAll(async () => {
@@ -17,16 +18,16 @@ describe('OAuth bad input', () => {
   });
   afterAll(() => server?.close());
 
-  const authorize = (params: Record<string, string>) => new Browser().request('GET', `${server.url}/auth?${new URLSearchParams(params)}`);
+  const authorize = (params: Record<string, string>) => new WebClient(server.url).get(`/auth?${new URLSearchParams(params)}`);
 
   /** A code for `app`, with its verifier. */
   async function freshCode(): Promise<{ code: string; verifier: string; callback: URL; state: string }> {
     const request = await authorizationRequest(rp, { scope: 'openid user' });
-    const callback = await signInAndConsent(new Browser(), request.url, alice);
+    const callback = await signInAndConsent(new WebClient(server.url), request.url, alice);
     return { code: callback.searchParams.get('code')!, verifier: request.codeVerifier, callback, state: request.state };
   }
 
-  const exchange = (code: string, verifier: string, auth = clientBasic(app.client_id, app.client_secret!)) =>
+  const exchange = (code: string, verifier: string, auth = app.basic) =>
     postForm(`${server.url}/token`, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT_URI }, { Authorization: auth });
 
   it('shows an error page (no redirect) for a redirect URI that is not registered exactly', async () => {
@@ -66,7 +67,7 @@ describe('OAuth bad input', () => {
 
   it('sends invalid_scope back to the app for a scope outside the registry', async () => {
     const request = await authorizationRequest(rp, { scope: 'openid user no-such-scope' });
-    const res = await new Browser().request('GET', request.url.href);
+    const res = await new WebClient(server.url).get(request.url.href);
     const back = new URL(res.location!);
     expect(back.href.startsWith(REDIRECT_URI)).toBe(true);
     expect(back.searchParams.get('error')).toBe('invalid_scope');
@@ -106,7 +107,7 @@ describe('OAuth bad input', () => {
     const res = await postForm(
       `${server.url}/token`,
       { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: 'http://127.0.0.1:9/other' },
-      { Authorization: clientBasic(app.client_id, app.client_secret!) },
+      { Authorization: app.basic },
     );
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_grant');
@@ -128,7 +129,7 @@ describe('OAuth bad input', () => {
   });
 
   it('answers unsupported_grant_type and invalid_request for malformed token requests', async () => {
-    const auth = { Authorization: clientBasic(app.client_id, app.client_secret!) };
+    const auth = { Authorization: app.basic };
     const unsupported = await postForm(`${server.url}/token`, { grant_type: 'password', username: 'alice', password: 'x' }, auth);
     expect(unsupported.status).toBe(400);
     expect(unsupported.body.error).toBe('unsupported_grant_type');
@@ -150,7 +151,7 @@ describe('OAuth bad input', () => {
   });
 
   it('renders an error page for an unknown interaction', async () => {
-    const res = await new Browser().request('GET', `${server.url}/interaction/does-not-exist`);
+    const res = await new WebClient(server.url).get('/interaction/does-not-exist');
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
     expect(res.text).toContain('role="alert"');

@@ -1,6 +1,6 @@
 import { api, basicAuth, createTestEnvironment, type TestEnvironment } from '../support/harness.js';
 import { spawnTessera, type TesseraProcess } from '../support/processes.js';
-import { clientCredentialsToken, introspect, registerApp, type RegisteredApp } from '../introspection/introspection-client.js';
+import { clientCredentialsToken, introspect, machineApp, registerApp, type ConfidentialApp } from '../support/oauth.js';
 
 // Two real Tessera processes sharing MariaDB and Redis: only meaningful in production mode.
 const sharedBackends = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
@@ -14,13 +14,13 @@ describeShared('two instances over one MariaDB + Redis', () => {
   let a: TesseraProcess;
   let b: TesseraProcess;
   /** The resource server calling B's introspection endpoint. */
-  let rs: RegisteredApp;
+  let rs: ConfidentialApp;
 
   beforeAll(async () => {
     environment = await createTestEnvironment();
     a = await spawnTessera(environment.env);
     b = await spawnTessera(environment.env);
-    rs = await registerApp(a, ADMIN, { introspection: true });
+    rs = await registerApp(a.url, ADMIN, machineApp('resource server', { introspection: true }));
   }, 60_000);
 
   afterAll(async () => {
@@ -55,10 +55,10 @@ describeShared('two instances over one MariaDB + Redis', () => {
   }, 120_000);
 
   it(`an OAuth access token revoked (RFC 7009) on A introspects inactive on B at once (${ROUNDS} rounds, zero stale answers)`, async () => {
-    const app = await registerApp(a, ADMIN, { name: 'worker' });
+    const app = await registerApp(a.url, ADMIN, machineApp('worker'));
     let stale = 0;
     for (let round = 0; round < ROUNDS; round++) {
-      const token = await clientCredentialsToken(a, app, 'project');
+      const token = await clientCredentialsToken(a.url, app, 'project');
       expect(await activeOn(b, token)).toBe(true);
       expect(await activeOn(b, token)).toBe(true);
       const revoked = await fetch(`${a.url}/token/revocation`, {
@@ -73,15 +73,15 @@ describeShared('two instances over one MariaDB + Redis', () => {
   }, 120_000);
 
   it('deleting an app on A kills its tokens on B at once', async () => {
-    const app = await registerApp(a, ADMIN, { name: 'short-lived' });
-    const tokens = [await clientCredentialsToken(a, app, 'project'), await clientCredentialsToken(a, app, 'user')];
+    const app = await registerApp(a.url, ADMIN, machineApp('short-lived'));
+    const tokens = [await clientCredentialsToken(a.url, app, 'project'), await clientCredentialsToken(a.url, app, 'user')];
     for (const token of tokens) expect(await activeOn(b, token)).toBe(true);
     expect((await api(a.url, 'DELETE', `/api/v1/user/applications/${app.id}`, { auth: ADMIN })).status).toBe(204);
     for (const token of tokens) expect(await activeOn(b, token)).toBe(false);
   });
 
   it('regenerating the calling app’s secret on A is refused by B at once', async () => {
-    const caller = await registerApp(a, ADMIN, { introspection: true, name: 'rotating caller' });
+    const caller = await registerApp(a.url, ADMIN, machineApp('rotating caller', { introspection: true }));
     const { token } = await createToken();
     expect((await introspect(b.url, caller.basic, { token })).status).toBe(200);
     expect((await introspect(b.url, caller.basic, { token })).status).toBe(200);

@@ -1,7 +1,7 @@
 import { api, basicAuth, createTestEnvironment, type TestEnvironment } from '../support/harness.js';
 import { spawnTessera, type TesseraProcess } from '../support/processes.js';
 import { haveExecutable, startRedisServer, type BackendServer } from '../support/backend-servers.js';
-import { clientCredentialsToken, introspect, registerApp, type RegisteredApp } from '../introspection/introspection-client.js';
+import { clientCredentialsToken, introspect, machineApp, registerApp, type ConfidentialApp } from '../support/oauth.js';
 
 // Needs MariaDB (the source of truth while Redis is away); runs its own redis-server.
 // A paused (stalled) Redis: test/faults/redis-pause.test.ts.
@@ -14,7 +14,7 @@ describeWithMysql('Redis goes away under load', () => {
   let environment: TestEnvironment;
   let tessera: TesseraProcess;
   let redis: BackendServer;
-  let rs: RegisteredApp;
+  let rs: ConfidentialApp;
 
   beforeAll(async () => {
     redis = await startRedisServer();
@@ -25,7 +25,7 @@ describeWithMysql('Redis goes away under load', () => {
       REDIS_KEY_PREFIX: 'outage-test:',
       LOG_LEVEL: 'info',
     });
-    rs = await registerApp(tessera, ADMIN, { introspection: true });
+    rs = await registerApp(tessera.url, ADMIN, machineApp('resource server', { introspection: true }));
   }, 60_000);
 
   afterAll(async () => {
@@ -52,9 +52,9 @@ describeWithMysql('Redis goes away under load', () => {
     const revokedDuringOutage = await create('revoked during outage');
     const revokedAfterRecovery = await create('revoked after recovery');
     // OAuth access tokens (client credentials) go through the same cache and the same fallback.
-    const worker = await registerApp(tessera, ADMIN, { name: 'worker' });
-    const oauthKept = { id: -1, token: await clientCredentialsToken(tessera, worker, 'project') };
-    const oauthRevokedDuringOutage = { id: -2, token: await clientCredentialsToken(tessera, worker, 'project') };
+    const worker = await registerApp(tessera.url, ADMIN, machineApp('worker'));
+    const oauthKept = { id: -1, token: await clientCredentialsToken(tessera.url, worker, 'project') };
+    const oauthRevokedDuringOutage = { id: -2, token: await clientCredentialsToken(tessera.url, worker, 'project') };
     const all = [kept, revokedDuringOutage, revokedAfterRecovery, oauthKept, oauthRevokedDuringOutage];
     for (const t of all) expect(await use(t.token)).toBe(200);
 

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { api, productionMode, startTestServer, type TestServer } from '../support/harness.js';
-import { registerApp } from '../introspection/introspection-client.js';
-import { WebClient } from '../web/web-client.js';
+import { machineApp, registerApp } from '../support/oauth.js';
+import { WebClient } from '../support/web-client.js';
 import { hostileRequests, seeded, type Credentials, type HostileRequest } from './hostile-requests.js';
 import { enumerateRoutes, type RouteEntry } from './routes.js';
 
@@ -92,7 +92,7 @@ describe(`bad-input sweep over every route (${productionMode ? 'MariaDB + Redis'
       body: { name: 'sweep', scopes: server.container.scopes.apiScopes().map((s) => s.name) },
     });
     expect(pat.status).toBe(201);
-    const app = await registerApp(server, admin.basic, { introspection: true });
+    const app = await registerApp(server.url, admin.basic, machineApp('resource server', { introspection: true }));
     const browser = new WebClient(server.url);
     expect((await browser.signIn(admin.username, admin.password)).status).toBe(303);
     const csrf = await browser.csrf('/settings/tokens/new');
@@ -100,7 +100,7 @@ describe(`bad-input sweep over every route (${productionMode ? 'MariaDB + Redis'
       basicUser: user.basic,
       basicAdmin: admin.basic,
       bearerPat: pat.body.token,
-      sessionCookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+      sessionCookie: browser.cookieHeader(),
       csrf,
       clientBasic: app.basic,
     };

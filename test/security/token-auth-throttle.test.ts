@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { api, basicAuth, createTestEnvironment, startServer, startTestServer, type TestEnvironment, type TestServer } from '../support/harness.js';
-import { clientBasic, introspect, registerApp, type RegisteredApp } from '../introspection/introspection-client.js';
+import { clientBasic, introspect, machineApp, registerApp, type ConfidentialApp } from '../support/oauth.js';
 
 /**
  * Failed authentication with a token (the API) or a client secret (the introspection endpoint) is
@@ -15,7 +15,7 @@ const from = (address: string) => ({ 'X-Forwarded-For': address });
 describe('failed token authentication, per client address', () => {
   let server: TestServer;
   let owner: Awaited<ReturnType<TestServer['createUser']>>;
-  let rs: RegisteredApp;
+  let rs: ConfidentialApp;
   /** A well-formed PAT (prefix, length, checksum) that no one holds: each costs a lookup. */
   const unknownPat = () => server.container.patFormat.generate();
   const createPat = async () => (await api(server.url, 'POST', '/api/v1/user/tokens', { auth: owner.basic, body: { name: 'p', scopes: ['user'] } })).body.token as string;
@@ -25,7 +25,7 @@ describe('failed token authentication, per client address', () => {
   beforeAll(async () => {
     server = await startTestServer({ TRUST_PROXY: 'true', TOKEN_AUTH_FAILURES_PER_ADDRESS: String(LIMIT) });
     owner = await server.createUser('owner');
-    rs = await registerApp(server, owner.basic, { introspection: true });
+    rs = await registerApp(server.url, owner.basic, machineApp('resource server', { introspection: true }));
   });
   afterAll(() => server.close());
 

@@ -1,63 +1,46 @@
 import http from 'node:http';
-import { keepCookies } from './cookie-jar.js';
 
 /**
- * HTTP as an attacker writes it: any `Host` header (fetch refuses to send one), any request
- * target (`GET http://evil.example/… HTTP/1.1`), cookies kept by hand. Never follows redirects.
+ * HTTP as an attacker or a broken client writes it: node:http, so any `Host` header (fetch refuses
+ * to send one), any request target (`GET http://evil.example/… HTTP/1.1`), any bytes.
  */
-export interface RawResponse {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  text: string;
-  location: string | null;
-  setCookies: string[];
-}
-
 export interface RawRequest {
   method?: string;
   /** The request target as sent: a path, or an absolute URL. */
   target: string;
   headers?: Record<string, string>;
-  form?: Record<string, string>;
+  body?: string | Buffer;
+  /** Fails the request (rejects with code ETIMEDOUT) when no full answer came within this time. */
+  timeoutMs?: number;
 }
 
-/** Sends one request to the server at `base` (its address, whatever Host says). */
-export function rawRequest(base: string, request: RawRequest): Promise<RawResponse> {
+/** Sends one request on its own connection to the server at `base` (its address, whatever Host says); a fetch Response. */
+export function rawRequest(base: string, request: RawRequest): Promise<Response> {
   const { hostname, port } = new URL(base);
-  const body = request.form ? new URLSearchParams(request.form).toString() : undefined;
   const headers: Record<string, string> = { ...request.headers };
-  if (body !== undefined) {
-    headers['Content-Type'] = 'application/x-www-form-urlencoded';
-    headers['Content-Length'] = String(Buffer.byteLength(body));
-  }
+  if (request.body !== undefined) headers['Content-Length'] ??= String(Buffer.byteLength(request.body));
   return new Promise((resolve, reject) => {
     const req = http.request({ host: hostname, port, method: request.method ?? 'GET', path: request.target, headers, setHost: !('Host' in headers), agent: false }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () =>
-        resolve({ status: res.statusCode!, headers: res.headers, text, location: res.headers.location ?? null, setCookies: res.headers['set-cookie'] ?? [] }),
-      );
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        clearTimeout(timer);
+        const answer = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) for (const item of [value ?? []].flat()) answer.append(name, item);
+        const status = res.statusCode!;
+        // A Response cannot have a body with a null-body status.
+        const body = [101, 103, 204, 205, 304].includes(status) ? null : Buffer.concat(chunks);
+        resolve(new Response(body, { status, headers: answer }));
+      });
     });
-    req.on('error', reject);
-    req.end(body);
+    const timer = request.timeoutMs
+      ? setTimeout(() => req.destroy(Object.assign(new Error(`no answer within ${request.timeoutMs} ms`), { code: 'ETIMEDOUT' })), request.timeoutMs)
+      : undefined;
+    req.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    req.end(request.body);
   });
-}
-
-/** A cookie-keeping client over rawRequest, sending the same extra headers every time. */
-export class RawClient {
-  readonly cookies = new Map<string, string>();
-
-  constructor(
-    private readonly base: string,
-    private readonly headers: Record<string, string>,
-  ) {}
-
-  async request(request: RawRequest): Promise<RawResponse> {
-    const headers = { ...this.headers, ...request.headers };
-    if (this.cookies.size) headers.Cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const res = await rawRequest(this.base, { ...request, headers });
-    keepCookies(this.cookies, res.setCookies);
-    return res;
-  }
 }
