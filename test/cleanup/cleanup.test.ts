@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import { In } from 'typeorm';
 import { OidcPayloadEntity, WebSessionEntity } from '../../src/entities/index.js';
-import { productionMode, api, createTestEnvironment, startServer, type TestEnvironment, type TestServer } from '../support/harness.js';
+import { api, productionMode, startInstances, type Instances, type TestServer } from '../support/harness.js';
 import { authorizationRequest, codeFlow, deviceApp, machineApp, postForm, REDIRECT_URI, registerApp, relyingParty } from '../support/oauth.js';
 import { WebClient } from '../support/web-client.js';
 import { runCli } from '../cli/run-cli.js';
@@ -15,23 +15,19 @@ const BATCH = 4;
 const DAY = 24 * 60 * 60 * 1000;
 
 describe('purging expired rows', () => {
-  let environment: TestEnvironment;
+  let instances: Instances<TestServer[]>;
   let a: TestServer;
   let b: TestServer;
   let alice: Awaited<ReturnType<TestServer['createUser']>>;
 
   beforeAll(async () => {
-    environment = await createTestEnvironment();
-    a = await startServer(environment, { CLEANUP_BATCH_SIZE: String(BATCH) });
     // A second instance over the same database (and Redis).
-    b = await startServer(environment, { CLEANUP_BATCH_SIZE: String(BATCH) });
+    const started = await startInstances([{ CLEANUP_BATCH_SIZE: String(BATCH) }, { CLEANUP_BATCH_SIZE: String(BATCH) }]);
+    [a, b] = started.instances;
+    instances = started;
     alice = await a.createUser('alice');
   });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await environment?.destroy();
-  });
+  afterAll(() => instances?.close());
 
   const count = async (table: string) => Number((await a.container.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
   async function models(): Promise<string[]> {
@@ -118,7 +114,7 @@ describe('purging expired rows', () => {
     const expiredOidc = await payloads.countBy({ model: In(['AccessToken', 'Session']) });
     expect(expiredOidc).toBeGreaterThanOrEqual(2);
 
-    const result = await runCli(environment.env, ['cleanup', '--json']);
+    const result = await runCli(instances.environment.env, ['cleanup', '--json']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const { deleted } = JSON.parse(result.stdout) as { deleted: Record<string, { deleted: number }> };
@@ -128,7 +124,7 @@ describe('purging expired rows', () => {
     expect(await count('oidc_payloads')).toBe(before - expiredOidc);
     expect(await pats()).toHaveLength(2);
 
-    const text = await runCli(environment.env, ['cleanup']);
+    const text = await runCli(instances.environment.env, ['cleanup']);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('Deleted 0 expired row(s).');
   }, 60_000);

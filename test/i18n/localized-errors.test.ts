@@ -89,14 +89,7 @@ describe('localized errors', () => {
     });
 
     it('the app form too', async () => {
-      const _csrf = await web.csrf('/settings/applications/new');
-      const res = await web.post('/settings/applications', {
-        _csrf,
-        name: 'My app',
-        redirect_uris: 'http://app.example/cb',
-        type: 'confidential',
-        grant_types: ['authorization_code', 'refresh_token'],
-      });
+      const res = await web.submitAppForm({ name: 'My app', redirect_uris: 'http://app.example/cb' });
       expect(res.status).toBe(400);
       expect(res.text).toMatch(/role="alert"[^]*回调地址：http:\/\/app\.example\/cb 必须使用 https/);
     });

@@ -140,14 +140,7 @@ describe('free text refuses control characters and invalid UTF-16', () => {
     });
 
     it('register an app: name', async () => {
-      const _csrf = await web.csrf('/settings/applications/new');
-      const res = await web.post('/settings/applications', {
-        _csrf,
-        name: 'Totally\u0085Legit',
-        redirect_uris: 'https://app.example/cb',
-        type: 'confidential',
-        grant_types: ['authorization_code', 'refresh_token'],
-      });
+      const res = await web.submitAppForm({ name: 'Totally\u0085Legit', redirect_uris: 'https://app.example/cb' });
       expect(res.status).toBe(400);
       expect(res.text).toMatch(/role="alert"[^]*Application name: must not contain control characters \(U\+0085\)/);
     });

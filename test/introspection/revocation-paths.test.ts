@@ -1,4 +1,4 @@
-import { api, startTestServer, type TestServer, type TestEnvironment } from '../support/harness.js';
+import { api, createPat, startTestServer, type TestServer, type TestEnvironment } from '../support/harness.js';
 import { clientBasic, clientCredentialsToken, introspect, machineApp, registerApp, seedUserGrant, type ConfidentialApp } from '../support/oauth.js';
 
 /**
@@ -29,16 +29,12 @@ describe('introspection after every revocation path', () => {
   async function expectInactive(...tokens: string[]) {
     for (const token of tokens) expect((await introspect(server.url, rs.basic, { token })).text).toBe('{"active":false}');
   }
-  const createPat = async (auth = alice.basic) => {
-    const res = await api(server.url, 'POST', '/api/v1/user/tokens', { auth, body: { name: 'pat', scopes: ['user'] } });
-    expect(res.status).toBe(201);
-    return res.body as { id: number; token: string };
-  };
+  const newPat = (owner = alice.basic) => createPat(server.url, owner);
   const webApp = (owner = alice.basic) => registerApp(server.url, owner, { name: 'web app', grant_types: ['authorization_code', 'refresh_token'] });
 
   describe('personal access tokens', () => {
     it('regenerate: the old secret is inactive, the new one active', async () => {
-      const pat = await createPat();
+      const pat = await newPat();
       await expectWarm(pat.token);
       const res = await api(server.url, 'POST', `/api/v1/user/tokens/${pat.id}/regenerate`, { auth: alice.basic, body: {} });
       expect(res.status).toBe(200);
@@ -47,7 +43,7 @@ describe('introspection after every revocation path', () => {
     });
 
     it('delete one', async () => {
-      const pat = await createPat();
+      const pat = await newPat();
       await expectWarm(pat.token);
       expect((await api(server.url, 'DELETE', `/api/v1/user/tokens/${pat.id}`, { auth: alice.basic })).status).toBe(204);
       await expectInactive(pat.token);
@@ -55,7 +51,7 @@ describe('introspection after every revocation path', () => {
 
     it('delete all', async () => {
       const bob = await server.createUser('bob');
-      const [one, two] = [await createPat(bob.basic), await createPat(bob.basic)];
+      const [one, two] = [await newPat(bob.basic), await newPat(bob.basic)];
       await expectWarm(one.token, two.token);
       expect((await api(server.url, 'DELETE', '/api/v1/user/tokens', { auth: bob.basic })).status).toBe(204);
       await expectInactive(one.token, two.token);
@@ -116,7 +112,7 @@ describe('introspection after every revocation path', () => {
   it("deleting a user kills the user's PATs and OAuth tokens", async () => {
     const carol = await server.createUser('carol');
     const carolId = (await server.container.users.getByUsername('carol')).id;
-    const pat = await createPat(carol.basic);
+    const pat = await newPat(carol.basic);
     const app = await webApp();
     const { accessToken, refreshToken } = await seedUserGrant(server, app.client_id, carolId, 'openid offline_access user');
     await expectWarm(pat.token, accessToken, refreshToken);
@@ -127,7 +123,7 @@ describe('introspection after every revocation path', () => {
   describe('the calling app', () => {
     it('regenerating its secret: the old secret is refused at once, the new one works', async () => {
       const caller = await registerApp(server.url, alice.basic, machineApp('resource server', { introspection: true }));
-      const pat = await createPat();
+      const pat = await newPat();
       for (let i = 0; i < 2; i++) expect((await introspect(server.url, caller.basic, { token: pat.token })).status).toBe(200);
       const res = await api(server.url, 'POST', `/api/v1/user/applications/${caller.id}/secret`, { auth: alice.basic, body: {} });
       expect(res.status).toBe(200);
@@ -139,7 +135,7 @@ describe('introspection after every revocation path', () => {
 
     it('losing the introspection permission: 403 at once', async () => {
       const caller = await registerApp(server.url, alice.basic, machineApp('resource server', { introspection: true }));
-      const pat = await createPat();
+      const pat = await newPat();
       for (let i = 0; i < 2; i++) expect((await introspect(server.url, caller.basic, { token: pat.token })).status).toBe(200);
       expect((await api(server.url, 'PATCH', `/api/v1/user/applications/${caller.id}`, { auth: alice.basic, body: { introspection: false } })).status).toBe(200);
       expect((await introspect(server.url, caller.basic, { token: pat.token })).status).toBe(403);
@@ -147,7 +143,7 @@ describe('introspection after every revocation path', () => {
 
     it('deleted: 401 at once', async () => {
       const caller = await registerApp(server.url, alice.basic, machineApp('resource server', { introspection: true }));
-      const pat = await createPat();
+      const pat = await newPat();
       for (let i = 0; i < 2; i++) expect((await introspect(server.url, caller.basic, { token: pat.token })).status).toBe(200);
       expect((await api(server.url, 'DELETE', `/api/v1/user/applications/${caller.id}`, { auth: alice.basic })).status).toBe(204);
       expect((await introspect(server.url, caller.basic, { token: pat.token })).status).toBe(401);

@@ -1,4 +1,4 @@
-import { api, basicAuth, createTestEnvironment, productionMode, startServer, startTestServer, type TestEnvironment, type TestServer } from '../support/harness.js';
+import { api, basicAuth, productionMode, startInstances, startTestServer, type Instances, type TestServer } from '../support/harness.js';
 import { clientCredentialsToken, introspect, machineApp, registerApp, type ConfidentialApp } from '../support/oauth.js';
 
 const METRICS_TOKEN = 'metrics-token-for-tests-0123456789abcdef';
@@ -180,19 +180,15 @@ describe('GET /metrics', () => {
 });
 
 describe('metrics per instance', () => {
-  let environment: TestEnvironment;
+  let instances: Instances<TestServer[]>;
   let first: TestServer;
   let second: TestServer;
   beforeAll(async () => {
-    environment = await createTestEnvironment();
-    first = await startServer(environment, { METRICS_TOKEN });
-    second = await startServer(environment, { METRICS_TOKEN });
+    const started = await startInstances([{ METRICS_TOKEN }, { METRICS_TOKEN }]);
+    [first, second] = started.instances;
+    instances = started;
   });
-  afterAll(async () => {
-    await first?.close();
-    await second?.close();
-    await environment?.destroy();
-  });
+  afterAll(() => instances?.close());
 
   const scopesServed = async (server: TestServer) =>
     valueOf((await scrape(server)).samples, 'tessera_http_request_duration_seconds_count', { method: 'GET', route: '/api/v1/scopes', status: '200' });

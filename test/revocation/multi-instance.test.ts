@@ -1,38 +1,33 @@
-import { api, basicAuth, createTestEnvironment, type TestEnvironment } from '../support/harness.js';
-import { spawnTessera, type TesseraProcess } from '../support/processes.js';
+import { api, createPat, type Instances } from '../support/harness.js';
+import { spawnInstances, SPAWNED_ADMIN, type TesseraProcess } from '../support/processes.js';
 import { clientCredentialsToken, introspect, machineApp, registerApp, type ConfidentialApp } from '../support/oauth.js';
 
 // Two real Tessera processes sharing MariaDB and Redis: only meaningful in production mode.
 const sharedBackends = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
 const describeShared = sharedBackends ? describe : describe.skip;
 
-const ADMIN = basicAuth('admin', 'admin-password-for-tests');
+const ADMIN = SPAWNED_ADMIN.basic;
 const ROUNDS = 40;
 
 describeShared('two instances over one MariaDB + Redis', () => {
-  let environment: TestEnvironment;
+  let instances: Instances<TesseraProcess[]>;
   let a: TesseraProcess;
   let b: TesseraProcess;
   /** The resource server calling B's introspection endpoint. */
   let rs: ConfidentialApp;
 
   beforeAll(async () => {
-    environment = await createTestEnvironment();
-    a = await spawnTessera(environment.env);
-    b = await spawnTessera(environment.env);
+    const started = await spawnInstances([{}, {}]);
+    [a, b] = started.instances;
+    instances = started;
     rs = await registerApp(a.url, ADMIN, machineApp('resource server', { introspection: true }));
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-    await environment?.destroy();
+    await instances?.close();
   });
 
-  async function createToken(scopes = ['user']): Promise<{ id: number; token: string }> {
-    const res = await api(a.url, 'POST', '/api/v1/user/tokens', { auth: ADMIN, body: { name: 'multi', scopes } });
-    expect(res.status).toBe(201);
-    return res.body;
-  }
+  const createToken = (scopes = ['user']) => createPat(a.url, ADMIN, { scopes });
 
   const useOn = (instance: TesseraProcess, token: string) => api(instance.url, 'GET', '/api/v1/user', { auth: `Bearer ${token}` });
   const activeOn = async (instance: TesseraProcess, token: string) => (await introspect(instance.url, rs.basic, { token })).body.active as boolean;

@@ -1,4 +1,4 @@
-import { api, createTestEnvironment, startServer, type TestEnvironment, type TestServer } from '../support/harness.js';
+import { api, startInstances, type Instances, type TestServer } from '../support/harness.js';
 import { clientBasic, clientCredentialsToken, introspect, machineApp, postForm, registerApp, type ConfidentialApp } from '../support/oauth.js';
 
 /**
@@ -10,7 +10,7 @@ import { clientBasic, clientCredentialsToken, introspect, machineApp, postForm, 
  * database (and Redis in production mode), as in a deployment.
  */
 describe('identifiers are exact (client ids, tokens) on both instances', () => {
-  let environment: TestEnvironment;
+  let instances: Instances<TestServer[]>;
   let a: TestServer;
   let b: TestServer;
   let owner: string;
@@ -19,12 +19,12 @@ describe('identifiers are exact (client ids, tokens) on both instances', () => {
   let pat: string;
 
   beforeAll(async () => {
-    environment = await createTestEnvironment();
     // Every wrong spelling below is a failed client authentication from this one address: room for
     // all of them under the failed-authentication limit (test/security/token-auth-throttle.test.ts).
     const settings = { TOKEN_AUTH_FAILURES_PER_ADDRESS: '10000' };
-    a = await startServer(environment, settings);
-    b = await startServer(environment, settings);
+    const started = await startInstances([settings, settings]);
+    [a, b] = started.instances;
+    instances = started;
     owner = (await a.createUser('case-owner')).basic;
     worker = await registerApp(a.url, owner, machineApp('worker'));
     token = await clientCredentialsToken(a.url, worker, 'user');
@@ -33,11 +33,7 @@ describe('identifiers are exact (client ids, tokens) on both instances', () => {
     pat = created.body.token;
   });
 
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await environment?.destroy();
-  });
+  afterAll(() => instances?.close());
 
   /** Other spellings of `id`: all upper case, one letter upper case, spaces around it (never `id` itself). */
   const variants = (id: string) => {

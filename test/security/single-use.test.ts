@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { createTestEnvironment, startServer, type TestEnvironment, type TestServer } from '../support/harness.js';
+import { startInstances, type Instances, type TestServer } from '../support/harness.js';
 import { authorizationRequest, introspect, machineApp, postForm, registerApp, REDIRECT_URI, relyingParty, signInAndConsent, type ConfidentialApp } from '../support/oauth.js';
 import { WebClient } from '../support/web-client.js';
 
@@ -14,26 +14,22 @@ const ROUNDS = 20;
 const PARALLEL = 6;
 
 describe('single use under concurrency (codes and refresh tokens)', () => {
-  let environment: TestEnvironment;
+  let instances: Instances<TestServer[]>;
   let a: TestServer;
   let b: TestServer;
   let app: ConfidentialApp;
   let user: { username: string; password: string };
 
   beforeAll(async () => {
-    environment = await createTestEnvironment();
-    a = await startServer(environment);
-    b = await startServer(environment);
+    const started = await startInstances([{}, {}]);
+    [a, b] = started.instances;
+    instances = started;
     user = await a.createUser('racer');
     const owner = await a.createUser('racer-owner');
     app = await registerApp(a.url, owner.basic, { name: 'Racer', introspection: true, grant_types: ['authorization_code', 'refresh_token'] });
   });
 
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await environment?.destroy();
-  });
+  afterAll(() => instances?.close());
 
   /** One code through the real pages (on A), with its PKCE verifier. */
   async function freshCode(): Promise<{ code: string; verifier: string }> {

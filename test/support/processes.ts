@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { basicAuth } from './harness.js';
+import { basicAuth, startOverOneEnvironment, type Instances } from './harness.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -77,4 +77,9 @@ export async function spawnTessera(env: NodeJS.ProcessEnv): Promise<TesseraProce
       clearTimeout(timer);
     },
   };
+}
+
+/** Tessera processes over one fresh environment, one per entry of `settings` (added to the environment's variables). */
+export function spawnInstances<const Settings extends readonly NodeJS.ProcessEnv[]>(settings: Settings): Promise<Instances<{ -readonly [K in keyof Settings]: TesseraProcess }>> {
+  return startOverOneEnvironment(settings, (environment, env) => spawnTessera({ ...environment.env, ...env }), (process) => process.stop());
 }

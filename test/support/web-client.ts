@@ -1,3 +1,4 @@
+import { REDIRECT_URI } from './oauth.js';
 import { rawRequest } from './raw-http.js';
 
 /**
@@ -114,6 +115,12 @@ export class WebClient {
     if (created.status !== 303) throw new Error(`token not created: ${created.status} ${created.text.slice(0, 300)}`);
     const reveal = await this.get(created.location!);
     return { created, reveal, token: shownValue(reveal.text, 'token-value') ?? '' };
+  }
+
+  /** Gets the new-app form and submits it (signed in): a confidential web app sending users to REDIRECT_URI, unless `fields` say otherwise. */
+  async submitAppForm(fields: Form): Promise<WebResponse> {
+    const _csrf = await this.csrf('/settings/applications/new');
+    return this.post('/settings/applications', { _csrf, name: 'Test app', redirect_uris: REDIRECT_URI, type: 'confidential', grant_types: ['authorization_code', 'refresh_token'], ...fields });
   }
 
   /** Where a redirect on this server leads (its path), or null for a page or a redirect elsewhere. */

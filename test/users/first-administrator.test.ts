@@ -1,6 +1,6 @@
 import { runCli } from '../cli/run-cli.js';
 import { api, basicAuth, createTestEnvironment, startServer, type TestEnvironment } from '../support/harness.js';
-import { spawnTessera } from '../support/processes.js';
+import { spawnTessera, SPAWNED_ADMIN } from '../support/processes.js';
 import { authorizationRequest, registerApp, relyingParty, signInAndConsent } from '../support/oauth.js';
 import { WebClient } from '../support/web-client.js';
 
@@ -41,7 +41,7 @@ describe('the first administrator', () => {
       const output = server.output();
       expect(output).toContain('No administrator: the database already had 1 user(s) when Tessera first started');
       expect(output).toContain('npx tessera user create <username> --email <email> --admin');
-      expect((await api(server.url, 'GET', '/api/v1/users', { auth: basicAuth('admin', 'admin-password-for-tests') })).status).toBe(401);
+      expect((await api(server.url, 'GET', '/api/v1/users', { auth: SPAWNED_ADMIN.basic })).status).toBe(401);
     } finally {
       await server.stop();
     }

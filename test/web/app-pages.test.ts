@@ -19,16 +19,7 @@ describe('app pages', () => {
 
   /** Registers an app through the Developer apps form; returns the reveal page and the credentials on it. */
   async function registerThroughForm(name: string, extra: Record<string, string | string[]> = {}) {
-    const _csrf = await web.csrf('/settings/applications/new');
-    const created = await web.post('/settings/applications', {
-      _csrf,
-      name,
-      homepage_url: 'https://example.test/',
-      redirect_uris: REDIRECT_URI,
-      type: 'confidential',
-      grant_types: ['authorization_code', 'refresh_token'],
-      ...extra,
-    });
+    const created = await web.submitAppForm({ name, homepage_url: 'https://example.test/', ...extra });
     expect(created.status).toBe(303);
     expect(created.location).toBe('/settings/applications/reveal');
     const reveal = await web.get(created.location!);
