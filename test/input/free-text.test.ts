@@ -150,7 +150,7 @@ describe('free text refuses control characters and invalid UTF-16', () => {
       const res = await root.post('/admin/users', { _csrf, username: 'zed', email: 'zed@example.test', display_name: 'Zed\u202e', password: 'zed-password-1' });
       expect(res.status).toBe(400);
       expect(res.text).toMatch(/role="alert"[^]*Display name: must not contain control characters \(U\+202E\)/);
-      await expect(server.container.users.getByUsername('zed')).rejects.toThrow();
+      await expect(server.container.users.getByUsername('zed')).rejects.toMatchObject({ status: 404, code: 'not_found' });
     });
   });
 });

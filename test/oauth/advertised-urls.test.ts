@@ -1,6 +1,6 @@
 import * as oidc from 'openid-client';
 import { startTestServer, type TestServer } from '../support/harness.js';
-import { authorizationRequest, deviceApp, REDIRECT_URI, registerApp, relyingParty } from '../support/oauth.js';
+import { authorizationRequest, deviceApp, OPAQUE, REDIRECT_URI, registerApp, relyingParty } from '../support/oauth.js';
 import { formAction, hiddenFields, WebClient, type WebResponse } from '../support/web-client.js';
 
 /**
@@ -119,7 +119,7 @@ describe.each([
       }
       expect(res.location?.startsWith(`${REDIRECT_URI}?`)).toBe(true);
       const callback = new URL(res.location!);
-      expect(callback.searchParams.get('code')).toBeTruthy();
+      expect(callback.searchParams.get('code')).toMatch(OPAQUE);
       expect(callback.searchParams.get('iss')).toBe(server.url);
       // The provider's own resume URLs (absolute) were among the redirects.
       expect(seen.some((r) => r.location?.startsWith(`${server.url}/auth/`))).toBe(true);

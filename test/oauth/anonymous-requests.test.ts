@@ -179,8 +179,10 @@ describe('anonymous requests to the authorization server', () => {
     it.each(['none', 'signed-out provider session', 'stale provider session', 'garbage'])('GET /device/:uid (resume) with cookie: %s', async (cookieName) => {
       const cookie = cookieJars[cookieName]!;
       const res = await fetch(`${server.url}/device/nope`, { headers: cookie ? { Cookie: cookie } : {}, redirect: 'manual' });
-      expect(res.status).toBeLessThan(500);
+      // No such device flow: the code page again, with an error, whatever the cookies.
+      expect(res.status).toBe(400);
       expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await res.text()).toMatch(/role="alert"[^]*<label for="user_code">/);
     });
   });
 });

@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { startTestServer, type TestServer } from '../support/harness.js';
-import { authorizationRequest, codeFlow, isActive, registerApp, relyingParty, REDIRECT_URI, signInAndConsent } from '../support/oauth.js';
+import { authorizationRequest, challenge, codeFlow, isActive, OPAQUE, registerApp, relyingParty, REDIRECT_URI, signInAndConsent } from '../support/oauth.js';
 import { formAction, hiddenFields, WebClient } from '../support/web-client.js';
 
 const SIGNED_OUT_URI = 'http://127.0.0.1:9/signed-out';
@@ -24,7 +24,7 @@ describe('authorization code + PKCE through the login and consent pages', () => 
     const tokens = await codeFlow(rp, browser, alice, { scope: 'openid profile email offline_access user', prompt: 'consent' });
     expect(tokens.token_type.toLowerCase()).toBe('bearer');
     expect(tokens.scope?.split(' ').sort()).toEqual(['email', 'offline_access', 'openid', 'profile', 'user']);
-    expect(tokens.refresh_token).toBeTruthy();
+    expect(tokens.refresh_token).toMatch(OPAQUE);
 
     // openid-client already validated the ID token; check it independently with jose as well.
     const claims = tokens.claims()!;
@@ -44,7 +44,8 @@ describe('authorization code + PKCE through the login and consent pages', () => 
     expect(login.status).toBe(200);
     expect(login.text).toMatch(/<label for="username">/);
     expect(login.text).toMatch(/<label for="password">/);
-    expect(hiddenFields(login.text).csrf_token).toBeTruthy();
+    // An HMAC of the interaction (SHA-256, base64url).
+    expect(hiddenFields(login.text).csrf_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const consent = await browser.submit(login, { username: alice.username, password: alice.password, action: 'login' });
     expect(consent.status).toBe(200);
     expect(consent.text).toContain('Code app');
@@ -126,7 +127,7 @@ describe('authorization code + PKCE through the login and consent pages', () => 
     const tokens = await codeFlow(rp, new WebClient(server.url), alice, { scope: 'openid offline_access user', prompt: 'consent' });
     const first = tokens.refresh_token!;
     const rotated = await oidc.refreshTokenGrant(rp, first);
-    expect(rotated.refresh_token).toBeTruthy();
+    expect(rotated.refresh_token).toMatch(OPAQUE);
     expect(rotated.refresh_token).not.toBe(first);
     expect(rotated.scope?.split(' ').sort()).toEqual(['offline_access', 'openid', 'user']);
     expect(await isActive(rp, rotated.access_token)).toBe(true);
@@ -143,7 +144,7 @@ describe('authorization code + PKCE through the login and consent pages', () => 
     expect(await isActive(rp, tokens.access_token)).toBe(true);
     await oidc.tokenRevocation(rp, tokens.access_token, { token_type_hint: 'access_token' });
     expect(await isActive(rp, tokens.access_token)).toBe(false);
-    await expect(oidc.fetchUserInfo(rp, tokens.access_token, oidc.skipSubjectCheck)).rejects.toBeTruthy();
+    await expect(oidc.fetchUserInfo(rp, tokens.access_token, oidc.skipSubjectCheck)).rejects.toMatchObject(challenge('invalid_token'));
 
     await oidc.tokenRevocation(rp, tokens.refresh_token!);
     await expect(oidc.refreshTokenGrant(rp, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
@@ -162,7 +163,7 @@ describe('authorization code + PKCE through the login and consent pages', () => 
     expect((await codeFlow(rp, new WebClient(server.url), alice, { scope: 'openid' })).refresh_token).toBeUndefined();
     expect((await codeFlow(rp, new WebClient(server.url), alice, { scope: 'openid offline_access' })).refresh_token).toBeUndefined();
     // Plain OAuth requests (no openid) get one whenever the app may use the grant, as on GitHub.
-    expect((await codeFlow(rp, new WebClient(server.url), alice, { scope: 'user' })).refresh_token).toBeTruthy();
+    expect((await codeFlow(rp, new WebClient(server.url), alice, { scope: 'user' })).refresh_token).toMatch(OPAQUE);
   });
 
   it('binds tokens to a DPoP key when the app sends proofs (RFC 9449)', async () => {
@@ -234,6 +235,7 @@ describe('authorization code + PKCE through the login and consent pages', () => 
     const request = await authorizationRequest(spa, { scope: 'openid user' });
     const callback = await signInAndConsent(browser, request.url, alice);
     const tokens = await oidc.authorizationCodeGrant(spa, callback, { pkceCodeVerifier: request.codeVerifier, expectedState: request.state });
-    expect(tokens.access_token).toBeTruthy();
+    expect(tokens.access_token).toMatch(OPAQUE);
+    expect(tokens.scope?.split(' ').sort()).toEqual(['openid', 'user']);
   });
 });

@@ -1,4 +1,4 @@
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { api, startTestServer, type TestServer } from '../support/harness.js';
 import { deviceApp, machineApp, postForm, registerApp, type ConfidentialApp } from '../support/oauth.js';
 
@@ -35,7 +35,8 @@ describe('discovery', () => {
     expect(jwks.status).toBe(200);
     expect(jwks.body.keys.length).toBeGreaterThanOrEqual(1);
     for (const key of jwks.body.keys) {
-      expect(key.kid).toBeTruthy();
+      // Each key is named by its RFC 7638 thumbprint.
+      expect(key.kid).toBe(await calculateJwkThumbprint(key));
       expect(key.d).toBeUndefined();
       expect(key.p).toBeUndefined();
     }

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as oidc from 'openid-client';
-import { createTestEnvironment, type TestEnvironment } from '../support/harness.js';
+import { api, createTestEnvironment, type TestEnvironment } from '../support/harness.js';
 import { freePort, spawnTessera, SPAWNED_ADMIN as ADMIN, type TesseraProcess } from '../support/processes.js';
 import { approveDevice, authorizationRequest, isActive, registerApp, relyingParty, signInAndConsent } from '../support/oauth.js';
 import { WebClient } from '../support/web-client.js';
@@ -90,7 +90,9 @@ describeShared('OAuth across restarts and instances (MariaDB + Redis)', () => {
     instance = await start();
     balancer.route([instance]);
     const tokens = await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: request.codeVerifier, expectedState: request.state });
-    expect(tokens.claims()?.sub).toBeTruthy();
+    // The subject is the account's id, as the users API knows it.
+    const users: { id: number; username: string }[] = (await api(balancer.url, 'GET', '/api/v1/users', { auth: ADMIN.basic })).body;
+    expect(tokens.claims()?.sub).toBe(String(users.find((u) => u.username === ADMIN.username)!.id));
 
     // Restart before using and refreshing (tokens and grant in MariaDB, same signing keys).
     await stop(instance);

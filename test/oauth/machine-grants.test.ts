@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import * as oidc from 'openid-client';
 import { startTestServer, type TestServer } from '../support/harness.js';
-import { answerSignInAndConsent, DEVICE_CODE, deviceApp, isActive, machineApp, postForm, registerApp, relyingParty } from '../support/oauth.js';
+import { answerSignInAndConsent, DEVICE_CODE, deviceApp, isActive, machineApp, OPAQUE, postForm, registerApp, relyingParty } from '../support/oauth.js';
 import { WebClient } from '../support/web-client.js';
 
 const DEVICE_CODE_TTL = 30;
@@ -68,7 +68,8 @@ describe('client credentials and the device flow', () => {
     it('lets a CLI get tokens after the user enters the code and approves', async () => {
       const rp = await cliRelyingParty();
       const started = await oidc.initiateDeviceAuthorization(rp, { scope: 'user project' });
-      expect(started.user_code).toBeTruthy();
+      // oidc-provider's default: eight consonants of base-20, as XXXX-XXXX.
+      expect(started.user_code).toMatch(/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
       expect(started.verification_uri.startsWith(server.url)).toBe(true);
 
       // Before approval the CLI is told to keep waiting.
@@ -82,9 +83,10 @@ describe('client credentials and the device flow', () => {
 
       const tokens = await oidc.pollDeviceAuthorizationGrant(rp, pollNow(started));
       expect(tokens.scope?.split(' ').sort()).toEqual(['project', 'user']);
-      expect(tokens.refresh_token).toBeTruthy();
+      expect(tokens.refresh_token).toMatch(OPAQUE);
       const refreshed = await oidc.refreshTokenGrant(rp, tokens.refresh_token!);
-      expect(refreshed.access_token).toBeTruthy();
+      expect(refreshed.access_token).toMatch(OPAQUE);
+      expect(refreshed.access_token).not.toBe(tokens.access_token);
 
       // A device code works once.
       await expect(oidc.pollDeviceAuthorizationGrant(rp, pollNow(started))).rejects.toMatchObject({ error: 'invalid_grant' });

@@ -126,6 +126,9 @@ export async function isActive(config: oidc.Configuration, token: string): Promi
   return (await oidc.tokenIntrospection(config, token)).active;
 }
 
+/** oidc-provider's opaque tokens, codes and handles: 43 characters of the base64url alphabet. */
+export const OPAQUE = /^[A-Za-z0-9_-]{43}$/;
+
 /** How openid-client fails on a 401 with a WWW-Authenticate challenge: `rejects.toMatchObject(challenge('invalid_token'))`. */
 export function challenge(error: string, status = 401): { status: number; cause: { parameters: { error: string } }[] } {
   return { status, cause: [{ parameters: { error } }] };

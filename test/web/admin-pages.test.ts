@@ -64,6 +64,6 @@ describe('admin pages', () => {
     expect((await web.post('/admin/users', { _csrf, username: 'mallory', email: 'm@example.test', password: 'mallory-password' })).status).toBe(403);
     expect((await admin.post('/admin/users', { username: 'mallory', email: 'm@example.test', password: 'mallory-password' })).status).toBe(403);
     expect((await admin.post('/admin/users/grace/impersonation-tokens', { name: 'x', expiry: '7', scopes: 'user' })).status).toBe(403);
-    await expect(server.container.users.getByUsername('mallory')).rejects.toThrow();
+    await expect(server.container.users.getByUsername('mallory')).rejects.toMatchObject({ status: 404, code: 'not_found' });
   });
 });

@@ -197,10 +197,12 @@ describe('token pages', () => {
 
   it('speaks Simplified Chinese by Accept-Language or the switcher, scope descriptions included', async () => {
     const zh = new WebClient(server.url, { 'Accept-Language': 'zh-CN,zh;q=0.9,en;q=0.8' });
-    await zh.signIn('alice', (await server.createUser('carol')).password).catch(() => undefined);
     const login = await zh.get('/login');
     expect(login.text).toContain('<html lang="zh-Hans">');
     expect(login.text).toContain('登录');
+    const wrong = await zh.signIn('alice', 'not-her-password');
+    expect(wrong.status).toBe(401);
+    expect(wrong.text).toMatch(/role="alert"[^]*用户名或密码错误/);
     const carol = new WebClient(server.url, { 'Accept-Language': 'zh-CN' });
     const pw = 'carol-password';
     await server.createUser('dave', { password: pw });
