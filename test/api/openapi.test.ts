@@ -7,7 +7,7 @@ import { apiRouters } from '../../src/http/api-routers.js';
 import { openApiPath, openApiText } from '../../src/http/openapi/document.js';
 import { namedSchemas } from '../../src/http/openapi/operations.js';
 import { errorResponse } from '../../src/http/schemas/response-schemas.js';
-import { seedUserGrant } from '../introspection/introspection-client.js';
+import { seedUserGrant } from '../support/oauth.js';
 import { api, basicAuth, startTestServer, type TestServer } from '../support/harness.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

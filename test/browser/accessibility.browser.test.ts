@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/harness.js';
-import { authorizationUrl } from '../web/oauth-client.js';
+import { authorizationRequest, relyingParty } from '../support/oauth.js';
 import { describeInBrowser, launchChromium, newUserContext } from './chromium.js';
 
 /** What the page's own DOM says about its controls and headings (run inside the browser). */
@@ -108,8 +108,9 @@ describeInBrowser('accessibility of the pages', () => {
       // A fresh browser profile: no sign-in at the authorization server yet.
       const fresh = await newUserContext(browser, server.url, locale);
       page = await fresh.newPage();
-      const flow = authorizationUrl(server.url, { clientId, redirectUri: 'http://127.0.0.1:8976/cb' }, 'openid user');
-      const login = await audit(flow.url);
+      const rp = await relyingParty(server.url, { client_id: clientId, client_secret: null });
+      const flow = await authorizationRequest(rp, { scope: 'openid user', redirect_uri: 'http://127.0.0.1:8976/cb' });
+      const login = await audit(flow.url.href);
       expectAccessible(login);
       expect(login.lang).toBe(locale === 'zh-CN' ? 'zh-Hans' : 'en');
       await page.locator('#username').fill('root');

@@ -1,15 +1,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as oidc from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/harness.js';
-import { authorizationUrl, exchangeCode, userinfo } from '../web/oauth-client.js';
+import { authorizationRequest, relyingParty, userinfoStatus } from '../support/oauth.js';
 import { describeInBrowser, launchChromium, newUserContext } from './chromium.js';
-
 
 /**
  * Developer apps, the consent page and Authorized apps in headless Chromium: register an
  * app, run the authorization-code flow through sign-in and consent (the relying party's
- * token exchange in plain fetch), then revoke it and watch its access token stop working.
+ * half with openid-client), then revoke it and watch its access token stop working.
  */
 describeInBrowser('OAuth apps in the browser', () => {
   let server: TestServer;
@@ -67,8 +67,9 @@ describeInBrowser('OAuth apps in the browser', () => {
 
   it('completes the authorization-code flow through the sign-in and consent pages', async () => {
     // prompt=login: this browser is signed in to Tessera's pages, which would otherwise skip the password.
-    const flow = authorizationUrl(server.url, app, 'openid user', { prompt: 'login consent' });
-    await page.goto(flow.url);
+    const rp = await relyingParty(server.url, { client_id: app.clientId, client_secret: app.clientSecret });
+    const flow = await authorizationRequest(rp, { scope: 'openid user', prompt: 'login consent', redirect_uri: app.redirectUri });
+    await page.goto(flow.url.href);
     await heading(page, 'Sign in');
     expect(await page.getByText('Sign in to continue to Photo Printer').isVisible()).toBe(true);
     await page.getByLabel('Username').fill(alice.username);
@@ -83,12 +84,10 @@ describeInBrowser('OAuth apps in the browser', () => {
     await page.getByRole('button', { name: 'Authorize' }).click();
     await callback;
 
-    const back = new URL(page.url());
-    expect(back.searchParams.get('state')).toBe(flow.state);
-    const tokens = await exchangeCode(server.url, app, back.searchParams.get('code')!, flow.verifier);
-    expect(tokens.status).toBe(200);
-    accessToken = String(tokens.body.access_token);
-    expect(await userinfo(server.url, accessToken)).toBe(200);
+    // The relying party's half: the state checked, the code exchanged with its PKCE verifier.
+    const tokens = await oidc.authorizationCodeGrant(rp, new URL(page.url()), { pkceCodeVerifier: flow.codeVerifier, expectedState: flow.state });
+    accessToken = tokens.access_token;
+    expect(await userinfoStatus(server.url, accessToken)).toBe(200);
   });
 
   it('revokes the app under Authorized apps: its access token stops working at once', async () => {
@@ -102,7 +101,7 @@ describeInBrowser('OAuth apps in the browser', () => {
     await page.getByRole('button', { name: 'Revoke access' }).click();
     expect(await page.getByRole('status').textContent()).toContain('Access of “Photo Printer” revoked.');
     expect(await page.getByText('You have not authorized any apps.').isVisible()).toBe(true);
-    expect(await userinfo(server.url, accessToken)).toBe(401);
+    expect(await userinfoStatus(server.url, accessToken)).toBe(401);
   });
 });
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { api, startTestServer, type TestServer } from '../support/harness.js';
-import { authorizationUrl } from '../web/oauth-client.js';
+import { authorizationRequest, relyingParty } from '../support/oauth.js';
 import { launchChromium, newUserContext } from './chromium.js';
 
 /**
@@ -64,8 +64,9 @@ describe('screenshots', () => {
       await shot('token-created');
 
       // A fresh OAuth sign-in, then the consent page.
-      const flow = authorizationUrl(server.url, { clientId, redirectUri: 'http://127.0.0.1:8976/callback' }, 'openid user user:email');
-      await signIn(page, flow.url, password);
+      const rp = await relyingParty(server.url, { client_id: clientId, client_secret: null });
+      const flow = await authorizationRequest(rp, { scope: 'openid user user:email', redirect_uri: 'http://127.0.0.1:8976/callback' });
+      await signIn(page, flow.url.href, password);
       await page.locator('.consent').waitFor();
       await shot('consent');
       await context.close();

@@ -1,9 +1,9 @@
 import * as oidc from 'openid-client';
 import { In } from 'typeorm';
 import { OidcPayloadEntity, WebSessionEntity } from '../../src/entities/index.js';
-import { productionMode, api, createTestEnvironment, startServer, type TestEnvironment, type TestServer } from '../support/harness.js';
-import { Browser, authorizationRequest, codeFlow, postForm, registerApp, relyingParty } from '../oauth/oauth-support.js';
-import { WebClient } from '../web/web-client.js';
+import { api, productionMode, startInstances, type Instances, type TestServer } from '../support/harness.js';
+import { authorizationRequest, codeFlow, deviceApp, machineApp, postForm, REDIRECT_URI, registerApp, relyingParty } from '../support/oauth.js';
+import { WebClient } from '../support/web-client.js';
 import { runCli } from '../cli/run-cli.js';
 
 /**
@@ -16,23 +16,19 @@ const BATCH = 4;
 const DAY = 24 * 60 * 60 * 1000;
 
 describe('purging expired rows', () => {
-  let environment: TestEnvironment;
+  let instances: Instances<TestServer[]>;
   let a: TestServer;
   let b: TestServer;
   let alice: Awaited<ReturnType<TestServer['createUser']>>;
 
   beforeAll(async () => {
-    environment = await createTestEnvironment();
-    a = await startServer(environment, { CLEANUP_BATCH_SIZE: String(BATCH) });
     // A second instance over the same database (and Redis).
-    b = await startServer(environment, { CLEANUP_BATCH_SIZE: String(BATCH) });
+    const started = await startInstances([{ CLEANUP_BATCH_SIZE: String(BATCH) }, { CLEANUP_BATCH_SIZE: String(BATCH) }]);
+    [a, b] = started.instances;
+    instances = started;
     alice = await a.createUser('alice');
   });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await environment?.destroy();
-  });
+  afterAll(() => instances?.close());
 
   const count = async (table: string) => Number((await a.container.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
   async function models(): Promise<string[]> {
@@ -46,13 +42,13 @@ describe('purging expired rows', () => {
     const web = await registerApp(a.url, alice.basic, { name: 'Web', grant_types: ['authorization_code', 'refresh_token'] });
     const rp = await relyingParty(a.url, web);
     // Plain OAuth (no openid): a refresh token too.
-    await codeFlow(rp, new Browser(), alice, { scope: 'user' });
+    await codeFlow(rp, new WebClient(a.url), alice, { scope: 'user' });
     // An authorization left at the sign-in page (Interaction), and a pushed request never used.
-    await new Browser().follow((await authorizationRequest(rp, { scope: 'openid' })).url.href, 'never');
-    await oidc.buildAuthorizationUrlWithPAR(rp, { redirect_uri: 'http://127.0.0.1:9/callback', scope: 'openid', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' });
-    const service = await registerApp(a.url, alice.basic, { name: 'Service', redirect_uris: [], grant_types: ['client_credentials'] });
+    await new WebClient(a.url).follow((await authorizationRequest(rp, { scope: 'openid' })).url.href);
+    await oidc.buildAuthorizationUrlWithPAR(rp, { redirect_uri: REDIRECT_URI, scope: 'openid', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' });
+    const service = await registerApp(a.url, alice.basic, machineApp('Service'));
     await oidc.clientCredentialsGrant(await relyingParty(a.url, service), { scope: 'user' });
-    const cli = await registerApp(a.url, alice.basic, { name: 'CLI', type: 'public', redirect_uris: [], grant_types: ['urn:ietf:params:oauth:grant-type:device_code'] });
+    const cli = await registerApp(a.url, alice.basic, deviceApp('CLI'));
     expect((await postForm(`${a.url}/device/auth`, { client_id: cli.client_id, scope: 'user' })).status).toBe(200);
   }
 
@@ -127,7 +123,7 @@ describe('purging expired rows', () => {
     const expiredOidc = await payloads.countBy({ model: In(['AccessToken', 'Session']) });
     expect(expiredOidc).toBeGreaterThanOrEqual(2);
 
-    const result = await runCli(environment.env, ['cleanup', '--json']);
+    const result = await runCli(instances.environment.env, ['cleanup', '--json']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const { deleted } = JSON.parse(result.stdout) as { deleted: Record<string, { deleted: number }> };
@@ -137,7 +133,7 @@ describe('purging expired rows', () => {
     expect(await count('oidc_payloads')).toBe(before - expiredOidc);
     expect(await pats()).toHaveLength(2);
 
-    const text = await runCli(environment.env, ['cleanup']);
+    const text = await runCli(instances.environment.env, ['cleanup']);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('Deleted 0 expired row(s).');
   }, 60_000);

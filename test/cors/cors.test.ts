@@ -1,6 +1,6 @@
-import { clientBasic, registerApp, seedUserGrant, type RegisteredApp } from '../introspection/introspection-client.js';
+import { clientBasic, machineApp, registerApp, seedUserGrant, type ConfidentialApp } from '../support/oauth.js';
 import { api, startTestServer, type TestServer } from '../support/harness.js';
-import { WebClient } from '../web/web-client.js';
+import { WebClient } from '../support/web-client.js';
 
 const ALLOWED = 'https://app.example';
 const SPA = 'https://spa.example'; // a public app's redirect URI origin, not in CORS_ORIGINS
@@ -26,13 +26,13 @@ describe('CORS', () => {
   let server: TestServer;
   let alice: { username: string; basic: string; password: string };
   let pat: string;
-  let rs: RegisteredApp;
+  let rs: ConfidentialApp;
 
   beforeAll(async () => {
     server = await startTestServer({ CORS_ORIGINS: `${ALLOWED}, http://localhost:5173` });
     alice = await server.createUser('alice');
     pat = (await api(server.url, 'POST', '/api/v1/user/tokens', { auth: alice.basic, body: { name: 'spa', scopes: ['user'] } })).body.token;
-    rs = await registerApp(server, alice.basic, { introspection: true });
+    rs = await registerApp(server.url, alice.basic, machineApp('resource server', { introspection: true }));
   });
   afterAll(() => server.close());
 
@@ -101,13 +101,13 @@ describe('CORS', () => {
   });
 
   describe('the provider\'s endpoints (oidc-provider\'s own CORS, with Tessera\'s policy)', () => {
-    let worker: RegisteredApp;
-    let rp: RegisteredApp;
+    let worker: ConfidentialApp;
+    let rp: ConfidentialApp;
     let spa: { client_id: string };
     beforeAll(async () => {
-      worker = await registerApp(server, alice.basic, { name: 'worker' });
+      worker = await registerApp(server.url, alice.basic, machineApp('worker'));
       // Confidential, signing users in: its redirect URI is at https://rs.example.
-      rp = await registerApp(server, alice.basic, { name: 'relying party', grantTypes: ['authorization_code'] });
+      rp = await registerApp(server.url, alice.basic, { name: 'relying party', redirect_uris: ['https://rs.example/callback'], grant_types: ['authorization_code'] });
       spa = (await api(server.url, 'POST', '/api/v1/user/applications', {
         auth: alice.basic,
         body: { name: 'spa', type: 'public', redirect_uris: [`${SPA}/callback`], grant_types: ['authorization_code'] },
@@ -212,7 +212,7 @@ describe('CORS', () => {
       const res = await preflight(plain, '/api/v1/user', ALLOWED, 'GET');
       expect(res.status).toBe(204);
       expect(res.headers.get('access-control-allow-origin')).toBeNull();
-      const worker = await registerApp(plain, (await plain.createUser('bob')).basic);
+      const worker = await registerApp(plain.url, (await plain.createUser('bob')).basic, machineApp('resource server'));
       const token = await send(plain, 'POST', '/token', { ...FORM, Origin: ALLOWED, Authorization: worker.basic }, form({ grant_type: 'client_credentials', scope: 'project' }));
       expect(token.status).toBe(400);
       expect(token.headers.get('access-control-allow-origin')).toBeNull();

@@ -1,5 +1,4 @@
 import mysql from 'mysql2/promise';
-import { api } from '../support/harness.js';
 
 /** Percentiles of request latencies (ms), for the fault suites' bounds and their printed summaries. */
 export function latencyReport(ms: number[]): { p50: number; p99: number; max: number; text: string } {
@@ -9,13 +8,6 @@ export function latencyReport(ms: number[]): { p50: number; p99: number; max: nu
   const p99 = at(0.99);
   const max = sorted.at(-1) ?? 0;
   return { p50, p99, max, text: `p50 ${p50} ms, p99 ${p99} ms, max ${max} ms` };
-}
-
-/** A PAT with scope `user`, created through the API by `owner` (Basic credentials). */
-export async function createPat(url: string, owner: string, name: string): Promise<{ id: number; token: string }> {
-  const res = await api(url, 'POST', '/api/v1/user/tokens', { auth: owner, body: { name, scopes: ['user'] } });
-  expect(res.status).toBe(201);
-  return res.body;
 }
 
 /**

@@ -1,9 +1,9 @@
-import { api, basicAuth, createTestEnvironment, type TestEnvironment } from '../support/harness.js';
-import { spawnTessera, type TesseraProcess } from '../support/processes.js';
+import { api, createPat, type Instances } from '../support/harness.js';
+import { spawnInstances, SPAWNED_ADMIN, type TesseraProcess } from '../support/processes.js';
 import { createDatabase, haveExecutable, MARIADBD, startMariadbServer, type BackendServer } from '../support/backend-servers.js';
-import { clientCredentialsToken, introspect, registerApp, type RegisteredApp } from '../introspection/introspection-client.js';
-import { WebClient } from '../web/web-client.js';
-import { createPat as createPatAs, whileRowsLocked } from './fault-support.js';
+import { clientCredentialsToken, introspect, machineApp, registerApp, type ConfidentialApp } from '../support/oauth.js';
+import { WebClient } from '../support/web-client.js';
+import { whileRowsLocked } from './fault-support.js';
 
 // Production mode (MariaDB + Redis) on a mariadbd of its own, so it can be paused and stopped.
 const binaries = haveExecutable(MARIADBD) && haveExecutable('mariadb-install-db');
@@ -11,7 +11,7 @@ const runnable = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL) && b
 if (process.env.DATABASE_URL && !binaries) process.stderr.write(`test/faults/mariadb-faults.test.ts skipped: ${MARIADBD} or mariadb-install-db not found\n`);
 const describeRunnable = runnable ? describe : describe.skip;
 
-const ADMIN = basicAuth('admin', 'admin-password-for-tests');
+const ADMIN = SPAWNED_ADMIN.basic;
 const DATABASE = 'tessera_faults';
 /** The defaults of DATABASE_QUERY_TIMEOUT_MS and DATABASE_CONNECT_TIMEOUT_MS, set here explicitly. */
 const QUERY_TIMEOUT_MS = 2_000;
@@ -35,30 +35,32 @@ interface Answer {
  */
 describeRunnable('MariaDB paused and stopped', () => {
   let mariadb: BackendServer & { destroy(): Promise<void> };
-  let environment: TestEnvironment;
+  let instances: Instances<TesseraProcess[]>;
   let tessera: TesseraProcess;
-  let rs: RegisteredApp;
+  let rs: ConfidentialApp;
 
   beforeAll(async () => {
-    [mariadb, environment] = await Promise.all([startMariadbServer(), createTestEnvironment()]);
-    tessera = await spawnTessera({
-      ...environment.env,
-      DATABASE_URL: await createDatabase(mariadb, DATABASE),
-      DATABASE_QUERY_TIMEOUT_MS: String(QUERY_TIMEOUT_MS),
-      DATABASE_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS),
-      LOG_LEVEL: 'info',
-    });
-    rs = await registerApp(tessera, ADMIN, { introspection: true });
+    mariadb = await startMariadbServer();
+    const started = await spawnInstances([
+      {
+        DATABASE_URL: await createDatabase(mariadb, DATABASE),
+        DATABASE_QUERY_TIMEOUT_MS: String(QUERY_TIMEOUT_MS),
+        DATABASE_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS),
+        LOG_LEVEL: 'info',
+      },
+    ]);
+    [tessera] = started.instances;
+    instances = started;
+    rs = await registerApp(tessera.url, ADMIN, machineApp('resource server', { introspection: true }));
   }, 90_000);
 
   afterAll(async () => {
     mariadb?.resume();
-    await tessera?.stop();
+    await instances?.close();
     await mariadb?.destroy();
-    await environment?.destroy();
   });
 
-  const createPat = (name: string) => createPatAs(tessera.url, ADMIN, name);
+  const newPat = (name: string) => createPat(tessera.url, ADMIN, { name });
   const lockRows = (select: string, params: unknown[], body: () => Promise<void>) => whileRowsLocked({ port: mariadb.port, database: DATABASE }, select, params, body);
   const timed = async (request: () => Promise<{ status: number; headers: Headers; body: any }>): Promise<Answer> => {
     const started = Date.now();
@@ -75,16 +77,16 @@ describeRunnable('MariaDB paused and stopped', () => {
 
   /** Tokens verified before the fault (warm) and never verified (cold); each fault gets fresh ones. */
   async function tokensForAFault() {
-    const warm = await createPat('verified before the fault');
-    const cold = await createPat('never verified');
-    const toRevoke = await createPat('revoked during the fault');
+    const warm = await newPat('verified before the fault');
+    const cold = await newPat('never verified');
+    const toRevoke = await newPat('revoked during the fault');
     for (const token of [warm.token, toRevoke.token]) {
       expect((await introspection(token)).active).toBe(true);
       expect((await currentUser(token)).status).toBe(200);
     }
     // A signed-in browser: its session is read from the database on every page.
     const browser = new WebClient(tessera.url);
-    expect((await browser.signIn('admin', 'admin-password-for-tests')).status).toBe(303);
+    expect((await browser.signIn(SPAWNED_ADMIN.username, SPAWNED_ADMIN.password)).status).toBe(303);
     expect((await browser.get('/settings/tokens')).status).toBe(200);
     return { warm, cold, toRevoke, browser };
   }
@@ -188,7 +190,7 @@ describeRunnable('MariaDB paused and stopped', () => {
   }, 60_000);
 
   it('a revoke whose write outlives the query timeout answers 503 and still kills the token at once (fail closed)', async () => {
-    const token = await createPat('revoked while its row is locked');
+    const token = await newPat('revoked while its row is locked');
     expect((await introspection(token.token)).active).toBe(true);
     // Another session holds the token's row: the revoke's DELETE waits for it past the timeout and
     // is abandoned by Tessera, but MariaDB will still run it once the lock goes.
@@ -208,8 +210,8 @@ describeRunnable('MariaDB paused and stopped', () => {
   }, 60_000);
 
   it('so does an RFC 7009 revocation of an OAuth access token', async () => {
-    const worker = await registerApp(tessera, ADMIN, { name: 'worker' });
-    const token = await clientCredentialsToken(tessera, worker, 'project');
+    const worker = await registerApp(tessera.url, ADMIN, machineApp('worker'));
+    const token = await clientCredentialsToken(tessera.url, worker, 'project');
     expect((await introspection(token)).active).toBe(true);
     const revokeOAuth = () =>
       timed(() =>

@@ -1,15 +1,15 @@
-import { api, basicAuth, createTestEnvironment, type TestEnvironment } from '../support/harness.js';
-import { spawnTessera, type TesseraProcess } from '../support/processes.js';
+import { api, createPat, type Instances } from '../support/harness.js';
+import { spawnInstances, SPAWNED_ADMIN, type TesseraProcess } from '../support/processes.js';
 import { haveExecutable, startRedisServer, type BackendServer } from '../support/backend-servers.js';
-import { clientCredentialsToken, introspect, registerApp, type RegisteredApp } from '../introspection/introspection-client.js';
-import { createPat as createPatAs, latencyReport } from './fault-support.js';
+import { clientCredentialsToken, introspect, machineApp, registerApp, type ConfidentialApp } from '../support/oauth.js';
+import { latencyReport } from './fault-support.js';
 
 // Needs MariaDB (the source of truth while Redis stalls: production mode) and a redis-server binary of its own.
 const runnable = Boolean(process.env.DATABASE_URL) && haveExecutable('redis-server') && haveExecutable('redis-cli');
 if (process.env.DATABASE_URL && !runnable) process.stderr.write('test/faults/redis-pause.test.ts skipped: redis-server or redis-cli not found\n');
 const describeRunnable = runnable ? describe : describe.skip;
 
-const ADMIN = basicAuth('admin', 'admin-password-for-tests');
+const ADMIN = SPAWNED_ADMIN.basic;
 const PAUSE_MS = 5_000;
 /** The acceptance bound: introspection p99 over the pause. */
 const P99_BOUND_MS = 250;
@@ -32,29 +32,29 @@ interface Sample {
  * notices the stall only through its heartbeat), which is asked about every token afterwards.
  */
 describeRunnable('a paused Redis, two instances under load and one without traffic', () => {
-  let environment: TestEnvironment;
+  let instances: Instances<TesseraProcess[]>;
   let redis: BackendServer;
   let a: TesseraProcess;
   let b: TesseraProcess;
   let idle: TesseraProcess;
-  let rs: RegisteredApp;
+  let rs: ConfidentialApp;
 
   beforeAll(async () => {
     redis = await startRedisServer();
-    environment = await createTestEnvironment();
-    const env = { ...environment.env, REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'pause-test:', LOG_LEVEL: 'info' };
-    [a, b, idle] = await Promise.all([spawnTessera(env), spawnTessera(env), spawnTessera(env)]);
-    rs = await registerApp(a, ADMIN, { introspection: true });
+    const env = { REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'pause-test:', LOG_LEVEL: 'info' };
+    const started = await spawnInstances([env, env, env]);
+    [a, b, idle] = started.instances;
+    instances = started;
+    rs = await registerApp(a.url, ADMIN, machineApp('resource server', { introspection: true }));
   }, 90_000);
 
   afterAll(async () => {
     redis?.resume();
-    await Promise.all([a?.stop(), b?.stop(), idle?.stop()]);
+    await instances?.close();
     await redis?.stop();
-    await environment?.destroy();
   });
 
-  const createPat = (name: string) => createPatAs(a.url, ADMIN, name);
+  const newPat = (name: string) => createPat(a.url, ADMIN, { name });
   const ask = async (instance: TesseraProcess, token: string) => {
     const res = await introspect(instance.url, rs.basic, { token });
     return { status: res.status, active: res.body?.active as boolean | undefined };
@@ -64,14 +64,14 @@ describeRunnable('a paused Redis, two instances under load and one without traff
    * One pause: fresh tokens verified on every instance, a steady load on A and B, Redis paused for
    * 5 s with revokes on each instance during it, then checks on every instance.
    */
-  async function pauseCycle(worker: RegisteredApp): Promise<Cycle> {
+  async function pauseCycle(worker: ConfidentialApp): Promise<Cycle> {
     const tokens = {
-      kept: (await createPat('kept')).token,
-      revokedBefore: await createPat('revoked before the pause'),
-      revokedDuring: await createPat('revoked during the pause'),
-      revokedOnIdle: await createPat('revoked during the pause on the idle instance'),
-      oauthKept: await clientCredentialsToken(a, worker, 'project'),
-      oauthRevokedDuring: await clientCredentialsToken(b, worker, 'project'),
+      kept: (await newPat('kept')).token,
+      revokedBefore: await newPat('revoked before the pause'),
+      revokedDuring: await newPat('revoked during the pause'),
+      revokedOnIdle: await newPat('revoked during the pause on the idle instance'),
+      oauthKept: await clientCredentialsToken(a.url, worker, 'project'),
+      oauthRevokedDuring: await clientCredentialsToken(b.url, worker, 'project'),
     };
     const all = [tokens.kept, tokens.revokedBefore.token, tokens.revokedDuring.token, tokens.revokedOnIdle.token, tokens.oauthKept, tokens.oauthRevokedDuring];
     // Every instance verifies every token, so each holds all of them in memory.
@@ -172,7 +172,7 @@ describeRunnable('a paused Redis, two instances under load and one without traff
   }
 
   it('introspection p99 stays within 250 ms, revokes return within 1 s, and no answer is wrong on any instance', async () => {
-    const worker = await registerApp(a, ADMIN, { name: 'worker' });
+    const worker = await registerApp(a.url, ADMIN, machineApp('worker'));
     // The latency bound is about what the pause adds. A machine so busy that the same load already
     // has a p99 over QUIET_P99_MS before the pause cannot show it: then the pause is repeated (up to
     // three times), and if it never is quiet the bound is taken relative to that p99.
@@ -199,7 +199,7 @@ describeRunnable('a paused Redis, two instances under load and one without traff
     expect(cycle.during.p99).toBeLessThanOrEqual(cycle.before.p99 <= QUIET_P99_MS ? P99_BOUND_MS : cycle.before.p99 + P99_BOUND_MS);
 
     // Redis is trusted again: a revoke now reaches every instance at once, and /readyz is back.
-    const later = await createPat('revoked after the pause');
+    const later = await newPat('revoked after the pause');
     for (const instance of [a, b, idle]) expect((await ask(instance, later.token)).active).toBe(true);
     expect((await api(b.url, 'DELETE', `/api/v1/user/tokens/${later.id}`, { auth: ADMIN })).status).toBe(204);
     for (const instance of [a, b, idle]) expect((await ask(instance, later.token)).active).toBe(false);

@@ -1,6 +1,6 @@
 import { api, startTestServer, type TestServer } from '../support/harness.js';
-import { introspect, registerApp } from '../introspection/introspection-client.js';
-import { csrfIn, WebClient } from '../web/web-client.js';
+import { introspect, machineApp, registerApp } from '../support/oauth.js';
+import { WebClient } from '../support/web-client.js';
 
 /**
  * Errors speak the reader's language: the API's error_description follows Accept-Language
@@ -61,7 +61,7 @@ describe('localized errors', () => {
   });
 
   it('the introspection endpoint answers in the caller’s language as well', async () => {
-    const app = await registerApp(server, alice.basic, { introspection: false });
+    const app = await registerApp(server.url, alice.basic, machineApp('resource server'));
     const refused = await introspect(server.url, app.basic, { token: 'x' }, ZH);
     expect(refused.status).toBe(403);
     expect(refused.body).toEqual({ error: 'unauthorized_client', error_description: '该客户端无权内省令牌' });
@@ -77,7 +77,7 @@ describe('localized errors', () => {
     });
 
     it('the token form shows service errors in Chinese, naming the form’s own labels', async () => {
-      const _csrf = csrfIn((await web.get('/settings/tokens/new')).text)!;
+      const _csrf = await web.csrf('/settings/tokens/new');
       const allowlist = await web.post('/settings/tokens', { _csrf, name: 'ci', expiry: '7', scopes: 'user', allowlist: 'not-an-address' });
       expect(allowlist.status).toBe(400);
       expect(allowlist.text).toMatch(/role="alert"[^]*无法保存：IP 白名单：“not-an-address”不是 IP 地址或 CIDR 网段/);
@@ -89,14 +89,7 @@ describe('localized errors', () => {
     });
 
     it('the app form too', async () => {
-      const _csrf = csrfIn((await web.get('/settings/applications/new')).text)!;
-      const res = await web.post('/settings/applications', {
-        _csrf,
-        name: 'My app',
-        redirect_uris: 'http://app.example/cb',
-        type: 'confidential',
-        grant_types: ['authorization_code', 'refresh_token'],
-      });
+      const res = await web.submitAppForm({ name: 'My app', redirect_uris: 'http://app.example/cb' });
       expect(res.status).toBe(400);
       expect(res.text).toMatch(/role="alert"[^]*回调地址：http:\/\/app\.example\/cb 必须使用 https/);
     });

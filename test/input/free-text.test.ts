@@ -1,5 +1,5 @@
 import { api, startTestServer, type TestServer } from '../support/harness.js';
-import { csrfIn, WebClient } from '../web/web-client.js';
+import { WebClient } from '../support/web-client.js';
 
 /**
  * Free text a user sets (token names and descriptions, app names and URLs, display names, the
@@ -125,7 +125,7 @@ describe('free text refuses control characters and invalid UTF-16', () => {
     });
 
     it('new token: name and description', async () => {
-      const _csrf = csrfIn((await web.get('/settings/tokens/new')).text)!;
+      const _csrf = await web.csrf('/settings/tokens/new');
       const name = await web.post('/settings/tokens', { _csrf, name: 'ci\u001b[2Jjob', expiry: '7', scopes: 'user' });
       expect(name.status).toBe(400);
       expect(name.text).toMatch(/role="alert"[^]*Name: must not contain control characters \(U\+001B\)/);
@@ -140,24 +140,17 @@ describe('free text refuses control characters and invalid UTF-16', () => {
     });
 
     it('register an app: name', async () => {
-      const _csrf = csrfIn((await web.get('/settings/applications/new')).text)!;
-      const res = await web.post('/settings/applications', {
-        _csrf,
-        name: 'Totally\u0085Legit',
-        redirect_uris: 'https://app.example/cb',
-        type: 'confidential',
-        grant_types: ['authorization_code', 'refresh_token'],
-      });
+      const res = await web.submitAppForm({ name: 'Totally\u0085Legit', redirect_uris: 'https://app.example/cb' });
       expect(res.status).toBe(400);
       expect(res.text).toMatch(/role="alert"[^]*Application name: must not contain control characters \(U\+0085\)/);
     });
 
     it('admin → new user: display name', async () => {
-      const _csrf = csrfIn((await root.get('/admin/users')).text)!;
+      const _csrf = await root.csrf('/admin/users');
       const res = await root.post('/admin/users', { _csrf, username: 'zed', email: 'zed@example.test', display_name: 'Zed\u202e', password: 'zed-password-1' });
       expect(res.status).toBe(400);
       expect(res.text).toMatch(/role="alert"[^]*Display name: must not contain control characters \(U\+202E\)/);
-      await expect(server.container.users.getByUsername('zed')).rejects.toThrow();
+      await expect(server.container.users.getByUsername('zed')).rejects.toMatchObject({ status: 404, code: 'not_found' });
     });
   });
 });

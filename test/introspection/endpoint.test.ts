@@ -1,26 +1,22 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { api, basicAuth, startTestServer, type TestServer, type TestEnvironment } from '../support/harness.js';
-import { clientBasic, clientCredentialsToken, introspect, registerApp, seedUserGrant, type RegisteredApp } from './introspection-client.js';
+import { api, createPat, basicAuth, startTestServer, type TestServer, type TestEnvironment } from '../support/harness.js';
+import { clientBasic, clientCredentialsToken, introspect, machineApp, registerApp, seedUserGrant, type ConfidentialApp } from '../support/oauth.js';
 
 describe('POST /token/introspection (RFC 7662) answers for every token kind', () => {
   let server: TestServer & { environment: TestEnvironment };
   let alice: { username: string; basic: string };
   let aliceId: number;
-  let rs: RegisteredApp;
+  let rs: ConfidentialApp;
 
   beforeAll(async () => {
     server = await startTestServer();
     alice = await server.createUser('alice');
     aliceId = (await server.container.users.getByUsername('alice')).id;
-    rs = await registerApp(server, alice.basic, { introspection: true, grantTypes: ['client_credentials'] });
+    rs = await registerApp(server.url, alice.basic, machineApp('resource server', { introspection: true }));
   });
   afterAll(() => server.close());
 
-  const createPat = async (body: Record<string, unknown> = {}) => {
-    const res = await api(server.url, 'POST', '/api/v1/user/tokens', { auth: alice.basic, body: { name: 'pat', scopes: ['user', 'project'], ...body } });
-    expect(res.status).toBe(201);
-    return res.body as { id: number; token: string; expires_at: string | null };
-  };
+  const newPat = (body: Record<string, unknown> = {}) => createPat(server.url, alice.basic, { scopes: ['user', 'project'], ...body });
 
   it('is what discovery advertises, in front of the provider', async () => {
     const discovery = await api(server.url, 'GET', '/.well-known/openid-configuration');
@@ -29,7 +25,7 @@ describe('POST /token/introspection (RFC 7662) answers for every token kind', ()
 
   describe('caller authentication', () => {
     it('without client credentials: 401 invalid_client with a Basic challenge', async () => {
-      const pat = await createPat();
+      const pat = await newPat();
       const res = await introspect(server.url, null, { token: pat.token });
       expect(res.status).toBe(401);
       expect(res.body.error).toBe('invalid_client');
@@ -46,22 +42,22 @@ describe('POST /token/introspection (RFC 7662) answers for every token kind', ()
     });
 
     it('a client without the introspection permission: 403 unauthorized_client', async () => {
-      const other = await registerApp(server, alice.basic, { introspection: false });
-      const res = await introspect(server.url, other.basic, { token: (await createPat()).token });
+      const other = await registerApp(server.url, alice.basic, machineApp('resource server'));
+      const res = await introspect(server.url, other.basic, { token: (await newPat()).token });
       expect(res.status).toBe(403);
       expect(res.body.error).toBe('unauthorized_client');
       expect(res.text).not.toContain('"active"');
     });
 
     it('client_secret_post works as well as client_secret_basic', async () => {
-      const pat = await createPat();
+      const pat = await newPat();
       const res = await introspect(server.url, null, { token: pat.token, client_id: rs.client_id, client_secret: rs.client_secret });
       expect(res.status).toBe(200);
       expect(res.body.active).toBe(true);
     });
 
     it('client_secret_basic parts are form-urlencoded (RFC 6749 §2.3.1): an escaped secret is decoded first', async () => {
-      const pat = await createPat();
+      const pat = await newPat();
       const escape = (v: string) => v.replace(/[_-]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
       const escaped = basicAuth(escape(rs.client_id), escape(rs.client_secret));
       expect(escaped).not.toBe(rs.basic);
@@ -91,7 +87,7 @@ describe('POST /token/introspection (RFC 7662) answers for every token kind', ()
 
   describe('HTTP contract (the endpoint is answered ahead of the Koa app, and must behave like it)', () => {
     it('sends the no-store, security and request-id headers; echoes a sane X-Request-Id, replaces an unsafe one', async () => {
-      const pat = await createPat();
+      const pat = await newPat();
       const echoed = await introspect(server.url, rs.basic, { token: pat.token }, { 'X-Request-Id': 'rs-trace.42' });
       expect(echoed.status).toBe(200);
       expect(echoed.headers.get('content-type')).toBe('application/json; charset=utf-8');
@@ -118,7 +114,7 @@ describe('POST /token/introspection (RFC 7662) answers for every token kind', ()
     });
 
     it('answers at the advertised path with a trailing slash or a query string too (never the provider\'s PAT-blind handler)', async () => {
-      const pat = await createPat();
+      const pat = await newPat();
       for (const path of ['/token/introspection/', '/token/introspection?x=1', '/Token/Introspection']) {
         const res = await fetch(server.url + path, {
           method: 'POST',
@@ -131,11 +127,11 @@ describe('POST /token/introspection (RFC 7662) answers for every token kind', ()
     });
 
     it('a burst of concurrent calls mixing callers and token kinds: every answer is its own', async () => {
-      const active = await createPat();
-      const revoked = await createPat();
+      const active = await newPat();
+      const revoked = await newPat();
       expect((await api(server.url, 'DELETE', `/api/v1/user/tokens/${revoked.id}`, { auth: alice.basic })).status).toBe(204);
-      const accessToken = await clientCredentialsToken(server, rs, 'project');
-      const stranger = await registerApp(server, alice.basic, { introspection: false });
+      const accessToken = await clientCredentialsToken(server.url, rs, 'project');
+      const stranger = await registerApp(server.url, alice.basic, machineApp('resource server'));
       const wrongSecret = clientBasic(rs.client_id, `${rs.client_secret}x`);
       const cases: { auth: string; token: string; expect: (r: { status: number; body: any }) => void }[] = [
         { auth: rs.basic, token: active.token, expect: (r) => expect(r.body).toMatchObject({ active: true, pat_id: active.id }) },
@@ -153,7 +149,7 @@ describe('POST /token/introspection (RFC 7662) answers for every token kind', ()
 
   describe('personal access tokens', () => {
     it('active: RFC 7662 members plus token_kind, pat_id and impersonation', async () => {
-      const pat = await createPat({ expires_in_days: 30 });
+      const pat = await newPat({ expires_in_days: 30 });
       const res = await introspect(server.url, rs.basic, { token: pat.token });
       expect(res.status).toBe(200);
       expect(res.headers.get('cache-control')).toBe('no-store');
@@ -173,9 +169,9 @@ describe('POST /token/introspection (RFC 7662) answers for every token kind', ()
     });
 
     it('malformed, bad-checksum, over-long, unknown and expired tokens are exactly {"active":false}', async () => {
-      const pat = await createPat({ expires_in_days: 7 });
+      const pat = await newPat({ expires_in_days: 7 });
       const badChecksum = pat.token.slice(0, -1) + (pat.token.endsWith('A') ? 'B' : 'A');
-      const deleted = await createPat();
+      const deleted = await newPat();
       expect((await api(server.url, 'DELETE', `/api/v1/user/tokens/${deleted.id}`, { auth: alice.basic })).status).toBe(204);
       for (const token of ['garbage', badChecksum, 'tsp_' + 'a'.repeat(5000), deleted.token, 'A'.repeat(43)]) {
         const res = await introspect(server.url, rs.basic, { token });
@@ -192,7 +188,7 @@ describe('POST /token/introspection (RFC 7662) answers for every token kind', ()
     });
 
     it('end_user_ip: a PAT with an IP allowlist is active only from inside it', async () => {
-      const pat = await createPat({ ip_allowlist: ['203.0.113.0/24', '2001:db8::/32'] });
+      const pat = await newPat({ ip_allowlist: ['203.0.113.0/24', '2001:db8::/32'] });
       const answer = async (ip?: string) => (await introspect(server.url, rs.basic, { token: pat.token, ...(ip ? { end_user_ip: ip } : {}) })).body;
       expect((await answer('203.0.113.7')).active).toBe(true);
       expect((await answer('2001:db8::1')).active).toBe(true);
@@ -214,7 +210,7 @@ describe('POST /token/introspection (RFC 7662) answers for every token kind', ()
 
   describe('OAuth access tokens', () => {
     it('a client-credentials token: active with client_id, then inactive once expired', async () => {
-      const token = await clientCredentialsToken(server, rs, 'project');
+      const token = await clientCredentialsToken(server.url, rs, 'project');
       const res = await introspect(server.url, rs.basic, { token });
       expect(res.body).toEqual({
         active: true,
@@ -236,7 +232,7 @@ describe('POST /token/introspection (RFC 7662) answers for every token kind', ()
     });
 
     it("a user's access token: active with username, usable on Tessera's own API", async () => {
-      const app = await registerApp(server, alice.basic, { grantTypes: ['authorization_code', 'refresh_token'], name: 'web app' });
+      const app = await registerApp(server.url, alice.basic, { name: 'web app', grant_types: ['authorization_code', 'refresh_token'] });
       const { accessToken } = await seedUserGrant(server, app.client_id, aliceId, 'openid user');
       const res = await introspect(server.url, rs.basic, { token: accessToken });
       expect(res.body).toMatchObject({ active: true, scope: 'openid user', client_id: app.client_id, username: 'alice', sub: String(aliceId), token_kind: 'access_token' });
@@ -250,7 +246,7 @@ describe('POST /token/introspection (RFC 7662) answers for every token kind', ()
 
   describe('OAuth refresh tokens', () => {
     it('active with token_kind refresh_token, whatever the hint; never a bearer credential', async () => {
-      const app = await registerApp(server, alice.basic, { grantTypes: ['authorization_code', 'refresh_token'], name: 'cli' });
+      const app = await registerApp(server.url, alice.basic, { name: 'cli', grant_types: ['authorization_code', 'refresh_token'] });
       const { refreshToken } = await seedUserGrant(server, app.client_id, aliceId, 'openid offline_access user');
       for (const hint of [undefined, 'refresh_token', 'access_token', 'personal_access_token', 'nonsense']) {
         const res = await introspect(server.url, rs.basic, { token: refreshToken, ...(hint ? { token_type_hint: hint } : {}) });
@@ -272,7 +268,7 @@ describe('POST /token/introspection (RFC 7662) answers for every token kind', ()
     const accept = { Accept: 'application/token-introspection+jwt' };
 
     it('is signed with the provider key and verifies against the JWKS endpoint', async () => {
-      const pat = await createPat();
+      const pat = await newPat();
       const json = await introspect(server.url, rs.basic, { token: pat.token });
       const res = await introspect(server.url, rs.basic, { token: pat.token }, accept);
       expect(res.status).toBe(200);

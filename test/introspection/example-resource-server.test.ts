@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { resourceServerApp } from '../../examples/resource-server/app.js';
 import { IntrospectionClient } from '../../examples/resource-server/introspection-client.js';
 import { ScopeCatalog } from '../../examples/resource-server/scope-catalog.js';
-import { api, basicAuth, startTestServer, type TestEnvironment, type TestServer } from '../support/harness.js';
-import { registerApp } from './introspection-client.js';
+import { api, createPat, basicAuth, startTestServer, type TestEnvironment, type TestServer } from '../support/harness.js';
+import { machineApp, registerApp } from '../support/oauth.js';
 
 /** The API-team template in examples/resource-server (its own app: GET /projects needs `project`), against a real Tessera. */
 describe('examples/resource-server', () => {
@@ -16,7 +16,7 @@ describe('examples/resource-server', () => {
   beforeAll(async () => {
     tessera = await startTestServer();
     alice = await tessera.createUser('alice');
-    const app = await registerApp(tessera, alice.basic, { introspection: true });
+    const app = await registerApp(tessera.url, alice.basic, machineApp('resource server', { introspection: true }));
     // cacheSeconds 0: every request asks Tessera, so the revocation below is seen at once.
     const introspection = new IntrospectionClient({ endpoint: `${tessera.url}/token/introspection`, clientId: app.client_id, clientSecret: app.client_secret, cacheSeconds: 0 });
     const scopes = new ScopeCatalog(`${tessera.url}/api/v1/scopes`);
@@ -29,19 +29,15 @@ describe('examples/resource-server', () => {
     await tessera.close();
   });
 
-  const createPat = async (body: Record<string, unknown>) => {
-    const res = await api(tessera.url, 'POST', '/api/v1/user/tokens', { auth: alice.basic, body: { name: 'rs', ...body } });
-    expect(res.status).toBe(201);
-    return res.body as { id: number; token: string };
-  };
+  const newPat = (body: Record<string, unknown>) => createPat(tessera.url, alice.basic, body);
 
   it('serves a token with the scope, refuses one without it, and stops serving a revoked one', async () => {
-    const good = await createPat({ scopes: ['project'] });
+    const good = await newPat({ scopes: ['project'] });
     const ok = await api(rsUrl, 'GET', '/projects', { auth: `Bearer ${good.token}` });
     expect(ok.status).toBe(200);
     expect(ok.body.owner).toBe('alice');
 
-    const narrow = await createPat({ scopes: ['user'] });
+    const narrow = await newPat({ scopes: ['user'] });
     const denied = await api(rsUrl, 'GET', '/projects', { auth: `Bearer ${narrow.token}` });
     expect(denied.status).toBe(403);
     expect(denied.headers.get('www-authenticate')).toContain('insufficient_scope');
@@ -53,17 +49,17 @@ describe('examples/resource-server', () => {
   });
 
   it('a scope that implies the required one is enough (project:depot ⇒ project), as Tessera’s registry says', async () => {
-    const depot = await createPat({ scopes: ['project:depot'] });
+    const depot = await newPat({ scopes: ['project:depot'] });
     const ok = await api(rsUrl, 'GET', '/projects', { auth: `Bearer ${depot.token}` });
     expect(ok.status).toBe(200);
     expect(ok.body.owner).toBe('alice');
     // The implication goes one way only.
-    const user = await createPat({ scopes: ['user:email'] });
+    const user = await newPat({ scopes: ['user:email'] });
     expect((await api(rsUrl, 'GET', '/projects', { auth: `Bearer ${user.token}` })).status).toBe(403);
   });
 
   it('takes the token as git sends it (Basic user:token) and as GitHub spells it (token …); offers Basic so git prompts', async () => {
-    const pat = await createPat({ scopes: ['project:depot'] });
+    const pat = await newPat({ scopes: ['project:depot'] });
     for (const auth of [basicAuth('alice', pat.token), basicAuth('anything', pat.token), `token ${pat.token}`]) {
       expect([auth.split(' ')[0], (await api(rsUrl, 'GET', '/projects', { auth })).status]).toEqual([auth.split(' ')[0], 200]);
     }
@@ -90,17 +86,17 @@ describe('examples/resource-server', () => {
   });
 
   it('its cache never serves an answer given for another end-user address', async () => {
-    const app = await registerApp(tessera, alice.basic, { introspection: true, name: 'cached rs' });
+    const app = await registerApp(tessera.url, alice.basic, machineApp('cached rs', { introspection: true }));
     const cached = new IntrospectionClient({ endpoint: `${tessera.url}/token/introspection`, clientId: app.client_id, clientSecret: app.client_secret, cacheSeconds: 60 });
-    const pat = await createPat({ scopes: ['project'], ip_allowlist: ['198.51.100.0/24'] });
+    const pat = await newPat({ scopes: ['project'], ip_allowlist: ['198.51.100.0/24'] });
     expect((await cached.introspect(pat.token, '198.51.100.7')).active).toBe(true);
     expect((await cached.introspect(pat.token, '203.0.113.9')).active).toBe(false);
   });
 
   it('passes the end user address on, so IP allowlists apply', async () => {
-    const inside = await createPat({ scopes: ['project'], ip_allowlist: ['127.0.0.0/8', '::1/128'] });
+    const inside = await newPat({ scopes: ['project'], ip_allowlist: ['127.0.0.0/8', '::1/128'] });
     expect((await api(rsUrl, 'GET', '/projects', { auth: `Bearer ${inside.token}` })).status).toBe(200);
-    const outside = await createPat({ scopes: ['project'], ip_allowlist: ['203.0.113.0/24'] });
+    const outside = await newPat({ scopes: ['project'], ip_allowlist: ['203.0.113.0/24'] });
     expect((await api(rsUrl, 'GET', '/projects', { auth: `Bearer ${outside.token}` })).status).toBe(401);
   });
 });

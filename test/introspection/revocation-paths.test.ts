@@ -1,5 +1,5 @@
-import { api, startTestServer, type TestServer, type TestEnvironment } from '../support/harness.js';
-import { clientCredentialsToken, introspect, registerApp, seedUserGrant, type RegisteredApp } from './introspection-client.js';
+import { api, createPat, startTestServer, type TestServer, type TestEnvironment } from '../support/harness.js';
+import { clientBasic, clientCredentialsToken, introspect, machineApp, registerApp, seedUserGrant, type ConfidentialApp } from '../support/oauth.js';
 
 /**
  * Every way a token dies, seen through the introspection endpoint right after the call that
@@ -11,14 +11,14 @@ describe('introspection after every revocation path', () => {
   let alice: { username: string; basic: string };
   let aliceId: number;
   let admin: { basic: string };
-  let rs: RegisteredApp;
+  let rs: ConfidentialApp;
 
   beforeAll(async () => {
     server = await startTestServer();
     alice = await server.createUser('alice');
     aliceId = (await server.container.users.getByUsername('alice')).id;
     admin = await server.createUser('root', { admin: true });
-    rs = await registerApp(server, admin.basic, { introspection: true });
+    rs = await registerApp(server.url, admin.basic, machineApp('resource server', { introspection: true }));
   });
   afterAll(() => server.close());
 
@@ -29,16 +29,12 @@ describe('introspection after every revocation path', () => {
   async function expectInactive(...tokens: string[]) {
     for (const token of tokens) expect((await introspect(server.url, rs.basic, { token })).text).toBe('{"active":false}');
   }
-  const createPat = async (auth = alice.basic) => {
-    const res = await api(server.url, 'POST', '/api/v1/user/tokens', { auth, body: { name: 'pat', scopes: ['user'] } });
-    expect(res.status).toBe(201);
-    return res.body as { id: number; token: string };
-  };
-  const webApp = (owner = alice.basic) => registerApp(server, owner, { grantTypes: ['authorization_code', 'refresh_token'], name: 'web app' });
+  const newPat = (owner = alice.basic) => createPat(server.url, owner);
+  const webApp = (owner = alice.basic) => registerApp(server.url, owner, { name: 'web app', grant_types: ['authorization_code', 'refresh_token'] });
 
   describe('personal access tokens', () => {
     it('regenerate: the old secret is inactive, the new one active', async () => {
-      const pat = await createPat();
+      const pat = await newPat();
       await expectWarm(pat.token);
       const res = await api(server.url, 'POST', `/api/v1/user/tokens/${pat.id}/regenerate`, { auth: alice.basic, body: {} });
       expect(res.status).toBe(200);
@@ -47,7 +43,7 @@ describe('introspection after every revocation path', () => {
     });
 
     it('delete one', async () => {
-      const pat = await createPat();
+      const pat = await newPat();
       await expectWarm(pat.token);
       expect((await api(server.url, 'DELETE', `/api/v1/user/tokens/${pat.id}`, { auth: alice.basic })).status).toBe(204);
       await expectInactive(pat.token);
@@ -55,7 +51,7 @@ describe('introspection after every revocation path', () => {
 
     it('delete all', async () => {
       const bob = await server.createUser('bob');
-      const [one, two] = [await createPat(bob.basic), await createPat(bob.basic)];
+      const [one, two] = [await newPat(bob.basic), await newPat(bob.basic)];
       await expectWarm(one.token, two.token);
       expect((await api(server.url, 'DELETE', '/api/v1/user/tokens', { auth: bob.basic })).status).toBe(204);
       await expectInactive(one.token, two.token);
@@ -88,8 +84,8 @@ describe('introspection after every revocation path', () => {
     });
 
     it('RFC 7009 revocation of a client-credentials token', async () => {
-      const app = await registerApp(server, alice.basic);
-      const token = await clientCredentialsToken(server, app, 'project');
+      const app = await registerApp(server.url, alice.basic, machineApp('resource server'));
+      const token = await clientCredentialsToken(server.url, app, 'project');
       await expectWarm(token);
       expect((await revokeAtEndpoint(app, token, 'access_token')).status).toBe(200);
       await expectInactive(token);
@@ -104,9 +100,9 @@ describe('introspection after every revocation path', () => {
     });
 
     it('deleting the app kills its user tokens and its client-credentials tokens', async () => {
-      const app = await registerApp(server, alice.basic, { grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'] });
+      const app = await registerApp(server.url, alice.basic, { name: 'web app and worker', grant_types: ['authorization_code', 'refresh_token', 'client_credentials'] });
       const { accessToken, refreshToken } = await seedUserGrant(server, app.client_id, aliceId, 'openid offline_access user');
-      const clientToken = await clientCredentialsToken(server, app, 'project');
+      const clientToken = await clientCredentialsToken(server.url, app, 'project');
       await expectWarm(accessToken, refreshToken, clientToken);
       expect((await api(server.url, 'DELETE', `/api/v1/user/applications/${app.id}`, { auth: alice.basic })).status).toBe(204);
       await expectInactive(accessToken, refreshToken, clientToken);
@@ -116,7 +112,7 @@ describe('introspection after every revocation path', () => {
   it("deleting a user kills the user's PATs and OAuth tokens", async () => {
     const carol = await server.createUser('carol');
     const carolId = (await server.container.users.getByUsername('carol')).id;
-    const pat = await createPat(carol.basic);
+    const pat = await newPat(carol.basic);
     const app = await webApp();
     const { accessToken, refreshToken } = await seedUserGrant(server, app.client_id, carolId, 'openid offline_access user');
     await expectWarm(pat.token, accessToken, refreshToken);
@@ -126,36 +122,35 @@ describe('introspection after every revocation path', () => {
 
   describe('the calling app', () => {
     it('regenerating its secret: the old secret is refused at once, the new one works', async () => {
-      const caller = await registerApp(server, alice.basic, { introspection: true });
-      const pat = await createPat();
+      const caller = await registerApp(server.url, alice.basic, machineApp('resource server', { introspection: true }));
+      const pat = await newPat();
       for (let i = 0; i < 2; i++) expect((await introspect(server.url, caller.basic, { token: pat.token })).status).toBe(200);
       const res = await api(server.url, 'POST', `/api/v1/user/applications/${caller.id}/secret`, { auth: alice.basic, body: {} });
       expect(res.status).toBe(200);
       const old = await introspect(server.url, caller.basic, { token: pat.token });
       expect(old.status).toBe(401);
       expect(old.body.error).toBe('invalid_client');
-      const renewed = { ...caller, basic: `Basic ${Buffer.from(`${caller.client_id}:${res.body.client_secret}`).toString('base64')}` };
-      expect((await introspect(server.url, renewed.basic, { token: pat.token })).body.active).toBe(true);
+      expect((await introspect(server.url, clientBasic(caller.client_id, res.body.client_secret), { token: pat.token })).body.active).toBe(true);
     });
 
     it('losing the introspection permission: 403 at once', async () => {
-      const caller = await registerApp(server, alice.basic, { introspection: true });
-      const pat = await createPat();
+      const caller = await registerApp(server.url, alice.basic, machineApp('resource server', { introspection: true }));
+      const pat = await newPat();
       for (let i = 0; i < 2; i++) expect((await introspect(server.url, caller.basic, { token: pat.token })).status).toBe(200);
       expect((await api(server.url, 'PATCH', `/api/v1/user/applications/${caller.id}`, { auth: alice.basic, body: { introspection: false } })).status).toBe(200);
       expect((await introspect(server.url, caller.basic, { token: pat.token })).status).toBe(403);
     });
 
     it('deleted: 401 at once', async () => {
-      const caller = await registerApp(server, alice.basic, { introspection: true });
-      const pat = await createPat();
+      const caller = await registerApp(server.url, alice.basic, machineApp('resource server', { introspection: true }));
+      const pat = await newPat();
       for (let i = 0; i < 2; i++) expect((await introspect(server.url, caller.basic, { token: pat.token })).status).toBe(200);
       expect((await api(server.url, 'DELETE', `/api/v1/user/applications/${caller.id}`, { auth: alice.basic })).status).toBe(204);
       expect((await introspect(server.url, caller.basic, { token: pat.token })).status).toBe(401);
     });
   });
 
-  function revokeAtEndpoint(app: RegisteredApp, token: string, hint: string) {
+  function revokeAtEndpoint(app: ConfidentialApp, token: string, hint: string) {
     return fetch(`${server.url}/token/revocation`, {
       method: 'POST',
       headers: { Authorization: app.basic, 'Content-Type': 'application/x-www-form-urlencoded' },

@@ -1,9 +1,23 @@
-import net from 'node:net';
 import { In } from 'typeorm';
 import { WebSessionEntity } from '../../src/entities/index.js';
 import { createTestEnvironment, startServer, type TestEnvironment } from '../support/harness.js';
-import { spawnTessera, type TesseraProcess } from '../support/processes.js';
-import { WebClient } from '../web/web-client.js';
+import { spawnTessera, SPAWNED_ADMIN, type TesseraProcess } from '../support/processes.js';
+import { Connection } from '../support/raw-http.js';
+import { WebClient } from '../support/web-client.js';
+
+/** A token creation whose body is only partly sent: in flight until `finish()`. */
+async function slowRequest(url: string, name: string): Promise<{ connection: Connection; finish(): void }> {
+  const connection = await Connection.open(url);
+  const body = JSON.stringify({ name, scopes: ['user'] });
+  connection.write(
+    `POST /api/v1/user/tokens HTTP/1.1\r\nHost: tessera\r\nAuthorization: ${SPAWNED_ADMIN.basic}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 4)}`,
+  );
+  return { connection, finish: () => connection.write(body.slice(4)) };
+}
+
+function exitOf(child: TesseraProcess['child']): Promise<{ code: number | null; at: number }> {
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, at: Date.now() })));
+}
 
 /**
  * The compiled server, as a process: on SIGTERM it stops accepting connections, ends
@@ -11,72 +25,6 @@ import { WebClient } from '../web/web-client.js';
  * lets in-flight requests finish, closes its pools and exits 0 — promptly, not after the
  * forced-exit timeout, which still bounds a request that never ends.
  */
-const ADMIN = `Basic ${Buffer.from('admin:admin-password-for-tests').toString('base64')}`;
-
-/** A raw keep-alive connection: what was received, and how it ended. */
-class Connection {
-  received = '';
-  ended: 'open' | 'closed cleanly' | `error ${string}` = 'open';
-  private readonly done: Promise<void>;
-
-  private constructor(readonly socket: net.Socket) {
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => (this.received += chunk));
-    this.done = new Promise((resolve) => {
-      socket.on('error', (err: NodeJS.ErrnoException) => {
-        this.ended = `error ${err.code ?? err.message}`;
-        resolve();
-      });
-      socket.on('close', () => {
-        if (this.ended === 'open') this.ended = 'closed cleanly';
-        resolve();
-      });
-    });
-  }
-
-  static open(url: string): Promise<Connection> {
-    const { hostname, port } = new URL(url);
-    return new Promise((resolve, reject) => {
-      const socket = net.connect(Number(port), hostname, () => resolve(new Connection(socket)));
-      socket.once('error', reject);
-    });
-  }
-
-  /** Resolves once the server has closed the connection (or `ms` passed). */
-  closed(ms = 5000): Promise<void> {
-    return Promise.race([this.done, new Promise<void>((r) => setTimeout(r, ms))]);
-  }
-
-  /** Resolves when `count` complete responses have arrived. */
-  async responses(count: number, ms = 5000): Promise<string[]> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const heads = this.received.split(/(?=HTTP\/1\.1 \d{3} )/).filter(Boolean);
-      const complete = heads.filter((r) => {
-        const length = /content-length: (\d+)/i.exec(r);
-        const [, body = ''] = r.split('\r\n\r\n');
-        return length && Buffer.byteLength(body) >= Number(length[1]);
-      });
-      if (complete.length >= count || Date.now() > deadline) return complete;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
-}
-
-/** A token creation whose body is only partly sent: in flight until `finish()`. */
-async function slowRequest(url: string, name: string): Promise<{ connection: Connection; finish(): void }> {
-  const connection = await Connection.open(url);
-  const body = JSON.stringify({ name, scopes: ['user'] });
-  connection.socket.write(
-    `POST /api/v1/user/tokens HTTP/1.1\r\nHost: tessera\r\nAuthorization: ${ADMIN}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 4)}`,
-  );
-  return { connection, finish: () => connection.socket.write(body.slice(4)) };
-}
-
-function exitOf(child: TesseraProcess['child']): Promise<{ code: number | null; at: number }> {
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, at: Date.now() })));
-}
-
 describe('graceful shutdown of the server process', () => {
   let environment: TestEnvironment;
   let tessera: TesseraProcess | undefined;
@@ -96,8 +44,7 @@ describe('graceful shutdown of the server process', () => {
     tessera = await start();
     // An idle keep-alive connection, and six requests still sending their bodies.
     const idle = await Connection.open(tessera.url);
-    idle.socket.write('GET /healthz HTTP/1.1\r\nHost: tessera\r\n\r\n');
-    expect(await idle.responses(1)).toHaveLength(1);
+    expect(await idle.exchange('GET /healthz HTTP/1.1\r\nHost: tessera\r\n\r\n')).toMatch(/^HTTP\/1\.1 200 /);
     const slow = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => slowRequest(tessera!.url, `in flight ${i}`)));
     await new Promise((r) => setTimeout(r, 200));
 
@@ -139,7 +86,7 @@ describe('graceful shutdown of the server process', () => {
     await new Promise((r) => setTimeout(r, 200));
     // Finish the first request and pipeline a second one behind it on the same connection.
     busy.finish();
-    busy.connection.socket.write('GET /healthz HTTP/1.1\r\nHost: tessera\r\n\r\n');
+    busy.connection.write('GET /healthz HTTP/1.1\r\nHost: tessera\r\n\r\n');
     const responses = await busy.connection.responses(1);
     expect(responses[0]).toMatch(/^HTTP\/1\.1 201 [\s\S]*Connection: close/i);
     await busy.connection.closed();
@@ -159,7 +106,7 @@ describe('graceful shutdown of the server process', () => {
     expect(at - signalled).toBeGreaterThanOrEqual(900);
     expect(at - signalled).toBeLessThan(4000);
     expect(tessera.output()).toContain('shutdown timed out');
-    stuck.connection.socket.destroy();
+    stuck.connection.close();
   }, 30_000);
 
   it('purges expired rows on its own, every CLEANUP_INTERVAL_SECONDS', async () => {
@@ -168,7 +115,7 @@ describe('graceful shutdown of the server process', () => {
     try {
       const sessions = inspector.container.dataSource.getRepository(WebSessionEntity);
       const before = await sessions.count();
-      for (let i = 0; i < 3; i++) expect((await new WebClient(tessera.url).signIn('admin', 'admin-password-for-tests')).status).toBe(303);
+      for (let i = 0; i < 3; i++) expect((await new WebClient(tessera.url).signIn(SPAWNED_ADMIN.username, SPAWNED_ADMIN.password)).status).toBe(303);
       const created = (await sessions.find()).map((s) => s.idDigest);
       expect(created).toHaveLength(before + 3);
       await sessions.update({ idDigest: In(created) }, { expiresAt: new Date(Date.now() - 1000) });

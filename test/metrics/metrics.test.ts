@@ -1,5 +1,5 @@
-import { api, basicAuth, createTestEnvironment, productionMode, startServer, startTestServer, type TestEnvironment, type TestServer } from '../support/harness.js';
-import { clientCredentialsToken, introspect, registerApp, type RegisteredApp } from '../introspection/introspection-client.js';
+import { api, basicAuth, productionMode, startInstances, startTestServer, type Instances, type TestServer } from '../support/harness.js';
+import { clientCredentialsToken, introspect, machineApp, registerApp, type ConfidentialApp } from '../support/oauth.js';
 
 const METRICS_TOKEN = 'metrics-token-for-tests-0123456789abcdef';
 const redisMode = productionMode && Boolean(process.env.REDIS_URL);
@@ -39,12 +39,12 @@ function valueOf(samples: Sample[], name: string, labels: Record<string, string>
 describe('GET /metrics', () => {
   let server: TestServer;
   let alice: { username: string; password: string; basic: string };
-  let rs: RegisteredApp;
+  let rs: ConfidentialApp;
 
   beforeAll(async () => {
     server = await startTestServer({ METRICS_TOKEN });
     alice = await server.createUser('alice');
-    rs = await registerApp(server, alice.basic, { introspection: true });
+    rs = await registerApp(server.url, alice.basic, machineApp('resource server', { introspection: true }));
   });
   afterAll(() => server.close());
 
@@ -118,7 +118,7 @@ describe('GET /metrics', () => {
     const pat = await api(server.url, 'POST', '/api/v1/user/tokens', { auth: alice.basic, body: { name: 'introspected', scopes: ['user'] } });
     const revoked = await api(server.url, 'POST', '/api/v1/user/tokens', { auth: alice.basic, body: { name: 'revoked', scopes: ['user'] } });
     expect((await api(server.url, 'DELETE', `/api/v1/user/tokens/${revoked.body.id}`, { auth: alice.basic })).status).toBe(204);
-    const accessToken = await clientCredentialsToken(server, rs, 'project');
+    const accessToken = await clientCredentialsToken(server.url, rs, 'project');
 
     const before = await scrape(server);
     const answers = async (params: Record<string, string>, auth: string | null = rs.basic) => (await introspect(server.url, auth, params)).body;
@@ -180,19 +180,15 @@ describe('GET /metrics', () => {
 });
 
 describe('metrics per instance', () => {
-  let environment: TestEnvironment;
+  let instances: Instances<TestServer[]>;
   let first: TestServer;
   let second: TestServer;
   beforeAll(async () => {
-    environment = await createTestEnvironment();
-    first = await startServer(environment, { METRICS_TOKEN });
-    second = await startServer(environment, { METRICS_TOKEN });
+    const started = await startInstances([{ METRICS_TOKEN }, { METRICS_TOKEN }]);
+    [first, second] = started.instances;
+    instances = started;
   });
-  afterAll(async () => {
-    await first?.close();
-    await second?.close();
-    await environment?.destroy();
-  });
+  afterAll(() => instances?.close());
 
   const scopesServed = async (server: TestServer) =>
     valueOf((await scrape(server)).samples, 'tessera_http_request_duration_seconds_count', { method: 'GET', route: '/api/v1/scopes', status: '200' });

@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import * as oidc from 'openid-client';
 import { startTestServer, type TestServer } from '../support/harness.js';
-import { RawClient, type RawResponse } from '../support/raw-http.js';
-import { REDIRECT_URI, formAction, hiddenFields, registerApp } from './oauth-support.js';
+import { authorizationRequest, deviceApp, OPAQUE, REDIRECT_URI, registerApp, relyingParty } from '../support/oauth.js';
+import { formAction, hiddenFields, WebClient, type WebResponse } from '../support/web-client.js';
 
 /**
  * Every URL Tessera advertises or redirects to derives from ISSUER: a client that writes
@@ -23,29 +23,29 @@ describe.each([
 ])('advertised URLs %s', (_label, trustProxy) => {
   let server: TestServer;
   let alice: Awaited<ReturnType<TestServer['createUser']>>;
-  let webApp: { client_id: string };
-  let deviceApp: { client_id: string };
+  let webRp: oidc.Configuration;
+  let cliApp: { client_id: string };
 
   beforeAll(async () => {
     server = await startTestServer({ TRUST_PROXY: trustProxy });
     alice = await server.createUser('alice');
-    webApp = await registerApp(server.url, alice.basic, { name: 'Web' });
-    deviceApp = await registerApp(server.url, alice.basic, { name: 'CLI', type: 'public', redirect_uris: [], grant_types: ['urn:ietf:params:oauth:grant-type:device_code'] });
+    webRp = await relyingParty(server.url, await registerApp(server.url, alice.basic, { name: 'Web' }));
+    cliApp = await registerApp(server.url, alice.basic, deviceApp('CLI'));
   });
   afterAll(() => server?.close());
 
   /** A client sending the attack's headers (and target form) on every request. */
   function attacker(attack: (typeof attacks)[number]) {
-    const client = new RawClient(server.url, attack.headers);
+    const client = new WebClient(server.url, attack.headers, 'node:http');
     const target = (path: string) => (attack.absolute ? `http://${EVIL}${path}` : path);
     return {
-      get: (path: string) => client.request({ target: target(path) }),
-      post: (path: string, form: Record<string, string>) => client.request({ method: 'POST', target: target(path), form }),
+      get: (path: string) => client.get(target(path)),
+      post: (path: string, form: Record<string, string>) => client.post(target(path), form),
     };
   }
 
   /** Nothing in the answer names the attacker's host; every absolute URL in it is the issuer's. */
-  function expectIssuerUrlsOnly(res: RawResponse): void {
+  function expectIssuerUrlsOnly(res: WebResponse): void {
     expect(res.text).not.toContain(EVIL);
     expect(res.location ?? '').not.toContain(EVIL);
     for (const url of res.text.match(/https?:\/\/[^"'\s<>]+/g) ?? []) {
@@ -71,7 +71,7 @@ describe.each([
 
     it('the device authorization response and the pages it sends a person to', async () => {
       const client = attacker(attack);
-      const started = await client.post('/device/auth', { client_id: deviceApp.client_id, scope: 'user' });
+      const started = await client.post('/device/auth', { client_id: cliApp.client_id, scope: 'user' });
       expect(started.status).toBe(200);
       const body = JSON.parse(started.text) as { verification_uri: string; verification_uri_complete: string; user_code: string };
       expect(body.verification_uri).toBe(`${server.url}/device`);
@@ -101,18 +101,9 @@ describe.each([
 
     it('every redirect of a sign-in and consent stays on the issuer, up to the app’s callback', async () => {
       const client = attacker(attack);
-      const verifier = randomBytes(32).toString('base64url');
-      const query = new URLSearchParams({
-        client_id: webApp.client_id,
-        response_type: 'code',
-        scope: 'openid user',
-        redirect_uri: REDIRECT_URI,
-        code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-        code_challenge_method: 'S256',
-        state: 'st',
-      });
-      let res = await client.get(`/auth?${query.toString()}`);
-      const seen: RawResponse[] = [res];
+      const { url } = await authorizationRequest(webRp, { scope: 'openid user' });
+      let res = await client.get(url.pathname + url.search);
+      const seen: WebResponse[] = [res];
       for (let hops = 0; res.status === 303 || res.status === 302 || res.status === 200; hops++) {
         if (hops > 12) throw new Error('too many steps');
         if (res.status === 200 && res.text.includes('name="password"')) {
@@ -128,7 +119,7 @@ describe.each([
       }
       expect(res.location?.startsWith(`${REDIRECT_URI}?`)).toBe(true);
       const callback = new URL(res.location!);
-      expect(callback.searchParams.get('code')).toBeTruthy();
+      expect(callback.searchParams.get('code')).toMatch(OPAQUE);
       expect(callback.searchParams.get('iss')).toBe(server.url);
       // The provider's own resume URLs (absolute) were among the redirects.
       expect(seen.some((r) => r.location?.startsWith(`${server.url}/auth/`))).toBe(true);

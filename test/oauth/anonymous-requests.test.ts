@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { startTestServer, type TestServer } from '../support/harness.js';
-import { authorizationUrl, fieldValue, follow } from '../web/oauth-client.js';
-import { WebClient } from '../web/web-client.js';
-import { REDIRECT_URI, registerApp } from './oauth-support.js';
+import * as oidc from 'openid-client';
+import { authorizationRequest, deviceApp, registerApp, relyingParty, type ConfidentialApp } from '../support/oauth.js';
+import { hiddenField, WebClient } from '../support/web-client.js';
 
 /**
  * Requests without credentials persist nothing: oidc-provider keeps a form's xsrf secret in a
@@ -14,14 +14,16 @@ import { REDIRECT_URI, registerApp } from './oauth-support.js';
 describe('anonymous requests to the authorization server', () => {
   let server: TestServer;
   let alice: Awaited<ReturnType<TestServer['createUser']>>;
-  let webApp: { client_id: string };
-  let deviceApp: { client_id: string };
+  let webApp: ConfidentialApp;
+  let cliApp: { client_id: string };
+  let webRp: oidc.Configuration;
 
   beforeAll(async () => {
     server = await startTestServer();
     alice = await server.createUser('alice');
     webApp = await registerApp(server.url, alice.basic, { name: 'Web' });
-    deviceApp = await registerApp(server.url, alice.basic, { name: 'CLI', type: 'public', redirect_uris: [], grant_types: ['urn:ietf:params:oauth:grant-type:device_code'] });
+    webRp = await relyingParty(server.url, webApp);
+    cliApp = await registerApp(server.url, alice.basic, deviceApp('CLI'));
   });
   afterAll(() => server?.close());
 
@@ -37,7 +39,7 @@ describe('anonymous requests to the authorization server', () => {
   }
 
   async function startDevice(): Promise<string> {
-    const res = await fetch(`${server.url}/device/auth`, { method: 'POST', body: new URLSearchParams({ client_id: deviceApp.client_id, scope: 'user' }) });
+    const res = await fetch(`${server.url}/device/auth`, { method: 'POST', body: new URLSearchParams({ client_id: cliApp.client_id, scope: 'user' }) });
     return ((await res.json()) as { user_code: string }).user_code;
   }
 
@@ -67,21 +69,21 @@ describe('anonymous requests to the authorization server', () => {
     const web = new WebClient(server.url);
     const input = await web.get('/device');
     const before = await footprint();
-    const confirm = await web.post('/device', { xsrf: fieldValue(input.text, 'xsrf')!, user_code: userCode });
+    const confirm = await web.post('/device', { xsrf: hiddenField(input.text, 'xsrf')!, user_code: userCode });
     expect(confirm.status).toBe(200);
     expect(confirm.text).toContain('CLI');
     expect(await footprint()).toEqual(before);
     // Another instance would read the same cookie: nothing of it is kept server-side.
-    const approved = await web.post('/device', { xsrf: fieldValue(confirm.text, 'xsrf')!, user_code: fieldValue(confirm.text, 'user_code')!, confirm: 'yes' });
+    const approved = await web.post('/device', { xsrf: hiddenField(confirm.text, 'xsrf')!, user_code: hiddenField(confirm.text, 'user_code')!, confirm: 'yes' });
     expect(approved.status).toBe(303);
-    const login = await follow(web, approved.location!);
+    const login = await web.follow(approved.location!);
     expect(login.text).toContain('name="password"');
   });
 
   it('an anonymous sign-out completes (its form and secret come back from the browser)', async () => {
     const web = new WebClient(server.url);
     const page = await web.get('/session/end');
-    const done = await web.post('/session/end/confirm', { xsrf: fieldValue(page.text, 'xsrf')!, logout: 'yes' });
+    const done = await web.post('/session/end/confirm', { xsrf: hiddenField(page.text, 'xsrf')!, logout: 'yes' });
     expect(done.status).toBe(303);
     expect(done.location).toBe(`${server.url}/session/end/success`);
   });
@@ -91,7 +93,7 @@ describe('anonymous requests to the authorization server', () => {
     const web = new WebClient(server.url);
     const page = await web.get(`/session/end?client_id=${webApp.client_id}&state=${'s'.repeat(4000)}`);
     expect(page.status).toBe(200);
-    const done = await web.post('/session/end/confirm', { xsrf: fieldValue(page.text, 'xsrf')!, logout: 'yes' }, { Accept: 'text/html' });
+    const done = await web.post('/session/end/confirm', { xsrf: hiddenField(page.text, 'xsrf')!, logout: 'yes' }, { Accept: 'text/html' });
     expect(done.status).toBe(400);
     expect(done.text).toContain('could not find logout details');
     expect(await footprint()).toEqual(before);
@@ -99,15 +101,13 @@ describe('anonymous requests to the authorization server', () => {
 
   it('a session signed in through the provider is stored as before, and ends at sign-out', async () => {
     const web = new WebClient(server.url);
-    const start = authorizationUrl(server.url, { clientId: webApp.client_id, redirectUri: REDIRECT_URI }, 'openid');
-    const login = await follow(web, start.url);
+    const login = await web.follow((await authorizationRequest(webRp, { scope: 'openid' })).url.href);
     const before = await footprint();
-    const signedIn = await web.post(login.path, { csrf_token: fieldValue(login.text, 'csrf_token')!, action: 'login', username: alice.username, password: alice.password });
-    await follow(web, signedIn.location!);
+    await web.submit(login, { action: 'login', username: alice.username, password: alice.password });
     expect((await footprint()).oidcRows).toBe(before.oidcRows + 1);
     const question = await web.get('/session/end');
     expect(question.text).toContain('op.logoutForm');
-    await web.post('/session/end/confirm', { xsrf: fieldValue(question.text, 'xsrf')!, logout: 'yes' });
+    await web.post('/session/end/confirm', { xsrf: hiddenField(question.text, 'xsrf')!, logout: 'yes' });
     expect((await footprint()).oidcRows).toBe(before.oidcRows);
   });
 
@@ -129,12 +129,11 @@ describe('anonymous requests to the authorization server', () => {
       const anonymous = new WebClient(server.url);
       await anonymous.get('/device');
       const signedIn = new WebClient(server.url);
-      const login = await follow(signedIn, authorizationUrl(server.url, { clientId: webApp.client_id, redirectUri: REDIRECT_URI }, 'openid').url);
-      const after = await signedIn.post(login.path, { csrf_token: fieldValue(login.text, 'csrf_token')!, action: 'login', username: alice.username, password: alice.password });
-      await follow(signedIn, after.location!);
+      const login = await signedIn.follow((await authorizationRequest(webRp, { scope: 'openid' })).url.href);
+      await signedIn.submit(login, { action: 'login', username: alice.username, password: alice.password });
       const web = new WebClient(server.url);
       await web.signIn(alice.username, alice.password);
-      const header = (jar: WebClient) => [...jar.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+      const header = (jar: WebClient) => jar.cookieHeader('/device');
       cookieJars = {
         none: '',
         'signed-out provider session': header(anonymous),
@@ -158,7 +157,7 @@ describe('anonymous requests to the authorization server', () => {
               const cookie = cookieJars[cookieName]!;
               // The right xsrf is the one the page just gave this browser.
               const page = await fetch(`${server.url}/device`, { headers: cookie ? { Cookie: cookie } : {} });
-              const given = fieldValue(await page.text(), 'xsrf')!;
+              const given = hiddenField(await page.text(), 'xsrf')!;
               const form: Record<string, string> = {};
               if (code !== 'missing') form.user_code = code === 'valid' ? await startDevice() : 'BCDF-GHJK';
               if (xsrf !== 'missing') form.xsrf = xsrf === 'right' ? given : 'not-the-secret';
@@ -180,8 +179,10 @@ describe('anonymous requests to the authorization server', () => {
     it.each(['none', 'signed-out provider session', 'stale provider session', 'garbage'])('GET /device/:uid (resume) with cookie: %s', async (cookieName) => {
       const cookie = cookieJars[cookieName]!;
       const res = await fetch(`${server.url}/device/nope`, { headers: cookie ? { Cookie: cookie } : {}, redirect: 'manual' });
-      expect(res.status).toBeLessThan(500);
+      // No such device flow: the code page again, with an error, whatever the cookies.
+      expect(res.status).toBe(400);
       expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await res.text()).toMatch(/role="alert"[^]*<label for="user_code">/);
     });
   });
 });

@@ -2,10 +2,8 @@ import { REVOKED } from '../../src/revocation/revocation-cache.js';
 import { oauthTokenRevocationKey } from '../../src/revocation/revocation-keys.js';
 import * as oidc from 'openid-client';
 import { api, startTestServer, type TestServer } from '../support/harness.js';
-import { seedUserGrant } from '../introspection/introspection-client.js';
-import { authorizationRequest, Browser, codeFlow, isActive, registerApp, relyingParty, REDIRECT_URI } from './oauth-support.js';
-
-const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
+import { authorizationRequest, challenge, codeFlow, DEVICE_CODE, isActive, machineApp, OPAQUE, registerApp, relyingParty, REDIRECT_URI, seedUserGrant } from '../support/oauth.js';
+import { WebClient } from '../support/web-client.js';
 
 describe('OAuth apps and authorized apps API', () => {
   let server: TestServer;
@@ -57,7 +55,7 @@ describe('OAuth apps and authorized apps API', () => {
       expect(patched.status).toBe(200);
       expect(patched.body).toMatchObject({ name: 'After', redirect_uris: ['http://localhost:8080/cb'] });
       // The old redirect URI is no longer accepted.
-      const res = await new Browser().request(
+      const res = await new WebClient(server.url).request(
         'GET',
         `${server.url}/auth?${new URLSearchParams({ client_id: app.client_id, response_type: 'code', scope: 'openid', redirect_uri: REDIRECT_URI, code_challenge: 'a'.repeat(43), code_challenge_method: 'S256' })}`,
       );
@@ -127,7 +125,7 @@ describe('OAuth apps and authorized apps API', () => {
 
     it('cannot be managed with an OAuth access token', async () => {
       const app = await registerApp(server.url, alice.basic, { name: 'Token holder' });
-      const tokens = await codeFlow(await relyingParty(server.url, app), new Browser(), alice, { scope: 'openid user' });
+      const tokens = await codeFlow(await relyingParty(server.url, app), new WebClient(server.url), alice, { scope: 'openid user' });
       const res = await api(server.url, 'GET', '/api/v1/user/applications', { auth: `Bearer ${tokens.access_token}` });
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Basic/);
@@ -136,14 +134,8 @@ describe('OAuth apps and authorized apps API', () => {
     it('limits an app registered with scopes to those scopes', async () => {
       const app = await registerApp(server.url, alice.basic, { name: 'Narrow', scopes: ['openid', 'user'] });
       const rp = await relyingParty(server.url, app);
-      expect((await codeFlow(rp, new Browser(), alice, { scope: 'openid user' })).scope?.split(' ').sort()).toEqual(['openid', 'user']);
-      const url = oidc.buildAuthorizationUrl(rp, {
-        redirect_uri: REDIRECT_URI,
-        scope: 'openid project',
-        code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
-        code_challenge_method: 'S256',
-      });
-      const res = await new Browser().request('GET', url.href);
+      expect((await codeFlow(rp, new WebClient(server.url), alice, { scope: 'openid user' })).scope?.split(' ').sort()).toEqual(['openid', 'user']);
+      const res = await new WebClient(server.url).get((await authorizationRequest(rp, { scope: 'openid project' })).url.href);
       expect(new URL(res.location!).searchParams.get('error')).toBe('invalid_scope');
     });
 
@@ -164,16 +156,16 @@ describe('OAuth apps and authorized apps API', () => {
     });
 
     it('regenerates the secret: the new one works, the old one fails at once', async () => {
-      const app = await registerApp(server.url, alice.basic, { name: 'Rotating', redirect_uris: [], grant_types: ['client_credentials'] });
+      const app = await registerApp(server.url, alice.basic, machineApp('Rotating'));
       const oldRp = await relyingParty(server.url, app);
-      expect((await oidc.clientCredentialsGrant(oldRp, { scope: 'project' })).access_token).toBeTruthy();
+      expect((await oidc.clientCredentialsGrant(oldRp, { scope: 'project' })).access_token).toMatch(OPAQUE);
       const regenerated = await api(server.url, 'POST', `/api/v1/user/applications/${app.id}/secret`, { auth: alice.basic });
       expect(regenerated.status).toBe(200);
       expect(regenerated.body.client_secret).toMatch(/^tcs_/);
       expect(regenerated.body.client_secret).not.toBe(app.client_secret);
-      await expect(oidc.clientCredentialsGrant(oldRp, { scope: 'project' })).rejects.toBeInstanceOf(oidc.WWWAuthenticateChallengeError);
+      await expect(oidc.clientCredentialsGrant(oldRp, { scope: 'project' })).rejects.toMatchObject(challenge('invalid_client'));
       const newRp = await relyingParty(server.url, { ...app, client_secret: regenerated.body.client_secret });
-      expect((await oidc.clientCredentialsGrant(newRp, { scope: 'project' })).access_token).toBeTruthy();
+      expect((await oidc.clientCredentialsGrant(newRp, { scope: 'project' })).access_token).toMatch(OPAQUE);
     });
 
     it('has no secret to regenerate for a public app', async () => {
@@ -186,9 +178,9 @@ describe('OAuth apps and authorized apps API', () => {
     it('deleting an app revokes every token issued to it', async () => {
       const app = await registerApp(server.url, alice.basic, { name: 'Doomed', introspection: true });
       const rp = await relyingParty(server.url, app);
-      const tokens = await codeFlow(rp, new Browser(), alice, { scope: 'openid user offline_access', prompt: 'consent' });
+      const tokens = await codeFlow(rp, new WebClient(server.url), alice, { scope: 'openid user offline_access', prompt: 'consent' });
       // A second app keeps introspecting after the first is gone.
-      const watcher = await registerApp(server.url, alice.basic, { name: 'Watcher', redirect_uris: [], grant_types: ['client_credentials'], introspection: true });
+      const watcher = await registerApp(server.url, alice.basic, machineApp('Watcher', { introspection: true }));
       const watcherRp = await relyingParty(server.url, watcher);
       expect(await isActive(watcherRp, tokens.access_token)).toBe(true);
       expect(await isActive(watcherRp, tokens.refresh_token!)).toBe(true);
@@ -197,7 +189,7 @@ describe('OAuth apps and authorized apps API', () => {
       expect(deleted.status).toBe(204);
       expect(await isActive(watcherRp, tokens.access_token)).toBe(false);
       expect(await isActive(watcherRp, tokens.refresh_token!)).toBe(false);
-      await expect(oidc.fetchUserInfo(rp, tokens.access_token, oidc.skipSubjectCheck)).rejects.toBeTruthy();
+      await expect(oidc.fetchUserInfo(rp, tokens.access_token, oidc.skipSubjectCheck)).rejects.toMatchObject(challenge('invalid_token'));
       expect((await api(server.url, 'GET', `/api/v1/user/applications/${app.id}`, { auth: alice.basic })).status).toBe(404);
       expect((await api(server.url, 'GET', '/api/v1/user/authorizations', { auth: alice.basic })).body.map((a: { application: { client_id: string } }) => a.application.client_id)).not.toContain(app.client_id);
     });
@@ -207,7 +199,7 @@ describe('OAuth apps and authorized apps API', () => {
     it('lists the apps a user authorized, with scopes and dates, and only theirs', async () => {
       const app = await registerApp(server.url, alice.basic, { name: 'Listed', homepage_url: 'https://listed.example' });
       const rp = await relyingParty(server.url, app);
-      await codeFlow(rp, new Browser(), alice, { scope: 'openid user project' });
+      await codeFlow(rp, new WebClient(server.url), alice, { scope: 'openid user project' });
       const list = await api(server.url, 'GET', '/api/v1/user/authorizations', { auth: alice.basic });
       expect(list.status).toBe(200);
       const entry = list.body.find((a: { application: { client_id: string } }) => a.application.client_id === app.client_id);
@@ -224,7 +216,7 @@ describe('OAuth apps and authorized apps API', () => {
     it('revoking an authorization kills every token of the grant at once', async () => {
       const app = await registerApp(server.url, alice.basic, { name: 'Revoked', introspection: true });
       const rp = await relyingParty(server.url, app);
-      const browser = new Browser();
+      const browser = new WebClient(server.url);
       const first = await codeFlow(rp, browser, alice, { scope: 'openid user offline_access', prompt: 'consent' });
       const second = await oidc.refreshTokenGrant(rp, first.refresh_token!);
       expect(await isActive(rp, first.access_token)).toBe(true);
@@ -244,18 +236,18 @@ describe('OAuth apps and authorized apps API', () => {
       expect((await api(server.url, 'DELETE', `/api/v1/user/authorizations/${entry.id}`, { auth: alice.basic })).status).toBe(404);
 
       // The next authorization asks for consent again.
-      const again = await authorizationPage(rp, browser);
+      const again = await browser.follow((await authorizationRequest(rp, { scope: 'openid user' })).url.href);
       expect(again.text).toContain('value="confirm"');
     });
 
     it('one app shows once, with its current scopes, however many times and in whichever browser the user consented', async () => {
       const app = await registerApp(server.url, alice.basic, { name: 'Twice', introspection: true });
       const rp = await relyingParty(server.url, app);
-      const first = await codeFlow(rp, new Browser(), alice, { scope: 'openid user' });
-      const second = await codeFlow(rp, new Browser(), alice, { scope: 'openid project', prompt: 'consent' });
+      const first = await codeFlow(rp, new WebClient(server.url), alice, { scope: 'openid user' });
+      const second = await codeFlow(rp, new WebClient(server.url), alice, { scope: 'openid project', prompt: 'consent' });
 
       // A third browser: the user signs in, and what the app asks for was granted before, so no consent page.
-      const browser = new Browser();
+      const browser = new WebClient(server.url);
       const request = await authorizationRequest(rp, { scope: 'openid user' });
       const login = await browser.follow(request.url.href);
       const back = await browser.submit(login, { username: alice.username, password: alice.password, action: 'login' });
@@ -297,7 +289,7 @@ describe('OAuth apps and authorized apps API', () => {
     it('marks every revoked token in the shared revocation cache, under the digest of the token (never the token)', async () => {
       const app = await registerApp(server.url, alice.basic, { name: 'Hooked' });
       const rp = await relyingParty(server.url, app);
-      const tokens = await codeFlow(rp, new Browser(), alice, { scope: 'openid user offline_access', prompt: 'consent' });
+      const tokens = await codeFlow(rp, new WebClient(server.url), alice, { scope: 'openid user offline_access', prompt: 'consent' });
       const list = await api(server.url, 'GET', '/api/v1/user/authorizations', { auth: alice.basic });
       const entry = list.body.find((a: { application: { client_id: string } }) => a.application.client_id === app.client_id);
       expect((await api(server.url, 'DELETE', `/api/v1/user/authorizations/${entry.id}`, { auth: alice.basic })).status).toBe(204);
@@ -313,7 +305,7 @@ describe('OAuth apps and authorized apps API', () => {
     it('stores no usable token: rows are named by a keyed digest and hold no token string', async () => {
       const app = await registerApp(server.url, alice.basic, { name: 'At rest' });
       const rp = await relyingParty(server.url, app);
-      const tokens = await codeFlow(rp, new Browser(), alice, { scope: 'openid user offline_access', prompt: 'consent' });
+      const tokens = await codeFlow(rp, new WebClient(server.url), alice, { scope: 'openid user offline_access', prompt: 'consent' });
       const rows: { id: string; payload: string }[] = await server.container.dataSource.query('SELECT id, payload FROM oidc_payloads');
       const dump = JSON.stringify(rows);
       expect(dump).not.toContain(tokens.access_token);
@@ -326,14 +318,4 @@ describe('OAuth apps and authorized apps API', () => {
       expect(res.status).toBe(404);
     });
   });
-
-  async function authorizationPage(rp: oidc.Configuration, browser: Browser) {
-    const url = oidc.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT_URI,
-      scope: 'openid user',
-      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
-      code_challenge_method: 'S256',
-    });
-    return browser.follow(url.href);
-  }
 });

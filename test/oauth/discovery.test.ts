@@ -1,6 +1,6 @@
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { api, basicAuth, startTestServer, type TestServer } from '../support/harness.js';
-import { clientBasic, postForm, registerApp } from './oauth-support.js';
+import { calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { api, startTestServer, type TestServer } from '../support/harness.js';
+import { deviceApp, machineApp, postForm, registerApp, type ConfidentialApp } from '../support/oauth.js';
 
 describe('discovery', () => {
   let server: TestServer;
@@ -35,7 +35,8 @@ describe('discovery', () => {
     expect(jwks.status).toBe(200);
     expect(jwks.body.keys.length).toBeGreaterThanOrEqual(1);
     for (const key of jwks.body.keys) {
-      expect(key.kid).toBeTruthy();
+      // Each key is named by its RFC 7638 thumbprint.
+      expect(key.kid).toBe(await calculateJwkThumbprint(key));
       expect(key.d).toBeUndefined();
       expect(key.p).toBeUndefined();
     }
@@ -45,14 +46,13 @@ describe('discovery', () => {
   describe('endpoint metadata says what the endpoints accept', () => {
     let meta: Record<string, any>;
     let owner: string;
-    let resourceServer: { client_id: string; client_secret: string };
+    let resourceServer: ConfidentialApp;
 
     beforeAll(async () => {
       meta = (await api(server.url, 'GET', '/.well-known/openid-configuration')).body;
       const user = await server.createUser('disco', { password: 'disco-password-1' });
       owner = user.basic;
-      const app = await registerApp(server.url, owner, { name: 'rs', grant_types: ['client_credentials'], redirect_uris: [], introspection: true });
-      resourceServer = { client_id: app.client_id, client_secret: app.client_secret! };
+      resourceServer = await registerApp(server.url, owner, machineApp('rs', { introspection: true }));
     });
 
     it('lists the introspection and revocation auth methods and the introspection signing algorithm', async () => {
@@ -68,7 +68,7 @@ describe('discovery', () => {
     it('the introspection endpoint accepts each advertised method and refuses a client with no secret', async () => {
       const { client_id, client_secret } = resourceServer;
       const byMethod: Record<string, () => Promise<{ status: number }>> = {
-        client_secret_basic: () => postForm(meta.introspection_endpoint, { token: 'x' }, { Authorization: clientBasic(client_id, client_secret) }),
+        client_secret_basic: () => postForm(meta.introspection_endpoint, { token: 'x' }, { Authorization: resourceServer.basic }),
         client_secret_post: () => postForm(meta.introspection_endpoint, { token: 'x', client_id, client_secret }),
       };
       expect(Object.keys(byMethod)).toEqual(meta.introspection_endpoint_auth_methods_supported);
@@ -79,10 +79,10 @@ describe('discovery', () => {
     });
 
     it('the revocation endpoint accepts each advertised method, none for public apps', async () => {
-      const publicApp = await registerApp(server.url, owner, { name: 'cli', type: 'public', grant_types: ['urn:ietf:params:oauth:grant-type:device_code'], redirect_uris: [] });
+      const publicApp = await registerApp(server.url, owner, deviceApp('cli'));
       const { client_id, client_secret } = resourceServer;
       const byMethod: Record<string, () => Promise<{ status: number }>> = {
-        client_secret_basic: () => postForm(meta.revocation_endpoint, { token: 'not-a-token' }, { Authorization: clientBasic(client_id, client_secret) }),
+        client_secret_basic: () => postForm(meta.revocation_endpoint, { token: 'not-a-token' }, { Authorization: resourceServer.basic }),
         client_secret_post: () => postForm(meta.revocation_endpoint, { token: 'not-a-token', client_id, client_secret }),
         none: () => postForm(meta.revocation_endpoint, { token: 'not-a-token', client_id: publicApp.client_id }),
       };
@@ -96,7 +96,7 @@ describe('discovery', () => {
       const res = await fetch(meta.introspection_endpoint, {
         method: 'POST',
         headers: {
-          Authorization: basicAuth(resourceServer.client_id, resourceServer.client_secret),
+          Authorization: resourceServer.basic,
           'Content-Type': 'application/x-www-form-urlencoded',
           Accept: 'application/token-introspection+jwt',
         },

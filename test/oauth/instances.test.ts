@@ -1,15 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as oidc from 'openid-client';
-import { basicAuth, createTestEnvironment, type TestEnvironment } from '../support/harness.js';
-import { freePort, spawnTessera, type TesseraProcess } from '../support/processes.js';
-import { Browser, authorizationRequest, isActive, registerApp, relyingParty, signInAndConsent } from './oauth-support.js';
+import { api, createTestEnvironment, type TestEnvironment } from '../support/harness.js';
+import { freePort, spawnTessera, SPAWNED_ADMIN as ADMIN, type TesseraProcess } from '../support/processes.js';
+import { approveDevice, authorizationRequest, isActive, registerApp, relyingParty, signInAndConsent } from '../support/oauth.js';
+import { WebClient } from '../support/web-client.js';
 
 // Real Tessera processes over one MariaDB + Redis: only meaningful in production mode.
 const sharedBackends = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
 const describeShared = sharedBackends ? describe : describe.skip;
-
-const ADMIN = { username: 'admin', password: 'admin-password-for-tests' };
 
 /**
  * A load balancer in front of the instances, at the issuer's URL: forwards every request to
@@ -69,9 +68,9 @@ describeShared('OAuth across restarts and instances (MariaDB + Redis)', () => {
   it('loses nothing when the server restarts mid-flow: during sign-in, before the code exchange, before the refresh', async () => {
     let instance = await start();
     balancer.route([instance]);
-    const app = await registerApp(balancer.url, basicAuth(ADMIN.username, ADMIN.password), { name: 'Restart app', introspection: true });
+    const app = await registerApp(balancer.url, ADMIN.basic, { name: 'Restart app', introspection: true });
     const rp = await relyingParty(balancer.url, app);
-    const browser = new Browser();
+    const browser = new WebClient(balancer.url);
 
     const request = await authorizationRequest(rp, { scope: 'openid profile user offline_access', prompt: 'consent' });
     const login = await browser.follow(request.url.href);
@@ -91,7 +90,9 @@ describeShared('OAuth across restarts and instances (MariaDB + Redis)', () => {
     instance = await start();
     balancer.route([instance]);
     const tokens = await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: request.codeVerifier, expectedState: request.state });
-    expect(tokens.claims()?.sub).toBeTruthy();
+    // The subject is the account's id, as the users API knows it.
+    const users: { id: number; username: string }[] = (await api(balancer.url, 'GET', '/api/v1/users', { auth: ADMIN.basic })).body;
+    expect(tokens.claims()?.sub).toBe(String(users.find((u) => u.username === ADMIN.username)!.id));
 
     // Restart before using and refreshing (tokens and grant in MariaDB, same signing keys).
     await stop(instance);
@@ -118,7 +119,7 @@ describeShared('OAuth across restarts and instances (MariaDB + Redis)', () => {
     beforeAll(async () => {
       [a, b] = await Promise.all([start(), start()]);
       balancer.route([a, b]);
-      const app = await registerApp(balancer.url, basicAuth(ADMIN.username, ADMIN.password), {
+      const app = await registerApp(balancer.url, ADMIN.basic, {
         name: 'Balanced app',
         introspection: true,
         grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
@@ -129,7 +130,7 @@ describeShared('OAuth across restarts and instances (MariaDB + Redis)', () => {
     it('finishes a code + PKCE flow started on A', async () => {
       for (let round = 0; round < 3; round++) {
         const request = await authorizationRequest(rp, { scope: 'openid user offline_access', prompt: 'consent' });
-        const callback = await signInAndConsent(new Browser(), request.url, ADMIN);
+        const callback = await signInAndConsent(new WebClient(balancer.url), request.url, ADMIN);
         const tokens = await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: request.codeVerifier, expectedState: request.state });
         expect(await isActive(rp, tokens.access_token)).toBe(true);
         expect(await isActive(rp, tokens.access_token)).toBe(true);
@@ -143,12 +144,7 @@ describeShared('OAuth across restarts and instances (MariaDB + Redis)', () => {
 
     it('finishes a device flow started on A', async () => {
       const started = await oidc.initiateDeviceAuthorization(rp, { scope: 'user' });
-      const browser = new Browser();
-      const input = await browser.follow(started.verification_uri, 'never');
-      const confirm = await browser.submit(input, { user_code: started.user_code }, 'never');
-      let page = await browser.submit(confirm, { confirm: 'yes' }, 'never');
-      if (page.text.includes('name="password"')) page = await browser.submit(page, { username: ADMIN.username, password: ADMIN.password, action: 'login' }, 'never');
-      if (page.text.includes('value="confirm"')) page = await browser.submit(page, { action: 'confirm' }, 'never');
+      const page = await approveDevice(new WebClient(balancer.url), started.verification_uri, started.user_code, ADMIN);
       expect(page.status).toBe(200);
       const tokens = await oidc.pollDeviceAuthorizationGrant(rp, { ...started, interval: 0.01 });
       expect(tokens.scope).toBe('user');

@@ -1,9 +1,9 @@
 import { jest } from '@jest/globals';
 import * as oidc from 'openid-client';
 import { startTestServer, type TestServer } from '../support/harness.js';
-import { Browser, clientBasic, isActive, postForm, registerApp, relyingParty } from './oauth-support.js';
+import { answerSignInAndConsent, clientBasic, DEVICE_CODE, deviceApp, isActive, machineApp, OPAQUE, postForm, registerApp, relyingParty } from '../support/oauth.js';
+import { WebClient } from '../support/web-client.js';
 
-const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
 const DEVICE_CODE_TTL = 30;
 
 /** openid-client waits `interval` seconds before each poll; the tests approve first, then poll at once. */
@@ -21,7 +21,7 @@ describe('client credentials and the device flow', () => {
 
   describe('client credentials', () => {
     it('issues an app token with exactly the requested registry scopes', async () => {
-      const app = await registerApp(server.url, alice.basic, { name: 'Service', redirect_uris: [], grant_types: ['client_credentials'], introspection: true });
+      const app = await registerApp(server.url, alice.basic, machineApp('Service', { introspection: true }));
       const rp = await relyingParty(server.url, app);
       const tokens = await oidc.clientCredentialsGrant(rp, { scope: 'project notification' });
       expect(tokens.refresh_token).toBeUndefined();
@@ -32,7 +32,7 @@ describe('client credentials and the device flow', () => {
     });
 
     it('refuses unknown scopes and sign-in scopes', async () => {
-      const app = await registerApp(server.url, alice.basic, { name: 'Service 2', redirect_uris: [], grant_types: ['client_credentials'] });
+      const app = await registerApp(server.url, alice.basic, machineApp('Service 2'));
       const rp = await relyingParty(server.url, app);
       await expect(oidc.clientCredentialsGrant(rp, { scope: 'project nope' })).rejects.toMatchObject({ error: 'invalid_scope' });
       await expect(oidc.clientCredentialsGrant(rp, { scope: 'openid' })).rejects.toMatchObject({ error: 'invalid_scope' });
@@ -67,38 +67,30 @@ describe('client credentials and the device flow', () => {
   });
 
   describe('device authorization grant (RFC 8628)', () => {
-    async function deviceApp() {
-      const app = await registerApp(server.url, alice.basic, {
-        name: 'CLI',
-        type: 'public',
-        redirect_uris: [],
-        grant_types: [DEVICE_CODE, 'refresh_token'],
-      });
-      return relyingParty(server.url, app);
+    async function cliRelyingParty() {
+      return relyingParty(server.url, await registerApp(server.url, alice.basic, deviceApp('CLI', { grant_types: [DEVICE_CODE, 'refresh_token'] })));
     }
 
     /** The user opens the verification page, signs in, enters the code and approves. */
     async function approve(verificationUri: string, userCode: string, action: 'confirm' | 'abort' = 'confirm') {
-      const browser = new Browser();
-      const input = await browser.follow(verificationUri, 'never');
+      const browser = new WebClient(server.url);
+      const input = await browser.follow(verificationUri);
       expect(input.status).toBe(200);
       expect(input.text).toMatch(/<label for="user_code">/);
       expect(input.headers.get('x-frame-options')).toBe('DENY');
-      const confirm = await browser.submit(input, { user_code: userCode }, 'never');
+      const confirm = await browser.submit(input, { user_code: userCode });
       expect(confirm.status).toBe(200);
       expect(confirm.text).toContain(userCode);
-      const next = await browser.submit(confirm, action === 'confirm' ? { confirm: 'yes' } : { abort: 'yes' }, 'never');
+      const next = await browser.submit(confirm, action === 'confirm' ? { confirm: 'yes' } : { abort: 'yes' });
       // Not signed in yet: the provider sends the browser through Tessera's login and consent pages.
-      let page = next;
-      if (page.text.includes('name="password"')) page = await browser.submit(page, { username: alice.username, password: alice.password, action: 'login' }, 'never');
-      if (page.text.includes('value="confirm"')) page = await browser.submit(page, { action: 'confirm' }, 'never');
-      return page;
+      return answerSignInAndConsent(browser, next, alice);
     }
 
     it('lets a CLI get tokens after the user enters the code and approves', async () => {
-      const rp = await deviceApp();
+      const rp = await cliRelyingParty();
       const started = await oidc.initiateDeviceAuthorization(rp, { scope: 'user project' });
-      expect(started.user_code).toBeTruthy();
+      // oidc-provider's default: eight consonants of base-20, as XXXX-XXXX.
+      expect(started.user_code).toMatch(/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
       expect(started.verification_uri.startsWith(server.url)).toBe(true);
 
       // Before approval the CLI is told to keep waiting.
@@ -112,34 +104,35 @@ describe('client credentials and the device flow', () => {
 
       const tokens = await oidc.pollDeviceAuthorizationGrant(rp, pollNow(started));
       expect(tokens.scope?.split(' ').sort()).toEqual(['project', 'user']);
-      expect(tokens.refresh_token).toBeTruthy();
+      expect(tokens.refresh_token).toMatch(OPAQUE);
       const refreshed = await oidc.refreshTokenGrant(rp, tokens.refresh_token!);
-      expect(refreshed.access_token).toBeTruthy();
+      expect(refreshed.access_token).toMatch(OPAQUE);
+      expect(refreshed.access_token).not.toBe(tokens.access_token);
 
       // A device code works once.
       await expect(oidc.pollDeviceAuthorizationGrant(rp, pollNow(started))).rejects.toMatchObject({ error: 'invalid_grant' });
     });
 
     it('tells the CLI access_denied when the user aborts', async () => {
-      const rp = await deviceApp();
+      const rp = await cliRelyingParty();
       const started = await oidc.initiateDeviceAuthorization(rp, { scope: 'user' });
       await approve(started.verification_uri, started.user_code, 'abort');
       await expect(oidc.pollDeviceAuthorizationGrant(rp, pollNow(started))).rejects.toMatchObject({ error: 'access_denied' });
     });
 
     it('shows an error for a wrong user code and lets the user try again', async () => {
-      const rp = await deviceApp();
+      const rp = await cliRelyingParty();
       const started = await oidc.initiateDeviceAuthorization(rp, { scope: 'user' });
-      const browser = new Browser();
-      const input = await browser.follow(started.verification_uri, 'never');
-      const wrong = await browser.submit(input, { user_code: 'BCDF-GHJK' }, 'never');
+      const browser = new WebClient(server.url);
+      const input = await browser.follow(started.verification_uri);
+      const wrong = await browser.submit(input, { user_code: 'BCDF-GHJK' });
       expect(wrong.status).toBe(200);
       expect(wrong.text).toContain('role="alert"');
       expect(wrong.text).toMatch(/<label for="user_code">/);
     });
 
     it('answers expired_token once the device code has expired', async () => {
-      const rp = await deviceApp();
+      const rp = await cliRelyingParty();
       const started = await oidc.initiateDeviceAuthorization(rp, { scope: 'user' });
       // Move the provider's clock past the code's lifetime (it reads Date.now()).
       const realNow = Date.now.bind(Date);
@@ -154,7 +147,7 @@ describe('client credentials and the device flow', () => {
     });
 
     it('refuses an unknown scope at the device authorization endpoint', async () => {
-      const rp = await deviceApp();
+      const rp = await cliRelyingParty();
       await expect(oidc.initiateDeviceAuthorization(rp, { scope: 'user nope' })).rejects.toMatchObject({ error: 'invalid_scope' });
     });
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { startTestServer, type TestServer } from '../support/harness.js';
-import { WebClient } from '../web/web-client.js';
-import { REDIRECT_URI, registerApp } from './oauth-support.js';
+import { deviceApp, REDIRECT_URI, registerApp } from '../support/oauth.js';
+import { WebClient } from '../support/web-client.js';
 
 /**
  * Every HTML page the authorization server answers with, including the ones oidc-provider
@@ -18,7 +18,7 @@ describe('security headers on the authorization server’s pages', () => {
     server = await startTestServer();
     const alice = await server.createUser('alice');
     app = await registerApp(server.url, alice.basic, { name: 'Web' });
-    await registerApp(server.url, alice.basic, { name: 'CLI', type: 'public', redirect_uris: [], grant_types: ['urn:ietf:params:oauth:grant-type:device_code'] });
+    await registerApp(server.url, alice.basic, deviceApp('CLI'));
   });
   afterAll(() => server?.close());
 

@@ -1,7 +1,8 @@
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 import { GRANT_BOUND_MODELS } from '../../src/oidc/adapter/models.js';
 import { startTestServer, type TestServer } from '../support/harness.js';
-import { Browser, authorizationRequest, clientBasic, postForm, registerApp, REDIRECT_URI, relyingParty, signInAndConsent, type RegisteredApp } from '../oauth/oauth-support.js';
+import { authorizationRequest, clientBasic, postForm, registerApp, REDIRECT_URI, relyingParty, signInAndConsent, type RegisteredApp } from '../support/oauth.js';
+import { WebClient } from '../support/web-client.js';
 
 /**
  * Grants go through oidc-provider's own model (src/oidc/grants.ts): "authorized apps" reads a
@@ -76,7 +77,7 @@ describe("the provider's grants", () => {
   it('emits grant.revoked, inside the token request, when the adapter sees a code consumed meanwhile', async () => {
     const rp = await relyingParty(server.url, app);
     const request = await authorizationRequest(rp, { scope: 'openid user' });
-    const code = (await signInAndConsent(new Browser(), request.url, alice)).searchParams.get('code')!;
+    const code = (await signInAndConsent(new WebClient(server.url), request.url, alice)).searchParams.get('code')!;
     const exchange = () =>
       postForm(`${server.url}/token`, { grant_type: 'authorization_code', code, code_verifier: request.codeVerifier, redirect_uri: REDIRECT_URI }, { Authorization: clientBasic(app.client_id, app.client_secret!) });
     const first = await exchange();

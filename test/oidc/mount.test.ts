@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import Koa from 'koa';
 import { mountProvider } from '../../src/oidc/mount.js';
 import { startTestServer, type TestServer } from '../support/harness.js';
-import { REDIRECT_URI, registerApp } from '../oauth/oauth-support.js';
+import { REDIRECT_URI, registerApp } from '../support/oauth.js';
 
 /**
  * oidc-provider mounted in Tessera's app as its documentation says for Koa (src/oidc/mount.ts):

@@ -1,7 +1,6 @@
 import { hiddenFields } from '../../src/oidc/provider-forms.js';
 import { startTestServer, type TestServer } from '../support/harness.js';
-import { fieldValue } from '../web/oauth-client.js';
-import { WebClient } from '../web/web-client.js';
+import { hiddenField, WebClient } from '../support/web-client.js';
 
 /**
  * The device pages take the provider's forms from its documented hooks: the confirmation page
@@ -36,18 +35,18 @@ describe("the provider's device forms", () => {
     const page = await new WebClient(server.url).get('/device');
     expect(page.status).toBe(200);
     expect(count(page.text, /<input\b[^>]*name="xsrf"/)).toBe(1);
-    expect(fieldValue(page.text, 'xsrf')).toMatch(/^[A-Za-z0-9_-]{16,}$/);
+    expect(hiddenField(page.text, 'xsrf')).toMatch(/^[A-Za-z0-9_-]{16,}$/);
     expect(count(page.text, /name="user_code"/)).toBe(1);
     expect(page.text).toContain('<input type="text" id="user_code" name="user_code"');
   });
 
   it('what that page posts is what the provider checks: the right secret passes, another does not', async () => {
     const web = new WebClient(server.url);
-    const xsrf = fieldValue((await web.get('/device')).text, 'xsrf')!;
+    const xsrf = hiddenField((await web.get('/device')).text, 'xsrf')!;
     const refused = await web.post('/device', { xsrf: `${xsrf}x`, user_code: await startDevice() });
     expect(refused.text).not.toContain('id="op.deviceConfirmForm"');
     // The page it answers with holds a fresh secret, taken the same way.
-    const confirm = await web.post('/device', { xsrf: fieldValue(refused.text, 'xsrf')!, user_code: await startDevice() });
+    const confirm = await web.post('/device', { xsrf: hiddenField(refused.text, 'xsrf')!, user_code: await startDevice() });
     expect(confirm.status).toBe(200);
     expect(confirm.text).toContain('id="op.deviceConfirmForm"');
   });
@@ -56,7 +55,7 @@ describe("the provider's device forms", () => {
     for (const choice of ['approve', 'abort'] as const) {
       const web = new WebClient(server.url);
       const userCode = await startDevice();
-      const confirm = await web.post('/device', { xsrf: fieldValue((await web.get('/device')).text, 'xsrf')!, user_code: userCode });
+      const confirm = await web.post('/device', { xsrf: hiddenField((await web.get('/device')).text, 'xsrf')!, user_code: userCode });
       const form = /<form id="op\.deviceConfirmForm"[\s\S]*?<\/form>/.exec(confirm.text)?.[0] ?? '';
       const fields = Object.fromEntries([...form.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
       expect(Object.keys(fields).sort()).toEqual(['confirm', 'user_code', 'xsrf']);

@@ -5,7 +5,8 @@ import type Provider from 'oidc-provider';
 import { providerTokens } from '../../src/oidc/provider-tokens.js';
 import type { ProviderTokenLookup } from '../../src/tokens/introspection/oauth-token-introspector.js';
 import { startTestServer, type TestServer } from '../support/harness.js';
-import { Browser, clientBasic, codeFlow, postForm, registerApp, relyingParty, type RegisteredApp } from '../oauth/oauth-support.js';
+import { clientBasic, codeFlow, postForm, registerApp, relyingParty, type RegisteredApp } from '../support/oauth.js';
+import { WebClient } from '../support/web-client.js';
 
 /**
  * src/oidc/provider-tokens.ts repeats the rules of oidc-provider's introspection action (which
@@ -91,7 +92,7 @@ describe("provider tokens, judged as the provider's own introspection judges the
 
   it('agrees on tokens issued by the flows: user, refresh, client credentials, DPoP-bound', async () => {
     const rp = await relyingParty(server.url, app);
-    const tokens = await codeFlow(rp, new Browser(), alice, { scope: 'user project' });
+    const tokens = await codeFlow(rp, new WebClient(server.url), alice, { scope: 'user project' });
     await expectSameVerdict('access token', tokens.access_token, true);
     await expectSameVerdict('refresh token', tokens.refresh_token!, true);
     await expectSameVerdict('client credentials', (await oidc.clientCredentialsGrant(rp, { scope: 'project' })).access_token, true);

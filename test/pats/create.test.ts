@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import * as oidc from 'openid-client';
-import { registerApp, relyingParty } from '../oauth/oauth-support.js';
+import { machineApp, registerApp, relyingParty } from '../support/oauth.js';
 import { api, basicAuth, startTestServer, type TestServer } from '../support/harness.js';
 
 const DAY = 86_400_000;
@@ -189,7 +189,7 @@ describe('POST /api/v1/user/tokens', () => {
   });
 
   it('a real OAuth access token cannot mint or manage tokens either', async () => {
-    const app = await registerApp(server.url, alice.basic, { name: 'Robot', redirect_uris: [], grant_types: ['client_credentials'] });
+    const app = await registerApp(server.url, alice.basic, machineApp('Robot'));
     const { access_token } = await oidc.clientCredentialsGrant(await relyingParty(server.url, app), { scope: 'user project' });
     for (const auth of [`Bearer ${access_token}`, `token ${access_token}`, basicAuth('alice', access_token)]) {
       const minted = await api(server.url, 'POST', '/api/v1/user/tokens', { auth, body: { name: 'escalate', scopes: ['user'] } });

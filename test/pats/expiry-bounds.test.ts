@@ -1,5 +1,5 @@
 import { api, productionMode, startTestServer, type TestServer } from '../support/harness.js';
-import { csrfIn, WebClient } from '../web/web-client.js';
+import { WebClient } from '../support/web-client.js';
 
 /**
  * Expiry dates end up in DATETIME(3) columns (MariaDB) and in TypeORM's four-digit-year text
@@ -60,7 +60,7 @@ describe(`token expiry stays within what the database stores (${productionMode ?
   it('the web form refuses a date beyond the limit with the form error, and accepts the last day', async () => {
     const web = new WebClient(server.url);
     await web.signIn(nora.username, nora.password);
-    const _csrf = csrfIn((await web.get('/settings/tokens/new')).text)!;
+    const _csrf = await web.csrf('/settings/tokens/new');
     const form = { _csrf, name: 'far', scopes: 'user', expiry: 'custom' };
     const refused = await web.post('/settings/tokens', { ...form, expires_on: '9999-12-31T23:59:59-14:00' });
     expect(refused.status).toBe(400);

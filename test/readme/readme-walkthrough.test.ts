@@ -158,9 +158,9 @@ function printedJson(stdout: string): unknown[] {
 
   it('docs/introspection.md shows the README’s introspection block as it is, so that copy runs too', () => {
     const docs = fences(fs.readFileSync(path.join(repoRoot, 'docs/introspection.md'), 'utf8')).filter(isShell);
-    const introspection = walkthrough.find((s) => s.script.includes('Register the resource server'))!;
-    expect(introspection).toBeDefined();
-    expect(docs.map((f) => f.body)).toContain(introspection.script);
+    const introspection = walkthrough.filter((s) => s.script.includes('Register the resource server'));
+    expect(introspection).toHaveLength(1);
+    expect(docs.map((f) => f.body)).toContain(introspection[0]!.script);
   });
 
   it('runs every shell block, in order, as written', async () => {

@@ -1,38 +1,33 @@
-import { api, basicAuth, createTestEnvironment, type TestEnvironment } from '../support/harness.js';
-import { spawnTessera, type TesseraProcess } from '../support/processes.js';
-import { clientCredentialsToken, introspect, registerApp, type RegisteredApp } from '../introspection/introspection-client.js';
+import { api, createPat, type Instances } from '../support/harness.js';
+import { spawnInstances, SPAWNED_ADMIN, type TesseraProcess } from '../support/processes.js';
+import { clientCredentialsToken, introspect, machineApp, registerApp, type ConfidentialApp } from '../support/oauth.js';
 
 // Two real Tessera processes sharing MariaDB and Redis: only meaningful in production mode.
 const sharedBackends = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
 const describeShared = sharedBackends ? describe : describe.skip;
 
-const ADMIN = basicAuth('admin', 'admin-password-for-tests');
+const ADMIN = SPAWNED_ADMIN.basic;
 const ROUNDS = 40;
 
 describeShared('two instances over one MariaDB + Redis', () => {
-  let environment: TestEnvironment;
+  let instances: Instances<TesseraProcess[]>;
   let a: TesseraProcess;
   let b: TesseraProcess;
   /** The resource server calling B's introspection endpoint. */
-  let rs: RegisteredApp;
+  let rs: ConfidentialApp;
 
   beforeAll(async () => {
-    environment = await createTestEnvironment();
-    a = await spawnTessera(environment.env);
-    b = await spawnTessera(environment.env);
-    rs = await registerApp(a, ADMIN, { introspection: true });
+    const started = await spawnInstances([{}, {}]);
+    [a, b] = started.instances;
+    instances = started;
+    rs = await registerApp(a.url, ADMIN, machineApp('resource server', { introspection: true }));
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-    await environment?.destroy();
+    await instances?.close();
   });
 
-  async function createToken(scopes = ['user']): Promise<{ id: number; token: string }> {
-    const res = await api(a.url, 'POST', '/api/v1/user/tokens', { auth: ADMIN, body: { name: 'multi', scopes } });
-    expect(res.status).toBe(201);
-    return res.body;
-  }
+  const createToken = (scopes = ['user']) => createPat(a.url, ADMIN, { scopes });
 
   const useOn = (instance: TesseraProcess, token: string) => api(instance.url, 'GET', '/api/v1/user', { auth: `Bearer ${token}` });
   const activeOn = async (instance: TesseraProcess, token: string) => (await introspect(instance.url, rs.basic, { token })).body.active as boolean;
@@ -55,10 +50,10 @@ describeShared('two instances over one MariaDB + Redis', () => {
   }, 120_000);
 
   it(`an OAuth access token revoked (RFC 7009) on A introspects inactive on B at once (${ROUNDS} rounds, zero stale answers)`, async () => {
-    const app = await registerApp(a, ADMIN, { name: 'worker' });
+    const app = await registerApp(a.url, ADMIN, machineApp('worker'));
     let stale = 0;
     for (let round = 0; round < ROUNDS; round++) {
-      const token = await clientCredentialsToken(a, app, 'project');
+      const token = await clientCredentialsToken(a.url, app, 'project');
       expect(await activeOn(b, token)).toBe(true);
       expect(await activeOn(b, token)).toBe(true);
       const revoked = await fetch(`${a.url}/token/revocation`, {
@@ -73,15 +68,15 @@ describeShared('two instances over one MariaDB + Redis', () => {
   }, 120_000);
 
   it('deleting an app on A kills its tokens on B at once', async () => {
-    const app = await registerApp(a, ADMIN, { name: 'short-lived' });
-    const tokens = [await clientCredentialsToken(a, app, 'project'), await clientCredentialsToken(a, app, 'user')];
+    const app = await registerApp(a.url, ADMIN, machineApp('short-lived'));
+    const tokens = [await clientCredentialsToken(a.url, app, 'project'), await clientCredentialsToken(a.url, app, 'user')];
     for (const token of tokens) expect(await activeOn(b, token)).toBe(true);
     expect((await api(a.url, 'DELETE', `/api/v1/user/applications/${app.id}`, { auth: ADMIN })).status).toBe(204);
     for (const token of tokens) expect(await activeOn(b, token)).toBe(false);
   });
 
   it('regenerating the calling app’s secret on A is refused by B at once', async () => {
-    const caller = await registerApp(a, ADMIN, { introspection: true, name: 'rotating caller' });
+    const caller = await registerApp(a.url, ADMIN, machineApp('rotating caller', { introspection: true }));
     const { token } = await createToken();
     expect((await introspect(b.url, caller.basic, { token })).status).toBe(200);
     expect((await introspect(b.url, caller.basic, { token })).status).toBe(200);

@@ -1,44 +1,35 @@
-import { api, basicAuth, createTestEnvironment, type TestEnvironment } from '../support/harness.js';
-import { spawnTessera, type TesseraProcess } from '../support/processes.js';
+import { api, createPat, type Instances } from '../support/harness.js';
+import { spawnInstances, SPAWNED_ADMIN, type TesseraProcess } from '../support/processes.js';
 import { haveExecutable, startRedisServer, type BackendServer } from '../support/backend-servers.js';
-import { clientCredentialsToken, introspect, registerApp, type RegisteredApp } from '../introspection/introspection-client.js';
+import { clientCredentialsToken, introspect, machineApp, registerApp, type ConfidentialApp } from '../support/oauth.js';
 
 // Needs MariaDB (the source of truth while Redis is away); runs its own redis-server.
 // A paused (stalled) Redis: test/faults/redis-pause.test.ts.
 const runnable = Boolean(process.env.DATABASE_URL) && haveExecutable('redis-server') && haveExecutable('redis-cli');
 if (process.env.DATABASE_URL && !runnable) process.stderr.write('test/revocation/redis-outage.test.ts skipped: redis-server or redis-cli not found\n');
 const describeWithMysql = runnable ? describe : describe.skip;
-const ADMIN = basicAuth('admin', 'admin-password-for-tests');
+const ADMIN = SPAWNED_ADMIN.basic;
 
 describeWithMysql('Redis goes away under load', () => {
-  let environment: TestEnvironment;
+  let instances: Instances<TesseraProcess[]>;
   let tessera: TesseraProcess;
   let redis: BackendServer;
-  let rs: RegisteredApp;
+  let rs: ConfidentialApp;
 
   beforeAll(async () => {
     redis = await startRedisServer();
-    environment = await createTestEnvironment();
-    tessera = await spawnTessera({
-      ...environment.env,
-      REDIS_URL: redis.url,
-      REDIS_KEY_PREFIX: 'outage-test:',
-      LOG_LEVEL: 'info',
-    });
-    rs = await registerApp(tessera, ADMIN, { introspection: true });
+    const started = await spawnInstances([{ REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'outage-test:', LOG_LEVEL: 'info' }]);
+    [tessera] = started.instances;
+    instances = started;
+    rs = await registerApp(tessera.url, ADMIN, machineApp('resource server', { introspection: true }));
   }, 60_000);
 
   afterAll(async () => {
-    await tessera?.stop();
+    await instances?.close();
     await redis?.stop();
-    await environment?.destroy();
   });
 
-  const create = async (name: string) => {
-    const res = await api(tessera.url, 'POST', '/api/v1/user/tokens', { auth: ADMIN, body: { name, scopes: ['user'] } });
-    expect(res.status).toBe(201);
-    return res.body as { id: number; token: string };
-  };
+  const create = (name: string) => createPat(tessera.url, ADMIN, { name });
   // The introspection endpoint's answer as a status: 200 active, 401 inactive (anything else is passed through).
   const use = async (token: string) => {
     const res = await introspect(tessera.url, rs.basic, { token });
@@ -52,9 +43,9 @@ describeWithMysql('Redis goes away under load', () => {
     const revokedDuringOutage = await create('revoked during outage');
     const revokedAfterRecovery = await create('revoked after recovery');
     // OAuth access tokens (client credentials) go through the same cache and the same fallback.
-    const worker = await registerApp(tessera, ADMIN, { name: 'worker' });
-    const oauthKept = { id: -1, token: await clientCredentialsToken(tessera, worker, 'project') };
-    const oauthRevokedDuringOutage = { id: -2, token: await clientCredentialsToken(tessera, worker, 'project') };
+    const worker = await registerApp(tessera.url, ADMIN, machineApp('worker'));
+    const oauthKept = { id: -1, token: await clientCredentialsToken(tessera.url, worker, 'project') };
+    const oauthRevokedDuringOutage = { id: -2, token: await clientCredentialsToken(tessera.url, worker, 'project') };
     const all = [kept, revokedDuringOutage, revokedAfterRecovery, oauthKept, oauthRevokedDuringOutage];
     for (const t of all) expect(await use(t.token)).toBe(200);
 

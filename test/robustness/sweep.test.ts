@@ -1,7 +1,7 @@
-import http from 'node:http';
 import { api, productionMode, startTestServer, type TestServer } from '../support/harness.js';
-import { registerApp } from '../introspection/introspection-client.js';
-import { WebClient } from '../web/web-client.js';
+import { machineApp, registerApp } from '../support/oauth.js';
+import { rawRequest } from '../support/raw-http.js';
+import { WebClient } from '../support/web-client.js';
 import { hostileRequests, seeded, type Credentials, type HostileRequest } from './hostile-requests.js';
 import { enumerateRoutes, type RouteEntry } from './routes.js';
 
@@ -23,31 +23,18 @@ interface Answer {
 }
 
 /** One request on its own connection (node:http: sends any path and bytes as given). */
-function send(base: string, request: HostileRequest): Promise<Answer> {
-  const { hostname, port } = new URL(base);
-  const headers: Record<string, string | number> = { ...request.headers };
-  if (request.body) headers['Content-Length'] = request.body.length;
-  return new Promise((resolve, reject) => {
+async function send(base: string, request: HostileRequest): Promise<Answer> {
+  try {
+    const res = await rawRequest(base, { method: request.method, target: request.path, headers: request.headers, body: request.body, timeoutMs: ANSWER_WITHIN_MS });
+    return { status: res.status, contentType: res.headers.get('content-type') ?? '', text: await res.text() };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
     // A request left hanging is a defect too (and must not hang the suite).
-    const timer = setTimeout(() => {
-      req.destroy();
-      resolve({ status: -1, contentType: '', text: `no answer within ${ANSWER_WITHIN_MS} ms` });
-    }, ANSWER_WITHIN_MS);
-    const req = http.request({ host: hostname, port, method: request.method, path: request.path, headers, agent: false }, (res) => {
-      res.on('end', () => clearTimeout(timer));
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, contentType: String(res.headers['content-type'] ?? ''), text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    if (code === 'ETIMEDOUT') return { status: -1, contentType: '', text: `no answer within ${ANSWER_WITHIN_MS} ms` };
     // A server may answer (413, 431) and close before the whole body is sent: that is an answer.
-    req.on('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      if (err.code === 'ECONNRESET' || err.code === 'EPIPE') resolve({ status: 0, contentType: '', text: '' });
-      else reject(err);
-    });
-    req.end(request.body);
-  });
+    if (code === 'ECONNRESET' || code === 'EPIPE') return { status: 0, contentType: '', text: '' };
+    throw err;
+  }
 }
 
 /** What may never be in a body: a stack frame, a source path, a module path. */
@@ -92,7 +79,7 @@ describe(`bad-input sweep over every route (${productionMode ? 'MariaDB + Redis'
       body: { name: 'sweep', scopes: server.container.scopes.apiScopes().map((s) => s.name) },
     });
     expect(pat.status).toBe(201);
-    const app = await registerApp(server, admin.basic, { introspection: true });
+    const app = await registerApp(server.url, admin.basic, machineApp('resource server', { introspection: true }));
     const browser = new WebClient(server.url);
     expect((await browser.signIn(admin.username, admin.password)).status).toBe(303);
     const csrf = await browser.csrf('/settings/tokens/new');
@@ -100,7 +87,7 @@ describe(`bad-input sweep over every route (${productionMode ? 'MariaDB + Redis'
       basicUser: user.basic,
       basicAdmin: admin.basic,
       bearerPat: pat.body.token,
-      sessionCookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+      sessionCookie: browser.cookieHeader(),
       csrf,
       clientBasic: app.basic,
     };

@@ -1,9 +1,8 @@
 import * as oidc from 'openid-client';
 import { Redis } from 'ioredis';
 import { api, startTestServer, type TestServer } from '../support/harness.js';
-import { Browser, authorizationRequest, codeFlow, registerApp, relyingParty, signInAndConsent } from '../oauth/oauth-support.js';
-
-const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
+import { approveDevice, authorizationRequest, codeFlow, DEVICE_CODE, deviceApp, postForm, registerApp, relyingParty, signInAndConsent } from '../support/oauth.js';
+import { WebClient } from '../support/web-client.js';
 
 /**
  * What a database or Redis dump holds: no token, code, secret or password anyone could use.
@@ -49,28 +48,25 @@ describe('nothing usable at rest', () => {
     secrets.set('PAT', pat.body.token);
 
     const app = await registerApp(server.url, alice.basic, { name: 'Dump app', grant_types: ['authorization_code', 'refresh_token'] });
-    secrets.set('client secret', app.client_secret!);
-    const browser = new Browser();
+    secrets.set('client secret', app.client_secret);
+    const browser = new WebClient(server.url);
     const webApp = await relyingParty(server.url, app);
     const tokens = await codeFlow(webApp, browser, alice, { scope: 'user' });
     secrets.set('access token', tokens.access_token);
     secrets.set('refresh token', tokens.refresh_token!);
-    for (const [name, value] of Object.entries(browser.cookies())) if (!name.endsWith('.sig') && value.length >= 16) secrets.set(`cookie ${name}`, value);
+    for (const [name, value] of browser.cookies) if (!name.endsWith('.sig') && value.length >= 16) secrets.set(`cookie ${name}`, value);
     const unredeemed = await signInAndConsent(browser, (await authorizationRequest(webApp, { scope: 'user' })).url, alice);
     secrets.set('authorization code', unredeemed.searchParams.get('code')!);
     expect([...secrets.keys()].some((name) => name.startsWith('cookie _session'))).toBe(true);
 
     // A device flow left waiting for the user, and one approved but not yet redeemed.
-    const cli = await registerApp(server.url, alice.basic, { name: 'Dump CLI', type: 'public', redirect_uris: [], grant_types: [DEVICE_CODE] });
+    const cli = await registerApp(server.url, alice.basic, deviceApp('Dump CLI'));
     const rp = await relyingParty(server.url, cli);
     const waiting = await oidc.initiateDeviceAuthorization(rp, { scope: 'user' });
     secrets.set('device code (waiting)', waiting.device_code);
     const approved = await oidc.initiateDeviceAuthorization(rp, { scope: 'user' });
     secrets.set('device code (approved)', approved.device_code);
-    const page = await browser.follow(approved.verification_uri, 'never');
-    const confirm = await browser.submit(page, { user_code: approved.user_code }, 'never');
-    let done = await browser.submit(confirm, { confirm: 'yes' }, 'never');
-    if (done.text.includes('value="confirm"')) done = await browser.submit(done, { action: 'confirm' }, 'never');
+    const done = await approveDevice(browser, approved.verification_uri, approved.user_code, alice);
     expect(done.status).toBe(200);
 
     const contents = await dump();
@@ -79,11 +75,7 @@ describe('nothing usable at rest', () => {
     }
 
     // And the flows still work from what is stored: the approved device redeems its code once.
-    const redeemed = await fetch(`${server.url}/token`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: DEVICE_CODE, device_code: approved.device_code, client_id: cli.client_id }),
-    });
+    const redeemed = await postForm(`${server.url}/token`, { grant_type: DEVICE_CODE, device_code: approved.device_code, client_id: cli.client_id });
     expect(redeemed.status).toBe(200);
   });
 });

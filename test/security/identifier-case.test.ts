@@ -1,5 +1,5 @@
-import { api, createTestEnvironment, startServer, type TestEnvironment, type TestServer } from '../support/harness.js';
-import { clientBasic, clientCredentialsToken, introspect, registerApp, type RegisteredApp } from '../introspection/introspection-client.js';
+import { api, startInstances, type Instances, type TestServer } from '../support/harness.js';
+import { clientBasic, clientCredentialsToken, introspect, machineApp, postForm, registerApp, type ConfidentialApp } from '../support/oauth.js';
 
 /**
  * Identifiers are resolved exactly, on SQLite and MariaDB alike: a client_id spelled in another
@@ -10,34 +10,30 @@ import { clientBasic, clientCredentialsToken, introspect, registerApp, type Regi
  * database (and Redis in production mode), as in a deployment.
  */
 describe('identifiers are exact (client ids, tokens) on both instances', () => {
-  let environment: TestEnvironment;
+  let instances: Instances<TestServer[]>;
   let a: TestServer;
   let b: TestServer;
   let owner: string;
-  let worker: RegisteredApp;
+  let worker: ConfidentialApp;
   let token: string;
   let pat: string;
 
   beforeAll(async () => {
-    environment = await createTestEnvironment();
     // Every wrong spelling below is a failed client authentication from this one address: room for
     // all of them under the failed-authentication limit (test/security/token-auth-throttle.test.ts).
     const settings = { TOKEN_AUTH_FAILURES_PER_ADDRESS: '10000' };
-    a = await startServer(environment, settings);
-    b = await startServer(environment, settings);
+    const started = await startInstances([settings, settings]);
+    [a, b] = started.instances;
+    instances = started;
     owner = (await a.createUser('case-owner')).basic;
-    worker = await registerApp(a, owner, { name: 'worker' });
-    token = await clientCredentialsToken(a, worker, 'user');
+    worker = await registerApp(a.url, owner, machineApp('worker'));
+    token = await clientCredentialsToken(a.url, worker, 'user');
     const created = await api(a.url, 'POST', '/api/v1/user/tokens', { auth: owner, body: { name: 'case', scopes: ['user'] } });
     expect(created.status).toBe(201);
     pat = created.body.token;
   });
 
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await environment?.destroy();
-  });
+  afterAll(() => instances?.close());
 
   /** Other spellings of `id`: all upper case, one letter upper case, spaces around it (never `id` itself). */
   const variants = (id: string) => {
@@ -48,8 +44,8 @@ describe('identifiers are exact (client ids, tokens) on both instances', () => {
   const statusOf = async (server: TestServer, clientId: string, secret: string) => (await introspect(server.url, clientBasic(clientId, secret), { token })).status;
 
   /** An app with the permission, whose exact id works on both instances (and is now warm in their caches). */
-  async function introspector(): Promise<RegisteredApp> {
-    const app = await registerApp(a, owner, { introspection: true });
+  async function introspector(): Promise<ConfidentialApp> {
+    const app = await registerApp(a.url, owner, machineApp('resource server', { introspection: true }));
     for (const server of [a, b]) expect((await introspect(server.url, app.basic, { token })).body.active).toBe(true);
     return app;
   }
@@ -59,20 +55,16 @@ describe('identifiers are exact (client ids, tokens) on both instances', () => {
     for (const server of [a, b]) {
       for (const id of variants(app.client_id)) {
         expect({ id, status: await statusOf(server, id, app.client_secret) }).toEqual({ id, status: 401 });
-        const res = await fetch(`${server.url}/token`, {
-          method: 'POST',
-          headers: { Authorization: clientBasic(id, worker.client_secret), 'Content-Type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'user' }),
-        });
+        const res = await postForm(`${server.url}/token`, { grant_type: 'client_credentials', scope: 'user' }, { Authorization: clientBasic(id, worker.client_secret) });
         expect({ id, status: res.status }).toEqual({ id, status: 401 });
       }
     }
   });
 
   it.each([
-    ['its secret is regenerated', async (app: RegisteredApp) => expect((await api(a.url, 'POST', `/api/v1/user/applications/${app.id}/secret`, { auth: owner })).status).toBe(200)],
-    ['its permission is withdrawn', async (app: RegisteredApp) => expect((await api(a.url, 'PATCH', `/api/v1/user/applications/${app.id}`, { auth: owner, body: { introspection: false } })).status).toBe(200)],
-    ['it is deleted', async (app: RegisteredApp) => expect((await api(a.url, 'DELETE', `/api/v1/user/applications/${app.id}`, { auth: owner })).status).toBe(204)],
+    ['its secret is regenerated', async (app: ConfidentialApp) => expect((await api(a.url, 'POST', `/api/v1/user/applications/${app.id}/secret`, { auth: owner })).status).toBe(200)],
+    ['its permission is withdrawn', async (app: ConfidentialApp) => expect((await api(a.url, 'PATCH', `/api/v1/user/applications/${app.id}`, { auth: owner, body: { introspection: false } })).status).toBe(200)],
+    ['it is deleted', async (app: ConfidentialApp) => expect((await api(a.url, 'DELETE', `/api/v1/user/applications/${app.id}`, { auth: owner })).status).toBe(204)],
   ])('once %s, the old secret works under no spelling of the id, on either instance', async (_what, change) => {
     const app = await introspector();
     // Warm both instances' caches under every spelling too, as an attacker would.

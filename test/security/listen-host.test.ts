@@ -1,17 +1,6 @@
-import net from 'node:net';
-import { createTestEnvironment, type TestEnvironment } from '../support/harness.js';
-import { spawnTessera, type TesseraProcess } from '../support/processes.js';
-
-/** Whether a TCP connection to `host:port` is accepted. */
-function accepts(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port }, () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
+import type { Instances } from '../support/harness.js';
+import { spawnInstances, type TesseraProcess } from '../support/processes.js';
+import { accepts } from '../support/raw-http.js';
 
 /**
  * LISTEN_HOST: behind a proxy on the same host, 127.0.0.1 keeps everyone else from reaching the
@@ -20,20 +9,19 @@ function accepts(host: string, port: number): Promise<boolean> {
  * (or on every interface) accepts there.
  */
 describe('LISTEN_HOST', () => {
-  let environment: TestEnvironment;
+  let instances: Instances<TesseraProcess[]>;
   let everywhere: TesseraProcess;
   let loopbackOnly: TesseraProcess;
 
   beforeAll(async () => {
-    environment = await createTestEnvironment();
     // Two instances over one environment: only meaningful for the listening socket, which is all this looks at.
-    everywhere = await spawnTessera({ ...environment.env, LOG_LEVEL: 'info' });
-    loopbackOnly = await spawnTessera({ ...environment.env, LISTEN_HOST: '127.0.0.1', TRUST_PROXY: 'true' });
+    const started = await spawnInstances([{ LOG_LEVEL: 'info' }, { LISTEN_HOST: '127.0.0.1', TRUST_PROXY: 'true' }]);
+    [everywhere, loopbackOnly] = started.instances;
+    instances = started;
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all([everywhere?.stop(), loopbackOnly?.stop()]);
-    await environment?.destroy();
+    await instances?.close();
   });
 
   it('by default (0.0.0.0) the server accepts on every IPv4 interface', async () => {

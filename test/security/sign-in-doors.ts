@@ -1,7 +1,7 @@
 import type * as oidc from 'openid-client';
 import { basicAuth, type TestServer } from '../support/harness.js';
-import { authorizationRequest, Browser, formAction, hiddenFields, registerApp, relyingParty } from '../oauth/oauth-support.js';
-import { WebClient } from '../web/web-client.js';
+import { authorizationRequest, registerApp, relyingParty } from '../support/oauth.js';
+import { formAction, hiddenFields, WebClient } from '../support/web-client.js';
 
 /**
  * The three doors that take a username and password, driven the same way so one test can
@@ -62,12 +62,12 @@ async function sender(server: TestServer, door: Door, ip: string, rp?: oidc.Conf
     };
   }
   if (!rp) throw new Error('the OAuth door needs an app: pass oauthApp(server)');
-  const browser = new Browser(from);
+  const browser = new WebClient(server.url, from);
   const page = await browser.follow((await authorizationRequest(rp, { scope: 'openid' })).url.href);
   const action = new URL(formAction(page.text), page.url).href;
   const hidden = hiddenFields(page.text);
   return async (a) => {
-    const res = await browser.request('POST', action, { ...hidden, username: a.username, password: a.password, action: 'login' });
+    const res = await browser.post(action, { ...hidden, username: a.username, password: a.password, action: 'login' });
     return { status: res.status, signedIn: res.status === 303, retryAfter: res.headers.get('retry-after'), text: res.text };
   };
 }

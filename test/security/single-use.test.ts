@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { createTestEnvironment, startServer, type TestEnvironment, type TestServer } from '../support/harness.js';
-import { Browser, authorizationRequest, clientBasic, postForm, registerApp, REDIRECT_URI, relyingParty, signInAndConsent, type RegisteredApp } from '../oauth/oauth-support.js';
+import { startInstances, type Instances, type TestServer } from '../support/harness.js';
+import { authorizationRequest, introspect, machineApp, postForm, registerApp, REDIRECT_URI, relyingParty, signInAndConsent, type ConfidentialApp } from '../support/oauth.js';
+import { WebClient } from '../support/web-client.js';
 
 /**
  * Authorization codes and refresh tokens are single use even when a client (or an attacker
@@ -13,44 +14,38 @@ const ROUNDS = 20;
 const PARALLEL = 6;
 
 describe('single use under concurrency (codes and refresh tokens)', () => {
-  let environment: TestEnvironment;
+  let instances: Instances<TestServer[]>;
   let a: TestServer;
   let b: TestServer;
-  let app: RegisteredApp;
-  let basic: string;
+  let app: ConfidentialApp;
   let user: { username: string; password: string };
 
   beforeAll(async () => {
-    environment = await createTestEnvironment();
-    a = await startServer(environment);
-    b = await startServer(environment);
+    const started = await startInstances([{}, {}]);
+    [a, b] = started.instances;
+    instances = started;
     user = await a.createUser('racer');
     const owner = await a.createUser('racer-owner');
     app = await registerApp(a.url, owner.basic, { name: 'Racer', introspection: true, grant_types: ['authorization_code', 'refresh_token'] });
-    basic = clientBasic(app.client_id, app.client_secret!);
   });
 
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await environment?.destroy();
-  });
+  afterAll(() => instances?.close());
 
   /** One code through the real pages (on A), with its PKCE verifier. */
   async function freshCode(): Promise<{ code: string; verifier: string }> {
     const rp = await relyingParty(a.url, app);
     const request = await authorizationRequest(rp, { scope: 'user' });
-    const callback = await signInAndConsent(new Browser(), request.url, user);
+    const callback = await signInAndConsent(new WebClient(a.url), request.url, user);
     return { code: callback.searchParams.get('code')!, verifier: request.codeVerifier };
   }
 
   const exchange = (server: TestServer, code: { code: string; verifier: string }) =>
-    postForm(`${server.url}/token`, { grant_type: 'authorization_code', code: code.code, code_verifier: code.verifier, redirect_uri: REDIRECT_URI }, { Authorization: basic });
+    postForm(`${server.url}/token`, { grant_type: 'authorization_code', code: code.code, code_verifier: code.verifier, redirect_uri: REDIRECT_URI }, { Authorization: app.basic });
 
-  const refresh = (server: TestServer, refreshToken: string) => postForm(`${server.url}/token`, { grant_type: 'refresh_token', refresh_token: refreshToken }, { Authorization: basic });
+  const refresh = (server: TestServer, refreshToken: string) => postForm(`${server.url}/token`, { grant_type: 'refresh_token', refresh_token: refreshToken }, { Authorization: app.basic });
 
   async function active(token: string): Promise<boolean> {
-    const res = await postForm(`${b.url}/token/introspection`, { token }, { Authorization: basic });
+    const res = await introspect(b.url, app.basic, { token });
     expect(res.status).toBe(200);
     return res.body.active as boolean;
   }
@@ -70,8 +65,7 @@ describe('single use under concurrency (codes and refresh tokens)', () => {
   const spread = (twoInstances: boolean) => (i: number) => (twoInstances && i % 2 ? b : a);
 
   it(`accepts one DPoP proof once, however many requests carry it at once (${ROUNDS} rounds over two instances)`, async () => {
-    const machine = await registerApp(a.url, (await a.createUser('dpop-owner')).basic, { name: 'DPoP worker', grant_types: ['client_credentials'] });
-    const machineBasic = clientBasic(machine.client_id, machine.client_secret!);
+    const machine = await registerApp(a.url, (await a.createUser('dpop-owner')).basic, machineApp('DPoP worker'));
     const { privateKey, publicKey } = await generateKeyPair('ES256');
     const jwk = await exportJWK(publicKey);
     for (let round = 0; round < ROUNDS; round++) {
@@ -86,7 +80,7 @@ describe('single use under concurrency (codes and refresh tokens)', () => {
       const answers = await Promise.all(
         Array.from({ length: PARALLEL }, (_, i) => {
           const server = i % 2 ? b : a;
-          return postForm(`${server.url}/token`, { grant_type: 'client_credentials', scope: 'user' }, { Authorization: machineBasic, DPoP: proofs.get(server)! });
+          return postForm(`${server.url}/token`, { grant_type: 'client_credentials', scope: 'user' }, { Authorization: machine.basic, DPoP: proofs.get(server)! });
         }),
       );
       const winners = answers.filter((r) => r.status === 200);

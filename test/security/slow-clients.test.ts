@@ -1,6 +1,6 @@
-import net from 'node:net';
-import { basicAuth, createTestEnvironment, type TestEnvironment } from '../support/harness.js';
-import { spawnTessera, type TesseraProcess } from '../support/processes.js';
+import type { Instances } from '../support/harness.js';
+import { spawnInstances, SPAWNED_ADMIN, type TesseraProcess } from '../support/processes.js';
+import { Connection } from '../support/raw-http.js';
 
 /**
  * Slow and greedy clients against the real server process (src/main.ts, src/http/http-server.ts):
@@ -19,81 +19,52 @@ interface Trickle {
   closedAfterMs: number;
 }
 
-/** Connects (from `localAddress`, any 127.x on Linux), and keeps the socket for the caller. */
-function connect(port: number, localAddress = '127.0.0.1'): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: '127.0.0.1', port, localAddress }, () => resolve(socket));
-    socket.once('error', reject);
-  });
-}
+const HEALTHZ = 'GET /healthz HTTP/1.1\r\nHost: tessera\r\n\r\n';
+
+/** Connects from `localAddress` (any 127.x reaches the host on Linux). */
+const connect = (port: number, localAddress = '127.0.0.1') => Connection.open({ host: '127.0.0.1', port, localAddress });
 
 /** Sends `head` at once, then `drip` one byte every 200 ms, until the server closes the connection. */
 async function trickle(port: number, head: string, drip: string): Promise<Trickle> {
-  const socket = await connect(port);
+  const connection = await connect(port);
   const started = Date.now();
-  let text = '';
-  socket.setEncoding('utf8');
-  socket.on('data', (chunk: string) => (text += chunk));
-  socket.on('error', () => {});
-  socket.write(head);
+  connection.write(head);
   let i = 0;
   const timer = setInterval(() => {
-    if (!socket.destroyed && socket.writable) socket.write(drip[i++ % drip.length]!);
+    if (!connection.socket.destroyed && connection.socket.writable) connection.write(drip[i++ % drip.length]!);
   }, 200);
-  await new Promise((resolve) => socket.once('close', resolve));
+  await connection.closed(Infinity);
   clearInterval(timer);
-  return { text, closedAfterMs: Date.now() - started };
-}
-
-/** One request on an open socket, answered in full (Content-Length). */
-function exchange(socket: net.Socket, request: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const onData = (chunk: Buffer) => {
-      text += chunk.toString('utf8');
-      const end = text.indexOf('\r\n\r\n');
-      const length = /content-length: (\d+)/i.exec(text)?.[1];
-      if (end !== -1 && length !== undefined && text.length >= end + 4 + Number(length)) {
-        socket.off('data', onData);
-        resolve(text);
-      }
-    };
-    socket.on('data', onData);
-    socket.once('error', reject);
-    socket.write(request);
-  });
+  return { text: connection.received, closedAfterMs: Date.now() - started };
 }
 
 /** What a refused connection reads before the server closes it. */
-function readUntilClosed(socket: net.Socket): Promise<string> {
-  return new Promise((resolve) => {
-    let text = '';
-    socket.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-    socket.on('error', () => {});
-    socket.once('close', () => resolve(text));
-  });
+async function readUntilClosed(connection: Connection): Promise<string> {
+  await connection.closed(Infinity);
+  return connection.received;
 }
 
 describe('slow and greedy clients', () => {
-  let environment: TestEnvironment;
+  let instances: Instances<TesseraProcess[]>;
   let tessera: TesseraProcess;
   let port: number;
 
   beforeAll(async () => {
-    environment = await createTestEnvironment();
-    tessera = await spawnTessera({
-      ...environment.env,
-      HEADERS_TIMEOUT_SECONDS: String(HEADERS_TIMEOUT_S),
-      REQUEST_TIMEOUT_SECONDS: String(REQUEST_TIMEOUT_S),
-      MAX_CONNECTIONS_PER_ADDRESS: String(MAX_CONNECTIONS),
-      LOG_LEVEL: 'info',
-    });
+    const started = await spawnInstances([
+      {
+        HEADERS_TIMEOUT_SECONDS: String(HEADERS_TIMEOUT_S),
+        REQUEST_TIMEOUT_SECONDS: String(REQUEST_TIMEOUT_S),
+        MAX_CONNECTIONS_PER_ADDRESS: String(MAX_CONNECTIONS),
+        LOG_LEVEL: 'info',
+      },
+    ]);
+    [tessera] = started.instances;
+    instances = started;
     port = Number(new URL(tessera.url).port);
   }, 60_000);
 
   afterAll(async () => {
-    await tessera?.stop();
-    await environment?.destroy();
+    await instances?.close();
   });
 
   it('trickled headers: 408 and closed once HEADERS_TIMEOUT_SECONDS have passed', async () => {
@@ -105,7 +76,7 @@ describe('slow and greedy clients', () => {
 
   it.each([
     // Signed in, so the route goes on to read the body.
-    ['the API', '/api/v1/user/tokens', 'application/json', `Authorization: ${basicAuth('admin', 'admin-password-for-tests')}\r\n`],
+    ['the API', '/api/v1/user/tokens', 'application/json', `Authorization: ${SPAWNED_ADMIN.basic}\r\n`],
     ['the introspection endpoint', '/token/introspection', 'application/x-www-form-urlencoded', ''],
     ['the token endpoint', '/token', 'application/x-www-form-urlencoded', ''],
   ])('a trickled body to %s: 408 and closed once REQUEST_TIMEOUT_SECONDS have passed', async (_door, path, type, authorization) => {
@@ -119,13 +90,13 @@ describe('slow and greedy clients', () => {
   });
 
   it('a keep-alive connection idle between prompt requests is not cut by the request timeout', async () => {
-    const socket = await connect(port);
+    const connection = await connect(port);
     try {
-      expect(await exchange(socket, 'GET /healthz HTTP/1.1\r\nHost: tessera\r\n\r\n')).toMatch(/^HTTP\/1\.1 200 /);
+      expect(await connection.exchange(HEALTHZ)).toMatch(/^HTTP\/1\.1 200 /);
       await new Promise((r) => setTimeout(r, (REQUEST_TIMEOUT_S + 1) * 1000));
-      expect(await exchange(socket, 'GET /healthz HTTP/1.1\r\nHost: tessera\r\n\r\n')).toMatch(/^HTTP\/1\.1 200 /);
+      expect(await connection.exchange(HEALTHZ)).toMatch(/^HTTP\/1\.1 200 /);
     } finally {
-      socket.destroy();
+      connection.close();
     }
   });
 
@@ -141,17 +112,17 @@ describe('slow and greedy clients', () => {
       expect(JSON.parse(refused.slice(refused.indexOf('\r\n\r\n') + 4))).toEqual({ error: 'slow_down', error_description: 'too many open connections from this address' });
       // Another address is not affected.
       const other = await connect(port, '127.0.0.4');
-      expect(await exchange(other, 'GET /healthz HTTP/1.1\r\nHost: tessera\r\n\r\n')).toMatch(/^HTTP\/1\.1 200 /);
-      other.destroy();
+      expect(await other.exchange(HEALTHZ)).toMatch(/^HTTP\/1\.1 200 /);
+      other.close();
       // The held connections work, and one closed makes room for another.
-      expect(await exchange(held[0]!, 'GET /healthz HTTP/1.1\r\nHost: tessera\r\n\r\n')).toMatch(/^HTTP\/1\.1 200 /);
-      held.pop()!.destroy();
+      expect(await held[0]!.exchange(HEALTHZ)).toMatch(/^HTTP\/1\.1 200 /);
+      held.pop()!.close();
       await new Promise((r) => setTimeout(r, 100));
       const again = await connect(port, greedy);
-      expect(await exchange(again, 'GET /healthz HTTP/1.1\r\nHost: tessera\r\n\r\n')).toMatch(/^HTTP\/1\.1 200 /);
-      again.destroy();
+      expect(await again.exchange(HEALTHZ)).toMatch(/^HTTP\/1\.1 200 /);
+      again.close();
     } finally {
-      for (const socket of held) socket.destroy();
+      for (const connection of held) connection.close();
     }
   });
 });

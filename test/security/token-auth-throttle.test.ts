@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { api, basicAuth, createTestEnvironment, startServer, startTestServer, type TestEnvironment, type TestServer } from '../support/harness.js';
-import { clientBasic, introspect, registerApp, type RegisteredApp } from '../introspection/introspection-client.js';
+import { api, createPat, basicAuth, startInstances, startTestServer, type Instances, type TestServer } from '../support/harness.js';
+import { clientBasic, introspect, machineApp, registerApp, type ConfidentialApp } from '../support/oauth.js';
 
 /**
  * Failed authentication with a token (the API) or a client secret (the introspection endpoint) is
@@ -15,17 +15,17 @@ const from = (address: string) => ({ 'X-Forwarded-For': address });
 describe('failed token authentication, per client address', () => {
   let server: TestServer;
   let owner: Awaited<ReturnType<TestServer['createUser']>>;
-  let rs: RegisteredApp;
+  let rs: ConfidentialApp;
   /** A well-formed PAT (prefix, length, checksum) that no one holds: each costs a lookup. */
   const unknownPat = () => server.container.patFormat.generate();
-  const createPat = async () => (await api(server.url, 'POST', '/api/v1/user/tokens', { auth: owner.basic, body: { name: 'p', scopes: ['user'] } })).body.token as string;
+  const newPat = async () => (await createPat(server.url, owner.basic)).token;
   const getUser = (token: string, address: string, scheme = 'Bearer') =>
     api(server.url, 'GET', '/api/v1/user', { auth: scheme === 'Basic' ? basicAuth('git', token) : `${scheme} ${token}`, headers: from(address) });
 
   beforeAll(async () => {
     server = await startTestServer({ TRUST_PROXY: 'true', TOKEN_AUTH_FAILURES_PER_ADDRESS: String(LIMIT) });
     owner = await server.createUser('owner');
-    rs = await registerApp(server, owner.basic, { introspection: true });
+    rs = await registerApp(server.url, owner.basic, machineApp('resource server', { introspection: true }));
   });
   afterAll(() => server.close());
 
@@ -45,8 +45,8 @@ describe('failed token authentication, per client address', () => {
 
   it('a token verified before is never slowed down; one never seen from a refused address waits, without a lookup', async () => {
     const address = '203.0.113.3';
-    const verified = await createPat();
-    const neverSeen = await createPat();
+    const verified = await newPat();
+    const neverSeen = await newPat();
     expect((await getUser(verified, address)).status).toBe(200);
     for (let i = 0; i <= LIMIT; i++) await getUser(unknownPat(), address);
     expect((await getUser(unknownPat(), address)).status).toBe(429);
@@ -83,7 +83,7 @@ describe('failed token authentication, per client address', () => {
     const refused = await ask(clientBasic(rs.client_id, 'tcs_wrong'), unknownPat());
     expect([refused.status, refused.body.error, Number(refused.headers.get('retry-after')) > 0]).toEqual([429, 'slow_down', true]);
     // The verified caller keeps being answered from the refused address.
-    const token = await createPat();
+    const token = await newPat();
     for (let i = 0; i < 10; i++) expect((await ask(rs.basic, token)).body.active).toBe(true);
   });
 
@@ -103,19 +103,17 @@ describe('failed token authentication, per client address', () => {
 // With Redis, every instance counts together.
 const describeShared = process.env.REDIS_URL ? describe : describe.skip;
 describeShared('failed token authentication across instances', () => {
-  let environment: TestEnvironment;
+  let instances: Instances<TestServer[]>;
   let a: TestServer;
   let b: TestServer;
 
   beforeAll(async () => {
-    environment = await createTestEnvironment();
     const settings = { TRUST_PROXY: 'true', TOKEN_AUTH_FAILURES_PER_ADDRESS: String(LIMIT) };
-    [a, b] = await Promise.all([startServer(environment, settings), startServer(environment, settings)]);
+    const started = await startInstances([settings, settings]);
+    [a, b] = started.instances;
+    instances = started;
   });
-  afterAll(async () => {
-    await Promise.all([a?.close(), b?.close()]);
-    await environment?.destroy();
-  });
+  afterAll(() => instances?.close());
 
   it('failures on one instance count on the other', async () => {
     const bad = (server: TestServer) =>

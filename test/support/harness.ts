@@ -158,8 +158,69 @@ export async function startTestServer(overrides: NodeJS.ProcessEnv = {}, options
   };
 }
 
+/** Several instances over one fresh environment (one database, one Redis prefix), as a deployment runs them. */
+export interface Instances<T extends unknown[]> {
+  environment: TestEnvironment;
+  /** One per entry of the settings, in order. */
+  instances: T;
+  /** Stops every instance, then drops the environment. */
+  close(): Promise<void>;
+}
+
+type OnePer<Settings extends readonly unknown[], T> = { -readonly [K in keyof Settings]: T };
+
+/**
+ * Starts one instance per entry of `settings` over one fresh environment: the first alone, since it
+ * migrates the database, then the others together. If one fails, those started are stopped.
+ */
+export async function startOverOneEnvironment<const Settings extends readonly NodeJS.ProcessEnv[], T>(
+  settings: Settings,
+  start: (environment: TestEnvironment, overrides: NodeJS.ProcessEnv) => Promise<T>,
+  stop: (instance: T) => Promise<void>,
+): Promise<Instances<OnePer<Settings, T>>> {
+  const environment = await createTestEnvironment();
+  const instances: T[] = [];
+  const close = async () => {
+    await Promise.all(instances.map(stop));
+    await environment.destroy();
+  };
+  try {
+    const [first, ...others] = settings;
+    if (first) instances.push(await start(environment, first));
+    const started = await Promise.allSettled(others.map((overrides) => start(environment, overrides)));
+    for (const result of started) if (result.status === 'fulfilled') instances.push(result.value);
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  // One instance per entry of `settings`, in order (all fulfilled, or we threw above).
+  return { environment, instances: instances as OnePer<Settings, T>, close };
+}
+
+/** In-process instances (startServer), one per entry of `settings` (its overrides). */
+export function startInstances<const Settings extends readonly NodeJS.ProcessEnv[]>(settings: Settings): Promise<Instances<OnePer<Settings, TestServer>>> {
+  return startOverOneEnvironment(settings, (environment, overrides) => startServer(environment, overrides), (server) => server.close());
+}
+
 export function basicAuth(username: string, secret: string): string {
   return `Basic ${Buffer.from(`${username}:${secret}`).toString('base64')}`;
+}
+
+/** A PAT as the API returns it on creation. */
+export interface CreatedPat {
+  id: number;
+  token: string;
+  expires_at: string | null;
+  [field: string]: unknown;
+}
+
+/** POST /api/v1/user/tokens as `owner` (a Basic header): a token named 'test token' with scope `user` unless `body` says otherwise; fails unless 201. */
+export async function createPat(base: string, owner: string, body: Record<string, unknown> = {}): Promise<CreatedPat> {
+  const res = await api(base, 'POST', '/api/v1/user/tokens', { auth: owner, body: { name: 'test token', scopes: ['user'], ...body } });
+  if (res.status !== 201) throw new Error(`PAT not created: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as CreatedPat;
 }
 
 /** fetch + JSON, for brevity in tests. */

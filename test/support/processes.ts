@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { basicAuth, startOverOneEnvironment, type Instances } from './harness.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -34,12 +35,15 @@ export interface TesseraProcess {
   stop(): Promise<void>;
 }
 
+/** The administrator a spawned Tessera creates on its first start (TESSERA_ADMIN_PASSWORD), unless the env names another password. */
+export const SPAWNED_ADMIN = { username: 'admin', password: 'admin-password-for-tests', basic: basicAuth('admin', 'admin-password-for-tests') };
+
 /** Starts `node dist/src/main.js` (compiled by the jest global setup) and waits for /healthz. */
 export async function spawnTessera(env: NodeJS.ProcessEnv): Promise<TesseraProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(repoRoot, 'dist/src/main.js')], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH, ...env, PORT: String(port), TESSERA_ADMIN_PASSWORD: env.TESSERA_ADMIN_PASSWORD ?? 'admin-password-for-tests' },
+    env: { PATH: process.env.PATH, ...env, PORT: String(port), TESSERA_ADMIN_PASSWORD: env.TESSERA_ADMIN_PASSWORD ?? SPAWNED_ADMIN.password },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -73,4 +77,9 @@ export async function spawnTessera(env: NodeJS.ProcessEnv): Promise<TesseraProce
       clearTimeout(timer);
     },
   };
+}
+
+/** Tessera processes over one fresh environment, one per entry of `settings` (added to the environment's variables). */
+export function spawnInstances<const Settings extends readonly NodeJS.ProcessEnv[]>(settings: Settings): Promise<Instances<{ -readonly [K in keyof Settings]: TesseraProcess }>> {
+  return startOverOneEnvironment(settings, (environment, env) => spawnTessera({ ...environment.env, ...env }), (process) => process.stop());
 }

@@ -1,8 +1,8 @@
 import { runCli } from '../cli/run-cli.js';
 import { api, basicAuth, createTestEnvironment, startServer, type TestEnvironment } from '../support/harness.js';
-import { spawnTessera } from '../support/processes.js';
-import { Browser, registerApp, relyingParty, authorizationRequest, signInAndConsent } from '../oauth/oauth-support.js';
-import { WebClient } from '../web/web-client.js';
+import { spawnTessera, SPAWNED_ADMIN } from '../support/processes.js';
+import { authorizationRequest, registerApp, relyingParty, signInAndConsent } from '../support/oauth.js';
+import { WebClient } from '../support/web-client.js';
 
 const SLOW = 60_000;
 
@@ -41,7 +41,7 @@ describe('the first administrator', () => {
       const output = server.output();
       expect(output).toContain('No administrator: the database already had 1 user(s) when Tessera first started');
       expect(output).toContain('npx tessera user create <username> --email <email> --admin');
-      expect((await api(server.url, 'GET', '/api/v1/users', { auth: basicAuth('admin', 'admin-password-for-tests') })).status).toBe(401);
+      expect((await api(server.url, 'GET', '/api/v1/users', { auth: SPAWNED_ADMIN.basic })).status).toBe(401);
     } finally {
       await server.stop();
     }
@@ -69,7 +69,7 @@ describe('the first administrator', () => {
       // Signed in at the authorization server too (its own session).
       const app = await registerApp(server.url, alice.basic, { name: 'RP' });
       const rp = await relyingParty(server.url, app);
-      const browser = new Browser();
+      const browser = new WebClient(server.url);
       await signInAndConsent(browser, (await authorizationRequest(rp, { scope: 'openid' })).url, { username: 'alice', password: 'old-password-1' });
       expect((await browser.follow((await authorizationRequest(rp, { scope: 'openid' })).url.href)).location).toMatch(/code=/);
       const pat = await api(server.url, 'POST', '/api/v1/user/tokens', { auth: alice.basic, body: { name: 'kept', scopes: ['user'] } });

@@ -1,13 +1,7 @@
+import * as oidc from 'openid-client';
 import { startTestServer, type TestServer } from '../support/harness.js';
-import { authorizationUrl, exchangeCode, fieldValue, follow, userinfo } from './oauth-client.js';
-import { csrfIn, WebClient } from './web-client.js';
-
-const REDIRECT = 'http://127.0.0.1:9/callback';
-
-/** Reads a value shown once on a reveal page (`<input id=… readonly value=…>`). */
-function shown(html: string, id: string): string | undefined {
-  return new RegExp(`id="${id}"[^>]*value="([^"]+)"`).exec(html)?.[1];
-}
+import { authorizationRequest, clientBasic, DEVICE_CODE, postForm, REDIRECT_URI, relyingParty, userinfoStatus } from '../support/oauth.js';
+import { hiddenField, shownValue, WebClient } from '../support/web-client.js';
 
 /** Settings → Developer apps and Authorized apps, and the consent page, as a browser without JavaScript. */
 describe('app pages', () => {
@@ -23,46 +17,39 @@ describe('app pages', () => {
   });
   afterAll(() => server.close());
 
-  async function registerApp(name: string, extra: Record<string, string | string[]> = {}) {
-    const _csrf = await web.csrf('/settings/applications/new');
-    const created = await web.post('/settings/applications', {
-      _csrf,
-      name,
-      homepage_url: 'https://example.test/',
-      redirect_uris: REDIRECT,
-      type: 'confidential',
-      grant_types: ['authorization_code', 'refresh_token'],
-      ...extra,
-    });
+  /** Registers an app through the Developer apps form; returns the reveal page and the credentials on it. */
+  async function registerThroughForm(name: string, extra: Record<string, string | string[]> = {}) {
+    const created = await web.submitAppForm({ name, homepage_url: 'https://example.test/', ...extra });
     expect(created.status).toBe(303);
     expect(created.location).toBe('/settings/applications/reveal');
     const reveal = await web.get(created.location!);
-    return { reveal, clientId: shown(reveal.text, 'client-id')!, clientSecret: shown(reveal.text, 'client-secret') ?? '' };
+    return { reveal, clientId: shownValue(reveal.text, 'client-id')!, clientSecret: shownValue(reveal.text, 'client-secret') ?? '' };
+  }
+
+  /** The authorization server's answer to a browser sent to the app's authorization URL (redirects followed). */
+  async function authorizationPage(browser: WebClient, app: { clientId: string; clientSecret: string }, params: Record<string, string>) {
+    const rp = await relyingParty(server.url, { client_id: app.clientId, client_secret: app.clientSecret });
+    const request = await authorizationRequest(rp, params);
+    return { rp, request, page: await browser.follow(request.url.href) };
   }
 
   /** Runs the code flow through the sign-in and consent pages; returns the token response. */
   async function authorize(user: WebClient, app: { clientId: string; clientSecret: string }, credentials: { username: string; password: string }, scope = 'openid user') {
-    const flow = authorizationUrl(server.url, { clientId: app.clientId, redirectUri: REDIRECT }, scope);
-    const login = await follow(user, flow.url);
+    const { rp, request, page: login } = await authorizationPage(user, app, { scope });
     expect(login.status).toBe(200);
     expect(login.path).toMatch(/^\/interaction\//);
-    const afterLogin = await user.post(login.path, { csrf_token: fieldValue(login.text, 'csrf_token')!, action: 'login', ...credentials });
-    expect(afterLogin.status).toBe(303);
-    const consent = await follow(user, afterLogin.location!);
-    const confirmed = await user.post(consent.path, { csrf_token: fieldValue(consent.text, 'csrf_token')!, action: 'confirm' });
-    const back = await follow(user, confirmed.location!);
-    const callback = new URL(back.location!);
-    expect(callback.searchParams.get('state')).toBe(flow.state);
-    const tokens = await exchangeCode(server.url, { ...app, redirectUri: REDIRECT }, callback.searchParams.get('code')!, flow.verifier);
-    expect(tokens.status).toBe(200);
-    return { consent, tokens: tokens.body as { access_token: string } };
+    const consent = await user.submit(login, { action: 'login', ...credentials });
+    expect(consent.status).toBe(200);
+    const back = await user.submit(consent, { action: 'confirm' });
+    const tokens = await oidc.authorizationCodeGrant(rp, new URL(back.location!), { pkceCodeVerifier: request.codeVerifier, expectedState: request.state });
+    return { consent, tokens };
   }
 
   it('registers an app: the client secret is shown once, then only its last four characters', async () => {
     const form = await web.get('/settings/applications/new');
     for (const id of ['name', 'homepage_url', 'redirect_uris']) expect(form.text).toContain(`for="${id}"`);
     expect(form.text).toContain('name="grant_types" value="authorization_code" checked');
-    const { reveal, clientId, clientSecret } = await registerApp('My CI');
+    const { reveal, clientId, clientSecret } = await registerThroughForm('My CI');
     expect(reveal.headers.get('cache-control')).toBe('no-store');
     expect(reveal.text).toContain('It will not be shown again');
     expect(clientId).toMatch(/^[0-9a-f]{32}$/);
@@ -84,7 +71,7 @@ describe('app pages', () => {
   it('registers and edits post-logout redirect URIs, checked like redirect URIs', async () => {
     const form = await web.get('/settings/applications/new');
     expect(form.text).toContain('for="post_logout_redirect_uris"');
-    const { clientId } = await registerApp('Logout app', { post_logout_redirect_uris: 'https://example.test/bye\r\nhttp://127.0.0.1:9/bye' });
+    const { clientId } = await registerThroughForm('Logout app', { post_logout_redirect_uris: 'https://example.test/bye\r\nhttp://127.0.0.1:9/bye' });
     const [app] = (await server.container.applications.listAll()).filter((a) => a.clientId === clientId);
     expect(app!.postLogoutRedirectUris).toEqual(['https://example.test/bye', 'http://127.0.0.1:9/bye']);
     const edit = await web.get(`/settings/applications/${app!.id}`);
@@ -92,9 +79,9 @@ describe('app pages', () => {
 
     const save = (uris: string) =>
       web.post(`/settings/applications/${app!.id}`, {
-        _csrf: csrfIn(edit.text)!,
+        _csrf: hiddenField(edit.text, '_csrf')!,
         name: 'Logout app',
-        redirect_uris: REDIRECT,
+        redirect_uris: REDIRECT_URI,
         post_logout_redirect_uris: uris,
         grant_types: ['authorization_code', 'refresh_token'],
       });
@@ -115,7 +102,7 @@ describe('app pages', () => {
   });
 
   it('edits an app, regenerates its secret (old one stops working) and deletes it', async () => {
-    const { clientId, clientSecret } = await registerApp('Editable');
+    const { clientId, clientSecret } = await registerThroughForm('Editable');
     const aliceUser = await server.container.users.getByUsername('alice');
     const app = (await server.container.applications.list(aliceUser)).find((a) => a.clientId === clientId)!;
     const _csrf = await web.csrf(`/settings/applications/${app.id}`);
@@ -123,28 +110,23 @@ describe('app pages', () => {
       _csrf,
       name: 'Renamed',
       homepage_url: '',
-      redirect_uris: `${REDIRECT}\nhttp://localhost:8080/cb`,
+      redirect_uris: `${REDIRECT_URI}\nhttp://localhost:8080/cb`,
       grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
     });
     expect(saved.status).toBe(303);
     expect((await web.get(saved.location!)).text).toContain('App “Renamed” updated.');
     const updated = await server.container.applications.get(aliceUser, app.id);
-    expect(updated.redirectUris).toEqual([REDIRECT, 'http://localhost:8080/cb']);
+    expect(updated.redirectUris).toEqual([REDIRECT_URI, 'http://localhost:8080/cb']);
     expect(updated.grantTypes).toContain('client_credentials');
 
-    const clientCredentials = (secret: string) =>
-      fetch(`${server.url}/token`, {
-        method: 'POST',
-        headers: { Authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: 'grant_type=client_credentials',
-      }).then((r) => r.status);
+    const clientCredentials = async (secret: string) => (await postForm(`${server.url}/token`, { grant_type: 'client_credentials' }, { Authorization: clientBasic(clientId, secret) })).status;
     expect(await clientCredentials(clientSecret)).toBe(200);
 
     expect((await web.get(`/settings/applications/${app.id}/secret`)).text).toContain('Regenerate the secret of “Renamed”?');
     const regenerated = await web.post(`/settings/applications/${app.id}/secret`, { _csrf });
     const reveal = await web.get(regenerated.location!);
     expect(reveal.text).toContain('Your new client secret');
-    const fresh = shown(reveal.text, 'client-secret')!;
+    const fresh = shownValue(reveal.text, 'client-secret')!;
     expect(fresh).not.toBe(clientSecret);
     expect(await clientCredentials(clientSecret)).toBe(401);
     expect(await clientCredentials(fresh)).toBe(200);
@@ -157,13 +139,13 @@ describe('app pages', () => {
   });
 
   it('runs the code flow through the restyled sign-in and consent pages; Authorized apps lists and revokes it', async () => {
-    const { clientId, clientSecret } = await registerApp('Consent Demo');
+    const { clientId, clientSecret } = await registerThroughForm('Consent Demo');
     const browser = new WebClient(server.url);
     const { consent, tokens } = await authorize(browser, { clientId, clientSecret }, alice);
     expect(consent.text).toContain('Authorize Consent Demo');
     expect(consent.text).toContain(server.container.scopes.get('user')!.description.en);
     expect(consent.text).toContain('href="/static/tessera.css');
-    expect(await userinfo(server.url, tokens.access_token)).toBe(200);
+    expect(await userinfoStatus(server.url, tokens.access_token)).toBe(200);
 
     const list = await web.get('/settings/authorizations');
     expect(list.text).toContain('Consent Demo');
@@ -171,16 +153,16 @@ describe('app pages', () => {
     const id = /href="\/settings\/authorizations\/([^/"]+)\/revoke"/.exec(list.text)![1]!;
     const confirm = await web.get(`/settings/authorizations/${id}/revoke`);
     expect(confirm.text).toContain('Revoke access of “Consent Demo”?');
-    const revoked = await web.post(`/settings/authorizations/${id}/revoke`, { _csrf: csrfIn(confirm.text)! });
+    const revoked = await web.post(`/settings/authorizations/${id}/revoke`, { _csrf: hiddenField(confirm.text, '_csrf')! });
     expect(revoked.status).toBe(303);
     const after = await web.get(revoked.location!);
     expect(after.text).toContain('Access of “Consent Demo” revoked.');
     expect(after.text).toContain('You have not authorized any apps.');
-    expect(await userinfo(server.url, tokens.access_token)).toBe(401);
+    expect(await userinfoStatus(server.url, tokens.access_token)).toBe(401);
   });
 
   it('Authorized apps lists an app once, with its current scopes, after consents in two browsers; revoking ends both', async () => {
-    const { clientId, clientSecret } = await registerApp('Two Browsers');
+    const { clientId, clientSecret } = await registerThroughForm('Two Browsers');
     const first = await authorize(new WebClient(server.url), { clientId, clientSecret }, alice, 'openid user');
     const second = await authorize(new WebClient(server.url), { clientId, clientSecret }, alice, 'openid project');
     const list = await web.get('/settings/authorizations');
@@ -189,53 +171,50 @@ describe('app pages', () => {
     const ids = [...list.text.matchAll(/href="\/settings\/authorizations\/([^/"]+)\/revoke"/g)].map((m) => m[1]);
     expect(ids).toHaveLength(1);
     const confirm = await web.get(`/settings/authorizations/${ids[0]}/revoke`);
-    expect((await web.post(`/settings/authorizations/${ids[0]}/revoke`, { _csrf: csrfIn(confirm.text)! })).status).toBe(303);
-    expect(await userinfo(server.url, first.tokens.access_token)).toBe(401);
-    expect(await userinfo(server.url, second.tokens.access_token)).toBe(401);
+    expect((await web.post(`/settings/authorizations/${ids[0]}/revoke`, { _csrf: hiddenField(confirm.text, '_csrf')! })).status).toBe(303);
+    expect(await userinfoStatus(server.url, first.tokens.access_token)).toBe(401);
+    expect(await userinfoStatus(server.url, second.tokens.access_token)).toBe(401);
     expect((await web.get('/settings/authorizations')).text).not.toMatch(/>Two Browsers</);
   });
 
   it('a browser signed in to Tessera goes straight to consent, unless the app asks for a fresh sign-in', async () => {
-    const { clientId } = await registerApp('Seamless');
-    const app = { clientId, redirectUri: REDIRECT };
-    const signedIn = await follow(web, authorizationUrl(server.url, app, 'openid user').url);
+    const app = await registerThroughForm('Seamless');
+    const { page: signedIn } = await authorizationPage(web, app, { scope: 'openid user' });
     expect(signedIn.path).toMatch(/^\/interaction\//);
     expect(signedIn.text).toContain('Authorize Seamless');
     expect(signedIn.text).not.toContain('name="password"');
 
-    const forced = await follow(web, authorizationUrl(server.url, app, 'openid user', { prompt: 'login consent' }).url);
+    const { page: forced } = await authorizationPage(web, app, { scope: 'openid user', prompt: 'login consent' });
     expect(forced.text).toContain('name="password"');
-    const stranger = await follow(new WebClient(server.url), authorizationUrl(server.url, app, 'openid user').url);
+    const { page: stranger } = await authorizationPage(new WebClient(server.url), app, { scope: 'openid user' });
     expect(stranger.text).toContain('name="password"');
   });
 
   it('shows the consent page in Chinese by Accept-Language or the language cookie, descriptions from the registry', async () => {
-    const { clientId } = await registerApp('中文应用');
-    const flow = authorizationUrl(server.url, { clientId, redirectUri: REDIRECT }, 'openid user');
+    const app = await registerThroughForm('中文应用');
     const zh = new WebClient(server.url, { 'Accept-Language': 'zh-CN,zh;q=0.9' });
-    const login = await follow(zh, flow.url);
+    const { page: login } = await authorizationPage(zh, app, { scope: 'openid user' });
     expect(login.text).toContain('<html lang="zh-Hans">');
     expect(login.text).toContain('登录以继续使用 中文应用');
-    const afterLogin = await zh.post(login.path, { csrf_token: fieldValue(login.text, 'csrf_token')!, action: 'login', ...alice });
-    const consent = await follow(zh, afterLogin.location!);
+    const consent = await zh.submit(login, { action: 'login', ...alice });
     expect(consent.text).toContain('授权 中文应用');
     expect(consent.text).toContain(server.container.scopes.get('user')!.description.zh);
 
     // The switcher's cookie wins over Accept-Language, on these pages too.
     const switched = await zh.get(`/language/en?next=${encodeURIComponent(consent.path)}`);
     expect(switched.location).toBe(consent.path);
-    const english = await follow(zh, consent.path);
+    const english = await zh.follow(consent.path);
     expect(english.text).toContain('Authorize 中文应用');
     expect(english.text).toContain(server.container.scopes.get('user')!.description.en);
   });
 
   it('refuses app and authorization forms without a CSRF token, and changes nothing', async () => {
-    const { clientId } = await registerApp('Guarded');
+    const { clientId } = await registerThroughForm('Guarded');
     const aliceUser = await server.container.users.getByUsername('alice');
     const app = (await server.container.applications.list(aliceUser)).find((a) => a.clientId === clientId)!;
     for (const [path, form] of [
-      ['/settings/applications', { name: 'x', redirect_uris: REDIRECT, grant_types: 'authorization_code' }],
-      [`/settings/applications/${app.id}`, { name: 'pwned', redirect_uris: REDIRECT, grant_types: 'authorization_code' }],
+      ['/settings/applications', { name: 'x', redirect_uris: REDIRECT_URI, grant_types: 'authorization_code' }],
+      [`/settings/applications/${app.id}`, { name: 'pwned', redirect_uris: REDIRECT_URI, grant_types: 'authorization_code' }],
       [`/settings/applications/${app.id}/secret`, {}],
       [`/settings/applications/${app.id}/delete`, { _csrf: 'forged' }],
       ['/settings/authorizations/abc/revoke', {}],
@@ -251,7 +230,7 @@ describe('app pages', () => {
     const bob = await server.createUser('bob');
     const bobWeb = new WebClient(server.url);
     await bobWeb.signIn(bob.username, bob.password);
-    const { clientId, clientSecret } = await registerApp('Alice App');
+    const { clientId, clientSecret } = await registerThroughForm('Alice App');
     const app = (await server.container.applications.list(await server.container.users.getByUsername('alice'))).find((a) => a.clientId === clientId)!;
     // Bob authorizes Alice's app; Alice must not see or revoke Bob's authorization, nor Bob edit Alice's app.
     const { tokens } = await authorize(new WebClient(server.url), { clientId, clientSecret }, bob);
@@ -262,13 +241,13 @@ describe('app pages', () => {
       expect((await web.get(`/settings/authorizations/${id}/revoke`)).status).toBe(404);
       expect((await web.post(`/settings/authorizations/${id}/revoke`, { _csrf: aliceCsrf })).status).toBe(404);
     }
-    expect(await userinfo(server.url, tokens.access_token)).toBe(200);
+    expect(await userinfoStatus(server.url, tokens.access_token)).toBe(200);
 
     const bobCsrf = await bobWeb.csrf('/settings/applications');
     for (const id of [app.id, 999_999]) {
       expect((await bobWeb.get(`/settings/applications/${id}`)).status).toBe(404);
       expect((await bobWeb.get(`/settings/applications/${id}/delete`)).status).toBe(404);
-      expect((await bobWeb.post(`/settings/applications/${id}`, { _csrf: bobCsrf, name: 'pwned', redirect_uris: REDIRECT, grant_types: 'authorization_code' })).status).toBe(404);
+      expect((await bobWeb.post(`/settings/applications/${id}`, { _csrf: bobCsrf, name: 'pwned', redirect_uris: REDIRECT_URI, grant_types: 'authorization_code' })).status).toBe(404);
       expect((await bobWeb.post(`/settings/applications/${id}/secret`, { _csrf: bobCsrf })).status).toBe(404);
       const del = await bobWeb.post(`/settings/applications/${id}/delete`, { _csrf: bobCsrf });
       expect(del.status).toBe(404);
@@ -303,33 +282,26 @@ describe('device verification page', () => {
       name: 'Terminal Tool',
       redirectUris: [],
       type: 'public',
-      grantTypes: ['urn:ietf:params:oauth:grant-type:device_code'],
+      grantTypes: [DEVICE_CODE],
     });
-    const form = (body: Record<string, string>) => ({
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(body).toString(),
-    });
-    const started = (await (await fetch(`${server.url}/device/auth`, form({ client_id: app.clientId, scope: 'openid user' }))).json()) as { device_code: string; user_code: string };
+    const started = (await postForm(`${server.url}/device/auth`, { client_id: app.clientId, scope: 'openid user' })).body as { device_code: string; user_code: string };
 
     const web = new WebClient(server.url, { 'Accept-Language': 'zh-CN' });
     const input = await web.get('/device');
     expect(input.text).toContain('<label for="user_code">代码</label>');
-    const confirm = await web.post('/device', { xsrf: fieldValue(input.text, 'xsrf')!, user_code: started.user_code });
+    const confirm = await web.post('/device', { xsrf: hiddenField(input.text, 'xsrf')!, user_code: started.user_code });
     expect(confirm.status).toBe(200);
     expect(confirm.text).toContain('<h1>确认设备</h1>');
     expect(confirm.text).toContain('Terminal Tool');
-    const approved = await web.post('/device', { xsrf: fieldValue(confirm.text, 'xsrf')!, user_code: fieldValue(confirm.text, 'user_code')!, confirm: 'yes' });
+    const approved = await web.post('/device', { xsrf: hiddenField(confirm.text, 'xsrf')!, user_code: hiddenField(confirm.text, 'user_code')!, confirm: 'yes' });
     expect(approved.status).toBe(303);
-    const login = await follow(web, approved.location!);
-    const afterLogin = await web.post(login.path, { csrf_token: fieldValue(login.text, 'csrf_token')!, action: 'login', ...alice });
-    const consent = await follow(web, afterLogin.location!);
+    const login = await web.follow(approved.location!);
+    const consent = await web.submit(login, { action: 'login', ...alice });
     expect(consent.text).toContain('授权 Terminal Tool');
-    const confirmed = await web.post(consent.path, { csrf_token: fieldValue(consent.text, 'csrf_token')!, action: 'confirm' });
-    const done = await follow(web, confirmed.location!);
+    const done = await web.submit(consent, { action: 'confirm' });
     expect(done.text).toContain('<h1>设备已连接</h1>');
 
-    const token = await fetch(`${server.url}/token`, form({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: started.device_code, client_id: app.clientId }));
+    const token = await postForm(`${server.url}/token`, { grant_type: DEVICE_CODE, device_code: started.device_code, client_id: app.clientId });
     expect(token.status).toBe(200);
   });
 
@@ -345,7 +317,7 @@ describe('device verification page', () => {
   it('a wrong code is answered on the same page, in the shared layout', async () => {
     const web = new WebClient(server.url);
     const input = await web.get('/device');
-    const wrong = await web.post('/device', { xsrf: fieldValue(input.text, 'xsrf')!, user_code: 'BCDF-GHJK' });
+    const wrong = await web.post('/device', { xsrf: hiddenField(input.text, 'xsrf')!, user_code: 'BCDF-GHJK' });
     expect(wrong.text).toContain('The code you entered is incorrect or has expired.');
     expect(wrong.text).toContain('aria-describedby="code-hint form-error"');
   });

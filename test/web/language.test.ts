@@ -1,5 +1,5 @@
 import { startTestServer, type TestServer } from '../support/harness.js';
-import { WebClient } from './web-client.js';
+import { WebClient } from '../support/web-client.js';
 
 /** Choosing the page language: the switcher's cookie, else Accept-Language (with q-values), else English. */
 describe('page language', () => {

@@ -1,5 +1,5 @@
 import { api, startTestServer, type TestServer } from '../support/harness.js';
-import { WebClient } from './web-client.js';
+import { WebClient } from '../support/web-client.js';
 
 /** Sign-in, the session cookie, sign-out, CSRF, the session as API credentials. */
 describe('web session', () => {
@@ -138,7 +138,7 @@ describe('web session', () => {
   it('the session authenticates the JSON API; unsafe methods also need the X-CSRF-Token header', async () => {
     const web = new WebClient(server.url);
     await web.signIn(alice.username, alice.password);
-    const cookie = [...web.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const cookie = web.cookieHeader('/api/v1/user/tokens');
     const csrf = await web.csrf('/settings/tokens');
     expect((await api(server.url, 'GET', '/api/v1/user/tokens', { headers: { Cookie: cookie } })).status).toBe(200);
     const body = { name: 'from-api', scopes: ['user'], expires_in_days: 7 };

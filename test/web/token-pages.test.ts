@@ -1,5 +1,5 @@
 import { api, basicAuth, startTestServer, type TestServer } from '../support/harness.js';
-import { tokenIn, WebClient } from './web-client.js';
+import { hiddenField, shownValue, WebClient } from '../support/web-client.js';
 
 /** Settings → Access tokens through the HTML forms, as a browser without JavaScript would use them. */
 describe('token pages', () => {
@@ -123,7 +123,7 @@ describe('token pages', () => {
     expect(form.text).toContain('value="to-edit"');
     expect(form.text).toMatch(/value="project" checked/);
     expect(form.text).not.toContain('name="expiry"');
-    const _csrf = /name="_csrf" value="([^"]*)"/.exec(form.text)![1]!;
+    const _csrf = hiddenField(form.text, '_csrf')!;
     const saved = await web.post(`/settings/tokens/${pat!.id}/edit`, { _csrf, name: 'edited', description: 'now described', scopes: 'project', allowlist: '203.0.113.0/24' });
     expect(saved.status).toBe(303);
     expect((await web.get(saved.location!)).text).toContain('Token “edited” updated.');
@@ -145,7 +145,7 @@ describe('token pages', () => {
     expect(res.location).toBe('/settings/tokens/reveal');
     const reveal = await web.get(res.location!);
     expect(reveal.text).toContain('Your regenerated token');
-    const fresh = tokenIn(reveal.text)!;
+    const fresh = shownValue(reveal.text, 'token-value')!;
     expect(fresh).not.toBe(old);
     expect((await api(server.url, 'GET', '/api/v1/user', { auth: `Bearer ${old}` })).status).toBe(401);
     expect((await api(server.url, 'GET', '/api/v1/user', { auth: `Bearer ${fresh}` })).status).toBe(200);
@@ -178,7 +178,7 @@ describe('token pages', () => {
     const [[pat]] = await server.container.pats.list(alice, { state: 'all', search: 'to-delete', offset: 0, limit: 1 });
     const confirm = await web.get(`/settings/tokens/${pat!.id}/delete`);
     expect(confirm.text).toContain('Delete token “to-delete”?');
-    const _csrf = /name="_csrf" value="([^"]*)"/.exec(confirm.text)![1]!;
+    const _csrf = hiddenField(confirm.text, '_csrf')!;
     const res = await web.post(`/settings/tokens/${pat!.id}/delete`, { _csrf });
     expect(res.status).toBe(303);
     expect((await web.get(res.location!)).text).toContain('Token deleted.');
@@ -197,10 +197,12 @@ describe('token pages', () => {
 
   it('speaks Simplified Chinese by Accept-Language or the switcher, scope descriptions included', async () => {
     const zh = new WebClient(server.url, { 'Accept-Language': 'zh-CN,zh;q=0.9,en;q=0.8' });
-    await zh.signIn('alice', (await server.createUser('carol')).password).catch(() => undefined);
     const login = await zh.get('/login');
     expect(login.text).toContain('<html lang="zh-Hans">');
     expect(login.text).toContain('登录');
+    const wrong = await zh.signIn('alice', 'not-her-password');
+    expect(wrong.status).toBe(401);
+    expect(wrong.text).toMatch(/role="alert"[^]*用户名或密码错误/);
     const carol = new WebClient(server.url, { 'Accept-Language': 'zh-CN' });
     const pw = 'carol-password';
     await server.createUser('dave', { password: pw });
