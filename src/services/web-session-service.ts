@@ -71,6 +71,12 @@ export class WebSessionService {
     await this.sessions.setData(sessionDigest(session.id), empty ? null : seal(session.id, JSON.stringify(session.data)));
   }
 
+  /** Keeps one value in the session (sealed at rest) until `take` removes it. */
+  async put<K extends keyof SessionData>(session: ActiveWebSession, key: K, value: NonNullable<SessionData[K]>): Promise<void> {
+    session.data[key] = value;
+    await this.save(session);
+  }
+
   /** Removes one value from the session and returns it: what is shown once (a notice, a secret). */
   async take<K extends keyof SessionData>(session: ActiveWebSession, key: K): Promise<SessionData[K] | undefined> {
     const value = session.data[key];

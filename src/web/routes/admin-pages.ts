@@ -11,7 +11,7 @@ import type { TokenFormValues } from '../views/pages/token-form-page.js';
 import { newUserFormLabels, tokenFormLabels } from '../forms/field-labels.js';
 import { emptyTokenForm, readTokenForm, toCreateInput } from '../forms/token-form.js';
 import { sendPage, setFlash, takeFlash } from '../middleware/page-context.js';
-import { formAttempt, REVEAL_PATH, stashSecret } from './token-pages.js';
+import { formAttempt, REVEAL_PATH } from './token-pages.js';
 import { pageOf, seeOther, sessionOf, webRouter } from './web-router.js';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
@@ -113,7 +113,7 @@ export function adminPages(c: AdminPageDeps): Router {
     const back = `${USERS}/${encodeURIComponent(user.username)}`;
     const error = await formAttempt(pageOf(ctx), tokenFormLabels(pageOf(ctx).t), async () => {
       const { pat, token } = await c.pats.create(user, toCreateInput(values), 'impersonation', session.user, originOf(ctx));
-      await stashSecret(c, session, { token, name: pat.name, regenerated: false, back });
+      await c.webSessions.put(session, 'reveal', { token, name: pat.name, regenerated: false, back });
     });
     if (error) return userTokensPage(ctx, user, values, error, 400);
     seeOther(ctx, REVEAL_PATH);

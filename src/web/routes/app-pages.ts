@@ -5,20 +5,15 @@ import { APPS, applicationFormPage, applicationListPage, applicationSecretPage, 
 import { appFormLabels } from '../forms/field-labels.js';
 import { appFormFrom, emptyAppForm, readAppForm, toApplicationInput, toApplicationUpdate } from '../forms/app-form.js';
 import { sendPage, setFlash, takeFlash } from '../middleware/page-context.js';
-import type { ActiveWebSession, SessionData } from '../../services/web-session-service.js';
 import { formAttempt } from './token-pages.js';
 import { confirmAction } from './confirm-action.js';
+import { shownOnce } from './shown-once.js';
 import { pageOf, seeOther, sessionOf, webRouter } from './web-router.js';
 import type { ApplicationService } from '../../services/application-service.js';
 import type { Logger } from '../../logger.js';
 import type { WebSessionService } from '../../services/web-session-service.js';
 
 const REVEAL = `${APPS}/reveal`;
-
-async function stashAppSecret(c: ApplicationPageDeps, session: ActiveWebSession, reveal: NonNullable<SessionData['appSecret']>): Promise<void> {
-  session.data.appSecret = reveal;
-  await c.webSessions.save(session);
-}
 
 /** What the developer-app pages need. */
 export interface ApplicationPageDeps {
@@ -51,20 +46,17 @@ export function applicationPages(c: ApplicationPageDeps): Router {
     const values = readAppForm(ctx.request.body);
     const error = await formAttempt(pageOf(ctx), appFormLabels(pageOf(ctx).t), async () => {
       const { app, secret } = await c.applications.create(session.user, toApplicationInput(values));
-      await stashAppSecret(c, session, { appId: app.id, name: app.name, clientId: app.clientId, secret, created: true });
+      await c.webSessions.put(session, 'appSecret', { appId: app.id, name: app.name, clientId: app.clientId, secret, created: true });
     });
     if (error) return formPage(ctx, { mode: 'create', values, error }, 400);
     seeOther(ctx, REVEAL);
   });
 
-  router.get(REVEAL, async function revealClientSecretOnce(ctx) {
-    const session = sessionOf(ctx);
-    const reveal = await c.webSessions.take(session, 'appSecret');
-    if (!reveal) {
-      await setFlash(c.webSessions, session, 'apps.secret_gone');
-      return seeOther(ctx, APPS);
-    }
-    sendPage(ctx, applicationSecretPage(pageOf(ctx), reveal));
+  shownOnce(router, c.webSessions, {
+    path: REVEAL,
+    key: 'appSecret',
+    gone: { flash: 'apps.secret_gone', to: APPS },
+    render: (ctx, reveal) => applicationSecretPage(pageOf(ctx), reveal),
   });
 
   router.get(`${APPS}/:id`, async function editApplicationPage(ctx) {
@@ -99,7 +91,7 @@ export function applicationPages(c: ApplicationPageDeps): Router {
     },
     async act(ctx, session) {
       const { app, secret } = await c.applications.regenerateSecret(session.user, recordId(ctx.params.id, 'application'));
-      await stashAppSecret(c, session, { appId: app.id, name: app.name, clientId: app.clientId, secret, created: false });
+      await c.webSessions.put(session, 'appSecret', { appId: app.id, name: app.name, clientId: app.clientId, secret, created: false });
       return REVEAL;
     },
   });

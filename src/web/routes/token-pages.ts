@@ -13,9 +13,9 @@ import { tokenSecretPage } from '../views/pages/token-secret.js';
 import { tokenListPage } from '../views/pages/tokens.js';
 import { emptyTokenForm, readTokenForm, toCreateInput, toUpdateInput, tokenFormFrom } from '../forms/token-form.js';
 import { sendPage, setFlash, takeFlash } from '../middleware/page-context.js';
-import type { ActiveWebSession, SessionData } from '../../services/web-session-service.js';
 import { pageOf, seeOther, sessionOf, webRouter } from './web-router.js';
 import { confirmAction } from './confirm-action.js';
+import { shownOnce } from './shown-once.js';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 import type { PatService } from '../../services/pat-service.js';
@@ -58,12 +58,6 @@ export async function formAttempt(page: PageContext, labels: FieldLabel, action:
   }
 }
 
-/** Keeps a fresh secret in the session until the reveal page shows it, once. */
-export async function stashSecret(c: TokenPageDeps, session: ActiveWebSession, reveal: NonNullable<SessionData['reveal']>): Promise<void> {
-  session.data.reveal = reveal;
-  await c.webSessions.save(session);
-}
-
 /** Settings → Access tokens: list, new, reveal once, edit, regenerate, delete, delete all. All through c.pats. */
 export function tokenPages(c: TokenPageDeps): Router {
   const router = webRouter(c, { signedIn: true });
@@ -98,7 +92,7 @@ export function tokenPages(c: TokenPageDeps): Router {
     const values = readTokenForm(ctx.request.body ?? {});
     const error = await formAttempt(pageOf(ctx), tokenFormLabels(pageOf(ctx).t), async () => {
       const { pat, token } = await c.pats.create(session.user, toCreateInput(values), 'personal', undefined, originOf(ctx));
-      await stashSecret(c, session, { token, name: pat.name, regenerated: false, back: LIST });
+      await c.webSessions.put(session, 'reveal', { token, name: pat.name, regenerated: false, back: LIST });
     });
     if (error) {
       const t = pageOf(ctx).t;
@@ -107,14 +101,11 @@ export function tokenPages(c: TokenPageDeps): Router {
     seeOther(ctx, REVEAL_PATH);
   });
 
-  router.get(REVEAL_PATH, async function revealSecretOnce(ctx) {
-    const session = sessionOf(ctx);
-    const reveal = await c.webSessions.take(session, 'reveal');
-    if (!reveal) {
-      await setFlash(c.webSessions, session, 'created.gone');
-      return seeOther(ctx, LIST);
-    }
-    sendPage(ctx, tokenSecretPage(pageOf(ctx), { ...reveal, section: reveal.back.startsWith('/admin') ? 'admin' : 'tokens' }));
+  shownOnce(router, c.webSessions, {
+    path: REVEAL_PATH,
+    key: 'reveal',
+    gone: { flash: 'created.gone', to: LIST },
+    render: (ctx, reveal) => tokenSecretPage(pageOf(ctx), { ...reveal, section: reveal.back.startsWith('/admin') ? 'admin' : 'tokens' }),
   });
 
   confirmAction(router, {
@@ -162,7 +153,7 @@ export function tokenPages(c: TokenPageDeps): Router {
     },
     async act(ctx, session) {
       const { pat, token } = await c.pats.regenerate(session.user, recordId(ctx.params.id, 'token'), {}, originOf(ctx));
-      await stashSecret(c, session, { token, name: pat.name, regenerated: true, back: LIST });
+      await c.webSessions.put(session, 'reveal', { token, name: pat.name, regenerated: true, back: LIST });
       return REVEAL_PATH;
     },
   });
