@@ -11,7 +11,7 @@ const usage = 'tessera cleanup [--json]';
  */
 export const cleanupCommand: Command = {
   path: ['cleanup'],
-  summary: 'Delete expired rows now (OAuth artifacts of every model, web sessions), in batches. Personal access tokens are kept.',
+  summary: 'Delete expired rows now (OAuth artifacts of every model, web sessions, security-log entries past their retention), in batches. Personal access tokens are kept.',
   usage,
   async run(args) {
     const { values } = parseCommand(args, {}, { min: 0, max: 0, usage });
