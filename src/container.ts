@@ -31,6 +31,9 @@ import { ApplicationService } from './services/application-service.js';
 import { AuthorizationService } from './services/authorization-service.js';
 import { CleanupService } from './services/cleanup-service.js';
 import { SecurityLog } from './services/security-log.js';
+import { DpopProofs } from './security/dpop-proof.js';
+import { dpopReplay } from './oidc/dpop-replay.js';
+import type { TokenAuth } from './http/middleware/require-scopes.js';
 import { TypeormSecurityEventStore } from './stores/security-event-store.js';
 import { IssuancePolicyRecord, policyFromConfig, type IssuancePolicy } from './services/issuance-policy.js';
 import { PatService } from './services/pat-service.js';
@@ -97,6 +100,8 @@ export interface Container {
   introspectionCallers: IntrospectionCallers;
   /** Failed authentications with a token or client secret, per client address (the API and the introspection endpoint). */
   tokenAuthThrottle: TokenAuthThrottle;
+  /** How Tessera's own resource routes check a presented token: the chain, the throttle, DPoP proofs. */
+  tokenAuth: TokenAuth;
   introspectionResponder: IntrospectionResponder;
   /** Token events, grants and sign-ins, with who, when and from where (never a secret). */
   securityLog: SecurityLog;
@@ -219,6 +224,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const introspectionCallers = new ApplicationIntrospectionCallers(applicationStore, clientSecrets, revocationCache, metrics.tokenCache('introspection_caller'));
   const introspectionResponder = new IntrospectionResponder(config.issuer, introspectionJwtSigner(signingKeys), clock);
 
+  const tokenAuthThrottle = new TokenAuthThrottle(limiterStore, config.tokenAuth);
+
   // Operations.
   const readiness = new Readiness(dataSource, redis ? revocationCache : null);
   metrics.watchReadiness(readiness);
@@ -256,7 +263,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
     artifactKeys,
     introspector,
     introspectionCallers,
-    tokenAuthThrottle: new TokenAuthThrottle(limiterStore, config.tokenAuth),
+    tokenAuthThrottle,
+    tokenAuth: { introspector, throttle: tokenAuthThrottle, dpop: new DpopProofs(dpopReplay(oidc), clock), origin: new URL(config.issuer).origin },
     introspectionResponder,
     securityLog,
     cleanup,

@@ -18,7 +18,7 @@ export function authenticateUser(signIn: PasswordSignIn): Middleware<UserState> 
       return next();
     }
     const credentials = parseAuthorization(ctx.get('Authorization') || undefined);
-    if (credentials.scheme === 'bearer') {
+    if (credentials.scheme === 'bearer' || credentials.scheme === 'dpop') {
       throw new ApiError(401, 'invalid_credentials', message('auth.tokens_cannot_manage'), CHALLENGE);
     }
     if (credentials.scheme !== 'basic') {

@@ -2,14 +2,18 @@ import type { Middleware } from 'koa';
 import { ApiError, message } from '../../errors.js';
 import type { ScopeRegistry } from '../../scopes/scope-registry.js';
 import type { IntrospectorChain } from '../../tokens/introspection/introspector-chain.js';
+import { DPOP_ALGORITHMS, DpopProofError, type DpopProofs } from '../../security/dpop-proof.js';
 import { parseAuthorization } from '../credentials.js';
 import type { TokenState } from '../state.js';
 import { failedAuthentication, refuseIfThrottled, type FailureThrottle } from '../failed-authentication.js';
 
-/** What checking a presented token needs: the introspectors, and the throttle on failed attempts. */
+/** What checking a presented token needs: the introspectors, the throttle on failed attempts, DPoP proofs. */
 export interface TokenAuth {
   introspector: Pick<IntrospectorChain, 'introspect' | 'remembers'>;
   throttle: FailureThrottle;
+  dpop: Pick<DpopProofs, 'verify'>;
+  /** The origin clients address (ISSUER's): a DPoP proof's `htu` names it. */
+  origin: string;
 }
 
 const REALM = 'realm="tessera"';
@@ -31,11 +35,11 @@ const BASIC_CHALLENGE = 'Basic realm="tessera", charset="UTF-8"';
  * fails counts against the client's address (TokenAuthThrottle); past the limit, tokens this
  * instance has not verified before get 429 without a lookup.
  */
-export function requireScopes({ introspector, throttle }: TokenAuth, registry: ScopeRegistry, ...required: string[]): Middleware<TokenState> {
+export function requireScopes({ introspector, throttle, dpop, origin }: TokenAuth, registry: ScopeRegistry, ...required: string[]): Middleware<TokenState> {
   const scopeParam = required.length ? `, scope="${required.join(' ')}"` : '';
   return async function requireTokenScopes(ctx, next) {
     const credentials = parseAuthorization(ctx.get('Authorization') || undefined);
-    const presented = credentials.scheme === 'bearer' ? credentials.token : credentials.scheme === 'basic' ? credentials.password : undefined;
+    const presented = credentials.scheme === 'bearer' || credentials.scheme === 'dpop' ? credentials.token : credentials.scheme === 'basic' ? credentials.password : undefined;
     if (!presented) {
       // RFC 6750 §3.1 lets a bare challenge answer a request with no credentials; we name the
       // error anyway, so clients and scripts handle "no token" and "bad token" with one rule.
@@ -57,6 +61,23 @@ export function requireScopes({ introspector, throttle }: TokenAuth, registry: S
           'WWW-Authenticate': [`Bearer ${REALM}, error="invalid_token", error_description="the access token is invalid, expired or revoked"`, BASIC_CHALLENGE],
         }),
       );
+    }
+    // RFC 9449 §7: a DPoP-bound token only with the DPoP scheme and a proof; DPoP only for a bound token.
+    const jkt = token.confirmation?.jkt;
+    if (jkt || credentials.scheme === 'dpop') {
+      try {
+        if (!jkt || credentials.scheme !== 'dpop') throw new DpopProofError(jkt ? 'a DPoP-bound token must be sent with the DPoP scheme' : 'the token is not DPoP-bound');
+        await dpop.verify({ proof: ctx.get('DPoP') || undefined, method: ctx.method, url: origin + ctx.path, accessToken: presented, jkt, clientId: token.clientId ?? '' });
+      } catch (err) {
+        if (!(err instanceof DpopProofError)) throw err;
+        throw await failedAuthentication(
+          throttle,
+          ctx.ip,
+          new ApiError(401, 'invalid_dpop_proof', err.message, {
+            'WWW-Authenticate': [`DPoP ${REALM}, error="invalid_dpop_proof", algs="${DPOP_ALGORITHMS.join(' ')}"`, `Bearer ${REALM}`],
+          }),
+        );
+      }
     }
     if (token.kind === 'personal_access_token' && token.expiresAt) ctx.set(TOKEN_EXPIRATION_HEADER, tokenExpiration(token.expiresAt));
     if (!registry.satisfies(token.scopes, required)) {

@@ -1,25 +1,23 @@
 import Router from '@koa/router';
 import type { TokenState } from '../state.js';
 import { ApiError, message } from '../../errors.js';
-import { requireScopes } from '../middleware/require-scopes.js';
+import { requireScopes, type TokenAuth } from '../middleware/require-scopes.js';
 import type { CurrentUserResponse } from '../schemas/response-schemas.js';
-import type { IntrospectorChain } from '../../tokens/introspection/introspector-chain.js';
 import type { ScopeRegistry } from '../../scopes/scope-registry.js';
-import type { TokenAuthThrottle } from '../../security/token-auth-throttle.js';
 import type { UserService } from '../../services/user-service.js';
 
 /** What GET /api/v1/user needs. */
 export interface CurrentUserRouteDeps {
-  introspector: IntrospectorChain;
+  /** How a presented token is checked (introspectors, failure throttle, DPoP proofs). */
+  tokenAuth: TokenAuth;
   scopes: ScopeRegistry;
-  tokenAuthThrottle: TokenAuthThrottle;
   users: UserService;
 }
 
 /** GET /api/v1/user — the token's user (CODING's current_user). Needs `user`; email needs `user:email`. */
 export function currentUserRoutes(c: CurrentUserRouteDeps): Router {
   const router = new Router<TokenState>();
-  router.get('/api/v1/user', requireScopes({ introspector: c.introspector, throttle: c.tokenAuthThrottle }, c.scopes, 'user'), async function showCurrentUser(ctx) {
+  router.get('/api/v1/user', requireScopes(c.tokenAuth, c.scopes, 'user'), async function showCurrentUser(ctx) {
     const token = ctx.state.token;
     // Introspectors attach the profile they verified with the token; the lookup is only a fallback.
     const user = token.owner ?? (token.userId === null ? null : await c.users.findById(token.userId));
