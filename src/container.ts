@@ -11,7 +11,7 @@ import { Metrics } from './metrics/index.js';
 import { AnonymousSessionCookie, createArtifactStorage, EXPIRY_GRACE_SECONDS } from './oidc/adapter/index.js';
 import { providerGrants } from './oidc/grants.js';
 import { createOidcProvider } from './oidc/provider.js';
-import { providerTokens } from './oidc/provider-tokens.js';
+import { providerTokenControl, providerTokens } from './oidc/provider-tokens.js';
 import { connectRedis, waitUntilReady } from './redis/connections.js';
 import { RedisBreaker } from './redis/redis-breaker.js';
 import { MemoryRevocationCache } from './revocation/memory-revocation-cache.js';
@@ -26,6 +26,8 @@ import { passwordSignIn, type PasswordSignIn } from './security/password-sign-in
 import { SignInThrottle } from './security/sign-in-throttle.js';
 import { loadOrCreateSigningKeys, type SigningKeySet } from './security/signing-keys.js';
 import { TokenAuthThrottle } from './security/token-auth-throttle.js';
+import { GithubScanningKeys } from './security/github-scanning-keys.js';
+import { LeakReportThrottle } from './security/leak-report-throttle.js';
 import { adminAuditLog } from './services/admin-audit.js';
 import { ApplicationService } from './services/application-service.js';
 import { AuthorizationService } from './services/authorization-service.js';
@@ -34,6 +36,7 @@ import { SecurityLog } from './services/security-log.js';
 import { TypeormSecurityEventStore } from './stores/security-event-store.js';
 import { IssuancePolicyRecord, policyFromConfig, type IssuancePolicy } from './services/issuance-policy.js';
 import { PatService } from './services/pat-service.js';
+import { LeakedTokens } from './services/leaked-tokens.js';
 import { Readiness } from './services/readiness.js';
 import { UserService } from './services/user-service.js';
 import { WebSessionService } from './services/web-session-service.js';
@@ -98,6 +101,12 @@ export interface Container {
   /** Failed authentications with a token or client secret, per client address (the API and the introspection endpoint). */
   tokenAuthThrottle: TokenAuthThrottle;
   introspectionResponder: IntrospectionResponder;
+  /** Leaked tokens (reports, GitHub secret scanning) and tokens an administrator holds: identified and revoked. */
+  leakedTokens: LeakedTokens;
+  /** Leak reports per client address and hour (LEAK_REPORTS_PER_HOUR). */
+  leakReportThrottle: LeakReportThrottle;
+  /** GitHub's secret-scanning public keys (GITHUB_SECRET_SCANNING_KEYS_FILE); null when unset. */
+  githubScanningKeys: GithubScanningKeys | null;
   /** Token events, grants and sign-ins, with who, when and from where (never a secret). */
   securityLog: SecurityLog;
   /** Purges expired rows: periodically (main.ts schedules it) and by `tessera cleanup`. */
@@ -125,6 +134,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const logger = options.logger ?? createLogger(config.logLevel);
   // Read (and checked) before connecting: a bad SCOPES_FILE is reported as configuration.
   const ownPolicy = policyFromConfig(config);
+  const githubScanningKeys = config.githubSecretScanningKeysFile ? GithubScanningKeys.fromFile(config.githubSecretScanningKeysFile) : null;
   const metrics = new Metrics();
 
   const dataSource = createDataSource(config);
@@ -219,6 +229,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const introspectionCallers = new ApplicationIntrospectionCallers(applicationStore, clientSecrets, revocationCache, metrics.tokenCache('introspection_caller'));
   const introspectionResponder = new IntrospectionResponder(config.issuer, introspectionJwtSigner(signingKeys), clock);
 
+  // Leaked tokens: revoked through the same paths as everything else.
+  const leakedTokens = new LeakedTokens(pats, (token) => patFormat.isWellFormed(token), providerTokenControl(oidc), securityLog, clock, users);
+
   // Operations.
   const readiness = new Readiness(dataSource, redis ? revocationCache : null);
   metrics.watchReadiness(readiness);
@@ -258,6 +271,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
     introspectionCallers,
     tokenAuthThrottle: new TokenAuthThrottle(limiterStore, config.tokenAuth),
     introspectionResponder,
+    leakedTokens,
+    leakReportThrottle: new LeakReportThrottle(limiterStore, config.leakReportsPerHour),
+    githubScanningKeys,
     securityLog,
     cleanup,
     metrics,
