@@ -38,7 +38,11 @@ export interface ProviderTokenControl {
 export interface LeakSource {
   source: 'api' | 'github_secret_scanning';
   origin?: RequestOrigin;
-  /** Where the token was found (GitHub's `url`). */
+}
+
+/** A string reported as a leaked token, and where it was found when the reporter says (GitHub's `url`). */
+export interface FoundToken {
+  token: string;
   url?: string;
 }
 
@@ -66,13 +70,14 @@ export class LeakedTokens {
     private readonly users: { findById(id: number): Promise<User | null> },
   ) {}
 
-  /** Revokes every real, active token among `tokens`; one outcome per string, in order. */
-  async report(tokens: readonly string[], from: LeakSource): Promise<LeakOutcome[]> {
-    const outcomes = new Map<string, Promise<LeakOutcome>>();
-    for (const token of tokens) if (!outcomes.has(token)) outcomes.set(token, this.reportOne(token, from));
-    const settled = new Map<string, LeakOutcome>();
-    for (const [token, outcome] of outcomes) settled.set(token, await outcome);
-    return tokens.map((token) => settled.get(token)!);
+  /**
+   * Revokes every real, active token among `found`; one outcome per entry, in order. One string
+   * at a time: a report of a thousand well-formed strings must not take every database connection.
+   */
+  async report(found: readonly FoundToken[], from: LeakSource): Promise<LeakOutcome[]> {
+    const outcomes = new Map<string, LeakOutcome>();
+    for (const { token, url } of found) if (!outcomes.has(token)) outcomes.set(token, await this.reportOne(token, url, from));
+    return found.map(({ token }) => outcomes.get(token)!);
   }
 
   /** An administrator's look at any token; 404 when it is no token of Tessera's. */
@@ -100,21 +105,23 @@ export class LeakedTokens {
     await this.pats.revokeByToken(token, 'admin', { actor: admin, origin });
   }
 
-  private async reportOne(token: string, from: LeakSource): Promise<LeakOutcome> {
-    const details = { reason: 'leak_report', source: from.source, ...(from.url ? { url: from.url.slice(0, 500) } : {}) };
+  private async reportOne(token: string, url: string | undefined, from: LeakSource): Promise<LeakOutcome> {
+    const details = { reason: 'leak_report', source: from.source, ...(url ? { url: url.slice(0, 500) } : {}) };
     if (this.isWellFormedPat(token)) {
-      const revoked = await this.pats.revokeByToken(token, 'leak_report', { origin: from.origin });
-      if (revoked) {
+      const found = await this.pats.revokeByToken(token, 'leak_report', { origin: from.origin });
+      if (found && !found.revoked) return 'inactive';
+      if (found) {
+        const { pat } = found;
         await this.log.record({
           action: 'token.leak_reported',
-          user: { id: revoked.userId, username: null },
-          token: { id: revoked.id, kind: 'personal_access_token', hashedToken: revoked.hashedToken },
+          user: { id: pat.userId, username: null },
+          token: { id: pat.id, kind: 'personal_access_token', hashedToken: pat.hashedToken },
           origin: from.origin,
-          details: { ...details, impersonation: revoked.impersonation },
+          details: { ...details, impersonation: pat.impersonation },
         });
         return 'revoked';
       }
-      if (await this.pats.findByToken(token)) return 'inactive';
+      // Not a PAT after all: a prefix of 7 characters makes a PAT as long as the provider's tokens.
     }
     if (!this.provider.claims(token)) return 'unknown';
     const found = await this.provider.describe(token);

@@ -176,13 +176,14 @@ export class PatService {
   }
 
   /**
-   * Revokes the token a string is (a leak report, an administrator holding it): null when it is
-   * malformed, unknown, or already revoked or expired (nothing to do). The revoked record otherwise.
+   * Revokes the token a string is (a leak report, an administrator holding it). Null when the
+   * string is malformed or no token; `revoked: false` when it was already revoked or expired.
    */
-  async revokeByToken(token: string, reason: 'leak_report' | 'admin', by: Acting = {}): Promise<PersonalAccessToken | null> {
+  async revokeByToken(token: string, reason: 'leak_report' | 'admin', by: Acting = {}): Promise<{ pat: PersonalAccessToken; revoked: boolean } | null> {
     const pat = await this.findByToken(token);
-    if (!pat || pat.revokedAt || (pat.expiresAt && pat.expiresAt.getTime() <= this.clock().getTime())) return null;
-    return this.markRevoked(pat, { id: pat.userId, username: null }, by, reason);
+    if (!pat) return null;
+    if (pat.revokedAt || (pat.expiresAt && pat.expiresAt.getTime() <= this.clock().getTime())) return { pat, revoked: false };
+    return { pat: await this.markRevoked(pat, { id: pat.userId, username: null }, by, reason), revoked: true };
   }
 
   private async markRevoked(pat: PersonalAccessToken, owner: Owner, by: Acting, reason: string): Promise<PersonalAccessToken> {

@@ -62,6 +62,18 @@ describe('a leaked token reported on instance A is inactive on instance B at onc
     expect(entries[0]!.user_id).toBe(userId);
   });
 
+  it('an OAuth refresh token: it and the access tokens of its authorization are dead on B', async () => {
+    const app = await registerApp(a.url, admin);
+    const userId = (await a.container.users.getByUsername('root')).id;
+    const { accessToken, refreshToken } = await seedUserGrant(a, app.client_id, userId, 'openid user');
+    expect((await currentUser(b.url, accessToken)).status).toBe(200);
+    expect(await b.container.introspector.introspect(refreshToken)).not.toBeNull();
+
+    expect((await report(a.url, [refreshToken])).status).toBe(202);
+    expect(await b.container.introspector.introspect(refreshToken)).toBeNull();
+    expect((await currentUser(b.url, accessToken)).status).toBe(401);
+  });
+
   it('a report that is already revoked, unknown or malformed still answers 202 {} and logs nothing new', async () => {
     const { token } = await createPat(a.url, admin);
     await report(a.url, [token]);
@@ -179,7 +191,7 @@ describe('GitHub secret scanning: POST /api/v1/credentials/github-secret-scannin
     ]);
     expect((await currentUser(server.url, token)).status).toBe(401);
     const entry = (await logOf(server.url, admin)).find((e) => e.action === 'token.leak_reported');
-    expect(entry?.details).toMatchObject({ source: 'github_secret_scanning', reason: 'leak_report' });
+    expect(entry?.details).toMatchObject({ source: 'github_secret_scanning', reason: 'leak_report', url: 'https://github.com/o/r/blob/main/.env' });
   });
 
   it('a forged signature → 401 with WWW-Authenticate, and nothing is revoked', async () => {

@@ -38,7 +38,7 @@ export function leakedCredentialRoutes(c: LeakedCredentialRouteDeps): Router {
     jsonBody(),
     async function reportLeakedCredentials(ctx) {
       const { credentials } = validate(revokeCredentialsSchema, ctx.request.body ?? {});
-      await c.leakedTokens.report(credentials, { source: 'api', origin: originOf(ctx) });
+      await c.leakedTokens.report(credentials.map((token) => ({ token })), { source: 'api', origin: originOf(ctx) });
       ctx.status = 202;
       ctx.set('Cache-Control', 'no-store');
       ctx.body = {};
@@ -53,7 +53,7 @@ export function leakedCredentialRoutes(c: LeakedCredentialRouteDeps): Router {
     }
     const alerts = validate(githubSecretScanningSchema, ctx.request.body ?? null);
     const outcomes = await c.leakedTokens.report(
-      alerts.map((a) => a.token),
+      alerts.map(({ token, url }) => ({ token, url })),
       { source: 'github_secret_scanning', origin: originOf(ctx) },
     );
     ctx.set('Cache-Control', 'no-store');
