@@ -11,7 +11,7 @@ import { Metrics } from './metrics/index.js';
 import { AnonymousSessionCookie, createArtifactStorage, EXPIRY_GRACE_SECONDS } from './oidc/adapter/index.js';
 import { providerGrants } from './oidc/grants.js';
 import { createOidcProvider } from './oidc/provider.js';
-import { providerTokens } from './oidc/provider-tokens.js';
+import { providerTokenControl, providerTokens } from './oidc/provider-tokens.js';
 import { connectRedis, waitUntilReady } from './redis/connections.js';
 import { RedisBreaker } from './redis/redis-breaker.js';
 import { MemoryRevocationCache } from './revocation/memory-revocation-cache.js';
@@ -26,6 +26,8 @@ import { passwordSignIn, type PasswordSignIn } from './security/password-sign-in
 import { SignInThrottle } from './security/sign-in-throttle.js';
 import { loadOrCreateSigningKeys, type SigningKeySet } from './security/signing-keys.js';
 import { TokenAuthThrottle } from './security/token-auth-throttle.js';
+import { GithubScanningKeys } from './security/github-scanning-keys.js';
+import { LeakReportThrottle } from './security/leak-report-throttle.js';
 import { adminAuditLog } from './services/admin-audit.js';
 import { ApplicationService } from './services/application-service.js';
 import { AuthorizationService } from './services/authorization-service.js';
@@ -37,6 +39,7 @@ import type { TokenAuth } from './http/middleware/require-scopes.js';
 import { TypeormSecurityEventStore } from './stores/security-event-store.js';
 import { IssuancePolicyRecord, policyFromConfig, type IssuancePolicy } from './services/issuance-policy.js';
 import { PatService } from './services/pat-service.js';
+import { LeakedTokens } from './services/leaked-tokens.js';
 import { Readiness } from './services/readiness.js';
 import { UserService } from './services/user-service.js';
 import { WebSessionService } from './services/web-session-service.js';
@@ -103,6 +106,12 @@ export interface Container {
   /** How Tessera's own resource routes check a presented token: the chain, the throttle, DPoP proofs. */
   tokenAuth: TokenAuth;
   introspectionResponder: IntrospectionResponder;
+  /** Leaked tokens (reports, GitHub secret scanning) and tokens an administrator holds: identified and revoked. */
+  leakedTokens: LeakedTokens;
+  /** Leak reports per client address and hour (LEAK_REPORTS_PER_HOUR). */
+  leakReportThrottle: LeakReportThrottle;
+  /** GitHub's secret-scanning public keys (GITHUB_SECRET_SCANNING_KEYS_FILE); null when unset. */
+  githubScanningKeys: GithubScanningKeys | null;
   /** Token events, grants and sign-ins, with who, when and from where (never a secret). */
   securityLog: SecurityLog;
   /** Purges expired rows: periodically (main.ts schedules it) and by `tessera cleanup`. */
@@ -130,6 +139,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const logger = options.logger ?? createLogger(config.logLevel);
   // Read (and checked) before connecting: a bad SCOPES_FILE is reported as configuration.
   const ownPolicy = policyFromConfig(config);
+  const githubScanningKeys = config.githubSecretScanningKeysFile ? GithubScanningKeys.fromFile(config.githubSecretScanningKeysFile) : null;
   const metrics = new Metrics();
 
   const dataSource = createDataSource(config);
@@ -225,6 +235,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const introspectionResponder = new IntrospectionResponder(config.issuer, introspectionJwtSigner(signingKeys), clock);
 
   const tokenAuthThrottle = new TokenAuthThrottle(limiterStore, config.tokenAuth);
+  // Leaked tokens: revoked through the same paths as everything else.
+  const leakedTokens = new LeakedTokens(pats, (token) => patFormat.isWellFormed(token), providerTokenControl(oidc), securityLog, clock, users);
 
   // Operations.
   const readiness = new Readiness(dataSource, redis ? revocationCache : null);
@@ -266,6 +278,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
     tokenAuthThrottle,
     tokenAuth: { introspector, throttle: tokenAuthThrottle, dpop: new DpopProofs(dpopReplay(oidc), clock), origin: new URL(config.issuer).origin },
     introspectionResponder,
+    leakedTokens,
+    leakReportThrottle: new LeakReportThrottle(limiterStore, config.leakReportsPerHour),
+    githubScanningKeys,
     securityLog,
     cleanup,
     metrics,

@@ -56,6 +56,10 @@ export interface Config {
   };
   /** Failed token authentications per client address (docs/security.md#abuse-limits). */
   tokenAuth: { windowSeconds: number; failuresPerAddress: number };
+  /** Leak reports one client address may send per hour (docs/leaked-tokens.md). */
+  leakReportsPerHour: number;
+  /** GitHub's secret-scanning public keys file; unset = no GitHub secret-scanning endpoint. */
+  githubSecretScanningKeysFile?: string;
   /** Bounds on concurrent password checks, per instance. */
   passwordChecks: { concurrency: number; queue: number; perAddress: number };
   adminPassword?: string;
@@ -140,6 +144,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       failuresPerAccount: e.SIGN_IN_FAILURES_PER_ACCOUNT,
     },
     tokenAuth: { windowSeconds: e.TOKEN_AUTH_WINDOW_SECONDS, failuresPerAddress: e.TOKEN_AUTH_FAILURES_PER_ADDRESS },
+    leakReportsPerHour: e.LEAK_REPORTS_PER_HOUR,
+    githubSecretScanningKeysFile: e.GITHUB_SECRET_SCANNING_KEYS_FILE,
     passwordChecks: { concurrency: e.PASSWORD_HASH_CONCURRENCY, queue: e.PASSWORD_HASH_QUEUE, perAddress: e.PASSWORD_HASH_PER_ADDRESS },
     adminPassword: e.TESSERA_ADMIN_PASSWORD,
     jwks: readJwks(e.JWKS, e.JWKS_FILE, mode),

@@ -86,6 +86,10 @@ export const environmentSchema = z.object({
   TOKEN_AUTH_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
   /** Failed token authentications from one address per window; beyond, 429 for credentials the instance has not verified. */
   TOKEN_AUTH_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(1000000).default(60),
+  /** Leak reports (POST /api/v1/credentials/revoke) one client address may send per hour; beyond, 429. */
+  LEAK_REPORTS_PER_HOUR: z.coerce.number().int().min(1).max(1000000).default(60),
+  /** GitHub's secret-scanning public keys as a JSON file ({"public_keys":[…]}); unset = the GitHub secret-scanning endpoint answers 404. */
+  GITHUB_SECRET_SCANNING_KEYS_FILE: z.string().min(1).optional(),
   /** Password checks (scrypt) running at once in one instance. */
   PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   /** Password checks waiting for their turn in one instance; beyond, 503 with Retry-After. */

@@ -1,9 +1,11 @@
 import type Router from '@koa/router';
+import { adminTokenRoutes, type AdminTokenRouteDeps } from './routes/admin-token.js';
 import { adminUserRoutes, type AdminUserRouteDeps } from './routes/admin-users.js';
 import { applicationRoutes, type ApplicationRouteDeps } from './routes/applications.js';
 import { authorizationRoutes, type AuthorizationRouteDeps } from './routes/authorizations.js';
 import { currentUserRoutes, type CurrentUserRouteDeps } from './routes/current-user.js';
 import { impersonationTokenRoutes, type ImpersonationTokenRouteDeps } from './routes/impersonation-tokens.js';
+import { leakedCredentialRoutes, type LeakedCredentialRouteDeps } from './routes/leaked-credentials.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { scopeRoutes } from './routes/scopes.js';
 import { securityLogRoutes, type SecurityLogRouteDeps } from './routes/security-log.js';
@@ -14,7 +16,7 @@ import { userTokenRoutes, type UserTokenRouteDeps } from './routes/user-tokens.j
  * entry (test/api/openapi.test.ts holds the two together).
  */
 /** What the JSON API needs: each router's own dependencies, together. */
-export type ApiDeps = CurrentUserRouteDeps & UserTokenRouteDeps & ImpersonationTokenRouteDeps & AdminUserRouteDeps & ApplicationRouteDeps & AuthorizationRouteDeps & SecurityLogRouteDeps;
+export type ApiDeps = CurrentUserRouteDeps & UserTokenRouteDeps & ImpersonationTokenRouteDeps & AdminUserRouteDeps & ApplicationRouteDeps & AuthorizationRouteDeps & SecurityLogRouteDeps & LeakedCredentialRouteDeps & AdminTokenRouteDeps;
 
 export function apiRouters(c: ApiDeps): Router[] {
   return [
@@ -27,5 +29,7 @@ export function apiRouters(c: ApiDeps): Router[] {
     applicationRoutes(c),
     authorizationRoutes(c),
     securityLogRoutes(c),
+    leakedCredentialRoutes(c),
+    adminTokenRoutes(c),
   ];
 }

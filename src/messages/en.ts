@@ -38,6 +38,8 @@ export const en = {
   'not_found.resource': 'resource not found',
   'not_found.user': 'user not found',
   'not_found.token': 'token not found',
+  'leak.too_many_reports': 'too many leak reports from this address; try again in {seconds} seconds',
+  'leak.bad_signature': 'the request is not signed by a configured GitHub secret-scanning key',
   'not_found.application': 'application not found',
   'not_found.authorization': 'authorization not found',
   // Accounts

@@ -33,6 +33,8 @@ export const zh: Record<MessageKey, string> = {
   'not_found.resource': '找不到该资源',
   'not_found.user': '找不到该用户',
   'not_found.token': '找不到该令牌',
+  'leak.too_many_reports': '来自此地址的泄露报告过多；请 {seconds} 秒后再试',
+  'leak.bad_signature': '该请求未经已配置的 GitHub 密钥扫描公钥签名',
   'not_found.application': '找不到该应用',
   'not_found.authorization': '找不到该授权',
   'user.username_taken': '用户名 {username} 已被占用',

@@ -1,6 +1,8 @@
 import type Provider from 'oidc-provider';
 import type { AccessToken, ClientCredentials, RefreshToken } from 'oidc-provider';
+import type { ProviderTokenControl } from '../services/leaked-tokens.js';
 import type { ProviderToken, ProviderTokenKind, ProviderTokenLookup } from '../tokens/introspection/oauth-token-introspector.js';
+import { revokeGrant } from './grants.js';
 
 /**
  * The provider's opaque tokens, judged as its own introspection endpoint judges them, for
@@ -54,4 +56,45 @@ export function providerTokens(provider: Provider): ProviderTokenLookup {
 function confirmation(token: AccessToken | ClientCredentials | RefreshToken): ProviderToken['cnf'] {
   if (!token.isSenderConstrained()) return undefined;
   return { ...(token.jkt ? { jkt: token.jkt } : {}), ...(token['x5t#S256'] ? { 'x5t#S256': token['x5t#S256'] } : {}) };
+}
+
+/** Opaque values of the provider: 256 random bits as 43 base64url characters. */
+const OPAQUE_VALUE = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * The provider's access and refresh tokens for leak reports and administrators
+ * (services/leaked-tokens.ts), through its public models: `find` (expired ones included, so an
+ * administrator sees them), and revocation as its revocation endpoint does it
+ * (lib/actions/revocation.js): `destroy()` the token (the adapter reports it removed, so every
+ * instance's caches hear of it), then revoke its grant with every token under it.
+ */
+export function providerTokenControl(provider: Provider): ProviderTokenControl {
+  async function find(value: string): Promise<AccessToken | ClientCredentials | RefreshToken | undefined> {
+    const options = { ignoreExpiration: true };
+    return (await provider.AccessToken.find(value, options)) ?? (await provider.ClientCredentials.find(value, options)) ?? (await provider.RefreshToken.find(value, options));
+  }
+  return {
+    claims: (value) => OPAQUE_VALUE.test(value),
+    async describe(value) {
+      const token = await find(value);
+      if (!token) return null;
+      const user = token instanceof provider.ClientCredentials ? undefined : token;
+      return {
+        kind: token instanceof provider.RefreshToken ? 'refresh_token' : 'access_token',
+        accountId: user?.accountId,
+        clientId: token.clientId,
+        grantId: user?.grantId,
+        scope: token.scope ?? '',
+        iat: token.iat,
+        exp: token.exp,
+        active: token.isValid && !token.isExpired,
+      };
+    },
+    async revoke(value) {
+      const token = await find(value);
+      if (!token) return;
+      await token.destroy();
+      if (!(token instanceof provider.ClientCredentials) && token.grantId) await revokeGrant(provider, token.grantId);
+    },
+  };
 }

@@ -40,7 +40,7 @@ export type PatKind = 'personal' | 'impersonation';
 /** The token's owner as the log names them (the CLI's revoke knows only the id). */
 type Owner = { id: number; username: string | null };
 
-interface Acting {
+export interface Acting {
   actor?: Pick<User, 'id' | 'username'> | null;
   origin?: RequestOrigin;
 }
@@ -167,6 +167,23 @@ export class PatService {
     const pat = await this.pats.findById(id);
     if (!pat) throw notFound('token');
     return this.markRevoked(pat, { id: pat.userId, username: null }, {}, 'operator');
+  }
+
+  /** The record of a token string, any user's; null for a malformed string (no I/O) or an unknown one. */
+  async findByToken(token: string): Promise<PersonalAccessToken | null> {
+    if (!this.format.isWellFormed(token)) return null;
+    return this.pats.findByDigest(this.format.digest(token));
+  }
+
+  /**
+   * Revokes the token a string is (a leak report, an administrator holding it). Null when the
+   * string is malformed or no token; `revoked: false` when it was already revoked or expired.
+   */
+  async revokeByToken(token: string, reason: 'leak_report' | 'admin', by: Acting = {}): Promise<{ pat: PersonalAccessToken; revoked: boolean } | null> {
+    const pat = await this.findByToken(token);
+    if (!pat) return null;
+    if (pat.revokedAt || (pat.expiresAt && pat.expiresAt.getTime() <= this.clock().getTime())) return { pat, revoked: false };
+    return { pat: await this.markRevoked(pat, { id: pat.userId, username: null }, by, reason), revoked: true };
   }
 
   private async markRevoked(pat: PersonalAccessToken, owner: Owner, by: Acting, reason: string): Promise<PersonalAccessToken> {

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import type { z } from 'zod';
@@ -101,13 +103,22 @@ describe('the document describes what the server answers', () => {
   let admin: string;
   let alice: { username: string; basic: string };
   const called = new Set<string>();
+  // GitHub's secret-scanning key (the operator's keys file) and a request signed with it.
+  const github = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const keysDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-openapi-'));
+  const keysFile = path.join(keysDir, 'github-keys.json');
+  fs.writeFileSync(keysFile, JSON.stringify({ public_keys: [{ key_identifier: 'k1', key: github.publicKey.export({ type: 'spki', format: 'pem' }), is_current: true }] }));
+  const githubSigned = (body: string) => ({ 'Github-Public-Key-Identifier': 'k1', 'Github-Public-Key-Signature': sign('sha256', Buffer.from(body), github.privateKey).toString('base64') });
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ GITHUB_SECRET_SCANNING_KEYS_FILE: keysFile, LEAK_REPORTS_PER_HOUR: '3' });
     admin = (await server.createUser('root', { admin: true })).basic;
     alice = await server.createUser('alice');
   });
-  afterAll(() => server.close());
+  afterAll(async () => {
+    await server.close();
+    fs.rmSync(keysDir, { recursive: true, force: true });
+  });
 
   /** Sends the request and checks the answer against the operation's documented response for its status. */
   async function call(key: string, params: Record<string, string | number>, options: Parameters<typeof api>[3] & { expect: number; query?: string }) {
@@ -159,6 +170,13 @@ describe('the document describes what the server answers', () => {
     await call('GET /api/v1/user/security-log', {}, { auth: alice.basic, query: 'action=token.created', expect: 200 });
     await call('GET /api/v1/admin/security-log', {}, { auth: admin, query: 'user=alice', expect: 200 });
 
+    const leaked = (await call('POST /api/v1/user/tokens', {}, { auth: alice.basic, body: { name: 'leaked', scopes: ['user'] }, expect: 201 })).body;
+    await call('POST /api/v1/admin/token', {}, { auth: admin, body: { token: leaked.token }, expect: 200 });
+    await call('DELETE /api/v1/admin/token', {}, { auth: admin, body: { token: leaked.token }, expect: 204 });
+    await call('POST /api/v1/credentials/revoke', {}, { body: { credentials: [leaked.token] }, expect: 202 });
+    const alert = JSON.stringify([{ token: leaked.token, type: 'tessera_personal_access_token', url: 'https://github.com/o/r', source: 'content' }]);
+    await call('POST /api/v1/credentials/github-secret-scanning', {}, { rawBody: alert, headers: githubSigned(alert), expect: 200 });
+
     expect([...operations.keys()].filter((key) => !called.has(key))).toEqual([]);
   });
 
@@ -203,5 +221,17 @@ describe('the document describes what the server answers', () => {
       }
     }
     await call('POST /api/v1/users', {}, { auth: admin, body: { username: 'alice', email: 'other@example.test', password: 'correct-horse' }, expect: 409 });
+
+    // The operations anyone may call: their own errors.
+    await call('POST /api/v1/admin/token', {}, { auth: admin, body: { token: 'no-such-token' }, expect: 404 });
+    await call('POST /api/v1/credentials/github-secret-scanning', {}, { rawBody: '[]', headers: { 'Github-Public-Key-Identifier': 'k1', 'Github-Public-Key-Signature': 'AAAA' }, expect: 401 });
+    await call('POST /api/v1/credentials/github-secret-scanning', {}, { rawBody: '[]', headers: githubSigned('[]'), expect: 400 });
+    await call('POST /api/v1/credentials/github-secret-scanning', {}, { rawBody: '{"a":', expect: 400 });
+    await call('POST /api/v1/credentials/github-secret-scanning', {}, { rawBody: JSON.stringify(['x'.repeat(1024 * 1024)]), expect: 413 });
+    await call('POST /api/v1/credentials/github-secret-scanning', {}, { rawBody: '[]', headers: { 'Content-Encoding': 'x-unknown' }, expect: 415 });
+    // LEAK_REPORTS_PER_HOUR is 3 here: one report above, two more, then 429.
+    await call('POST /api/v1/credentials/revoke', {}, { body: { credentials: [] }, expect: 400 });
+    await call('POST /api/v1/credentials/revoke', {}, { rawBody: '{"credentials":', expect: 400 });
+    await call('POST /api/v1/credentials/revoke', {}, { body: { credentials: ['x'] }, expect: 429 });
   });
 });

@@ -125,8 +125,14 @@ function errorResponses(op: Operation): Responses {
       errors[403] = { description: `insufficient_scope: the token lacks scope ${op.access.scopes.join(' ')}`, headers: ['WWW-Authenticate'] };
       break;
   }
-  if (op.errors?.[404] || op.params) errors[404] = { description: `not_found: ${op.errors?.[404] ?? 'no such record'} (also for an id or name that cannot exist)` };
+  if (op.errors?.[404] || op.params) {
+    const missing = op.errors?.[404] ?? 'no such record';
+    errors[404] = { description: missing.startsWith('not_found:') ? missing : `not_found: ${missing} (also for an id or name that cannot exist)` };
+  }
   if (op.errors?.[409]) errors[409] = { description: `conflict: ${op.errors[409]}` };
+  // Errors of operations anyone may call (access none), said by the operation itself.
+  if (op.errors?.[401]) errors[401] = { description: op.errors[401], headers: ['WWW-Authenticate'] };
+  if (op.errors?.[429]) errors[429] = { description: op.errors[429], headers: ['Retry-After'] };
   if (op.body) {
     errors[413] = { description: 'the body is larger than 1 MB' };
     errors[415] = { description: 'the body is in a Content-Encoding the server does not support' };

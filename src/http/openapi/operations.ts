@@ -11,8 +11,12 @@ import {
   patWithSecretResponse,
   scopeResponse,
   securityEventResponse,
+  acceptedResponse,
+  githubFeedbackResponse,
+  tokenInfoResponse,
   userResponse,
 } from '../schemas/response-schemas.js';
+import { adminTokenSchema, githubSecretScanningSchema, revokeCredentialsSchema } from '../schemas/leak-schemas.js';
 import { createUserSchema, listUsersQuerySchema } from '../schemas/user-schemas.js';
 import { adminSecurityLogQuery, securityLogQuery } from '../schemas/security-log-schemas.js';
 
@@ -37,6 +41,12 @@ export const namedSchemas = {
   UpdateApplication: { schema: updateApplicationSchema, io: 'input' },
   Authorization: { schema: authorizationResponse, io: 'output' },
   SecurityEvent: { schema: securityEventResponse, io: 'output' },
+  RevokeCredentials: { schema: revokeCredentialsSchema, io: 'input' },
+  Accepted: { schema: acceptedResponse, io: 'output' },
+  GithubSecretScanningAlert: { schema: githubSecretScanningSchema, io: 'input' },
+  GithubSecretScanningFeedback: { schema: githubFeedbackResponse, io: 'output' },
+  AdminToken: { schema: adminTokenSchema, io: 'input' },
+  TokenInfo: { schema: tokenInfoResponse, io: 'output' },
 } as const satisfies Record<string, { schema: z.ZodType; io: 'input' | 'output' }>;
 
 export type SchemaName = keyof typeof namedSchemas;
@@ -63,9 +73,9 @@ export interface Operation {
   params?: Record<string, z.ZodType>;
   query?: z.ZodObject;
   body?: SchemaName;
-  success: { status: 200 | 201 | 204; description: string; schema?: SchemaName | 'Document'; list?: boolean; headers?: HeaderName[] };
+  success: { status: 200 | 201 | 202 | 204; description: string; schema?: SchemaName | 'Document'; list?: boolean; headers?: HeaderName[] };
   /** Errors beyond those the access, parameters and body imply: status → when. */
-  errors?: Partial<Record<400 | 404 | 409, string>>;
+  errors?: Partial<Record<400 | 401 | 404 | 409 | 429, string>>;
 }
 
 const id = { id: idParamSchema.describe('the record id') };
@@ -76,6 +86,7 @@ const ADMIN: Access = { kind: 'admin' };
 const PAT_TAG = 'Personal access tokens';
 const IMPERSONATION_TAG = 'Impersonation tokens';
 const APP_TAG = 'Applications';
+const LEAK_TAG = 'Leaked tokens';
 
 /** Every operation of the JSON API under /api/v1, in the order docs/api.md presents them. */
 export const operations: Operation[] = [
@@ -228,5 +239,35 @@ export const operations: Operation[] = [
     method: 'get', path: '/api/v1/admin/security-log', operationId: 'listSecurityLog', tag: 'Security log', access: ADMIN,
     summary: 'Everyone\'s security log', query: adminSecurityLogQuery,
     success: { status: 200, description: 'newest first', schema: 'SecurityEvent', list: true, headers: ['X-Total-Count'] },
+  },
+  {
+    method: 'post', path: '/api/v1/credentials/revoke', operationId: 'reportLeakedCredentials', tag: LEAK_TAG, access: { kind: 'none' },
+    summary: 'Report leaked tokens', body: 'RevokeCredentials',
+    description:
+      'Anyone who finds Tessera tokens where they should not be (a public repository, a paste, a log) sends them here. Each real, active one (a PAT, an OAuth access or refresh token) is revoked at once on every instance and its owner\'s security log gets `token.leak_reported`. The answer is the same whatever the strings were. See docs/leaked-tokens.md.',
+    errors: { 429: 'slow_down: more than LEAK_REPORTS_PER_HOUR reports from this address in the last hour' },
+    success: { status: 202, description: 'accepted; it never says which strings were tokens', schema: 'Accepted' },
+  },
+  {
+    method: 'post', path: '/api/v1/credentials/github-secret-scanning', operationId: 'reportGithubSecretScanning', tag: LEAK_TAG, access: { kind: 'none' },
+    summary: 'GitHub secret scanning alerts', body: 'GithubSecretScanningAlert',
+    description:
+      'GitHub\'s secret scanning partner endpoint: the body is signed with ECDSA P-256 SHA-256 (`Github-Public-Key-Identifier`, `Github-Public-Key-Signature`) by a key of GITHUB_SECRET_SCANNING_KEYS_FILE. Real, active tokens are revoked as for a leak report; the answer labels each one for GitHub.',
+    errors: { 401: 'invalid_signature: no, a malformed or an unverifiable signature, or an unknown key identifier', 404: 'not_found: GITHUB_SECRET_SCANNING_KEYS_FILE is not set' },
+    success: { status: 200, description: 'feedback, one entry per reported token', schema: 'GithubSecretScanningFeedback', list: true },
+  },
+  {
+    method: 'post', path: '/api/v1/admin/token', operationId: 'identifyToken', tag: LEAK_TAG, access: ADMIN,
+    summary: 'Identify any token', body: 'AdminToken',
+    description: 'What a token string is: its kind, owner, record, scopes and state (GitLab\'s token information API). The token goes in the body, never in the URL.',
+    errors: { 404: 'no token of Tessera\'s' },
+    success: { status: 200, description: 'the token, never its secret', schema: 'TokenInfo' },
+  },
+  {
+    method: 'delete', path: '/api/v1/admin/token', operationId: 'revokeAnyToken', tag: LEAK_TAG, access: ADMIN,
+    summary: 'Revoke any token', body: 'AdminToken',
+    description: 'Revokes a PAT, an impersonation token, or an OAuth access or refresh token (with the authorization it was issued under), at once on every instance.',
+    errors: { 404: 'no token of Tessera\'s' },
+    success: { status: 204, description: 'revoked (or already inactive)' },
   },
 ];

@@ -108,3 +108,28 @@ export const securityEventResponse = z.strictObject({
   details: z.record(z.string(), z.unknown()).nullable(),
 });
 export type SecurityEventResponse = z.output<typeof securityEventResponse>;
+
+/** What POST /api/v1/admin/token tells an administrator about a token (never its secret). */
+export const tokenInfoResponse = z.strictObject({
+  kind: z.enum(['personal_access_token', 'impersonation_token', 'access_token', 'refresh_token']),
+  id: z.number().int().nullable().describe('the personal access token\'s record id; null for OAuth tokens'),
+  owner: z.strictObject({ id: z.number().int(), username: z.string() }).nullable().describe('the user it acts for; null for a client-credentials token or a deleted user'),
+  client_id: z.string().nullable().describe('the app an OAuth token was issued to'),
+  authorization_id: z.string().nullable().describe('the authorization (grant) an OAuth token was issued under'),
+  scopes: z.array(z.string()),
+  state: z.enum(['active', 'revoked', 'expired']),
+  created_at: timestamp.nullable(),
+  expires_at: timestamp.nullable(),
+  last_used_at: timestamp.nullable().describe('personal access tokens only'),
+});
+export type TokenInfoResponse = z.output<typeof tokenInfoResponse>;
+
+/** GitHub secret scanning's optional feedback, one entry per reported token. */
+export const githubFeedbackResponse = z.strictObject({
+  token_hash: z.string().describe('hex SHA-256 of the reported token'),
+  token_type: z.string(),
+  label: z.enum(['true_positive', 'false_positive']),
+});
+
+/** An empty JSON object (`202 {}`). */
+export const acceptedResponse = z.strictObject({});
