@@ -94,7 +94,7 @@ export function adminPages(c: AdminPageDeps): Router {
     let created = '';
     const error = await formAttempt(pageOf(ctx), newUserFormLabels(pageOf(ctx).t), async () => {
       const input = validate(createUserSchema, newUserBody(body, values.isAdmin));
-      const user = await c.users.create(toCreateUserInput(input), sessionOf(ctx).user);
+      const user = await c.users.create(toCreateUserInput(input), sessionOf(ctx).user, originOf(ctx));
       created = user.username;
     });
     if (error) return usersPage(ctx, values, pageOf(ctx).t('form.error', { message: error }), 400);
