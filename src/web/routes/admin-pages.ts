@@ -30,7 +30,8 @@ function newUserBody(body: Record<string, unknown>, isAdmin: boolean): Record<st
   return { username: body.username, email: body.email, name, password: body.password, admin: isAdmin };
 }
 
-const requireAdminPage: Middleware = async function requireAdminPage(ctx, next) {
+/** Lets only administrators through (behind requireSignedIn). */
+export const requireAdminPage: Middleware = async function requireAdminPage(ctx, next) {
   if (!sessionOf(ctx).user.isAdmin) throw forbidden(message('auth.admin_required'));
   return next();
 };
