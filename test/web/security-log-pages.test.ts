@@ -113,6 +113,11 @@ describe('the security log pages', () => {
     expect(alices.text.match(/data-action=/g)).toHaveLength(1);
     expect(alices.text).toContain('data-action="user.created"');
     expect(alices.text).not.toContain('?user=root');
+    expect((await new WebClient(server.url).signIn('alice', 'not-her-password')).status).toBe(401);
+    const failed = await admin.get('/admin/security-log?user=alice&action=user.sign_in_failed');
+    expect(failed.text).toContain('data-action="user.sign_in_failed">Sign-in failed<');
+    expect(failed.text).toContain('<td><span class="muted">Unknown</span></td>');
+    expect(failed.text).not.toContain('not-her-password');
     const nobody = await admin.get(`/admin/security-log?user=${encodeURIComponent('no one!')}`);
     expect(nobody.status).toBe(200);
     expect(nobody.text).toContain('No entries match.');

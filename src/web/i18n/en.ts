@@ -215,6 +215,8 @@ export const en = {
   'seclog.none_match': 'No entries match.',
   'seclog.none': '—',
   'seclog.system': 'System',
+  'seclog.operator': 'Operator (CLI)',
+  'seclog.unknown': 'Unknown',
   'seclog.page': 'Page {page} of {pages} ({total} entries)',
   'seclog.filter.user': 'User',
   'seclog.filter.action': 'Action',

@@ -217,6 +217,8 @@ export const zh: Record<MessageKey, string> = {
   'seclog.none_match': '没有符合条件的记录。',
   'seclog.none': '—',
   'seclog.system': '系统',
+  'seclog.operator': '运维人员（命令行）',
+  'seclog.unknown': '未知',
   'seclog.page': '第 {page} / {pages} 页（共 {total} 条）',
   'seclog.filter.user': '用户',
   'seclog.filter.action': '操作',

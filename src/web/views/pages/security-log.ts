@@ -41,11 +41,11 @@ export function securityLogPage(ctx: PageContext, view: SecurityLogView): string
   <td class="nowrap"><time datetime="${e.occurredAt.toISOString()}">${formatDateTime(e.occurredAt)}</time></td>
   <td><span class="action" data-action="${e.action}">${actionName(e.action)}</span></td>
   ${admin ? html`<td>${e.userName ? html`<a href="${query({ user: e.userName, page: '1' })}">${e.userName}</a>` : html`<span class="muted">${t('seclog.none')}</span>`}</td>` : ''}
-  <td>${e.actorName ?? html`<span class="muted">${t('seclog.system')}</span>`}</td>
+  <td>${e.actorName ?? html`<span class="muted">${t(noActor(e))}</span>`}</td>
   <td>${e.ip ? html`<code>${e.ip}</code>` : html`<span class="muted">${t('seclog.none')}</span>`}</td>
   <td class="agent">${e.userAgent ?? html`<span class="muted">${t('seclog.none')}</span>`}</td>
   <td>${tokenCell(ctx, e, (hash) => query({ hashed_token: hash, page: '1' }))}</td>
-  <td>${detailsCell(e)}</td>
+  <td class="details">${detailsCell(e)}</td>
 </tr>`);
   return layout(ctx, {
     title,
@@ -80,6 +80,12 @@ ${view.entries.length === 0
 </table></div>`}
 ${pager(ctx, { page: view.page, pages, label: t('seclog.page', { page: view.page, pages, total: view.total }), link: (page) => query({ page: String(page) }) })}`,
   });
+}
+
+/** Who did it when no user did: an operator's command, someone unknown (a failed sign-in), or the system. */
+function noActor(e: SecurityEvent): 'seclog.operator' | 'seclog.unknown' | 'seclog.system' {
+  if (e.details?.via === 'cli') return 'seclog.operator';
+  return e.action === 'user.sign_in_failed' ? 'seclog.unknown' : 'seclog.system';
 }
 
 /** The token: its kind and record id, and its public hash as a link to that token's entries. */
