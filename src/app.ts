@@ -72,7 +72,7 @@ export function buildApp(c: Container): Koa {
     metricsRoutes(c.metrics, c.config.metricsToken),
     ...api,
     ...webRoutes(c),
-    interactionRoutes({ provider: c.oidc, users: c.users, scopes: c.scopes, signIn: c.signIn, csrf: new InteractionCsrf(c.config.cookieKeys[0]!) }),
+    interactionRoutes({ provider: c.oidc, users: c.users, scopes: c.scopes, signIn: c.signIn, csrf: new InteractionCsrf(c.config.cookieKeys[0]!), securityLog: c.securityLog }),
   ]) {
     mount(router);
   }

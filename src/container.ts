@@ -36,6 +36,7 @@ import { SecurityLog } from './services/security-log.js';
 import { DpopProofs } from './security/dpop-proof.js';
 import { dpopReplay } from './oidc/dpop-replay.js';
 import type { TokenAuth } from './http/middleware/require-scopes.js';
+import { recordedSignIn } from './services/sign-in-log.js';
 import { TypeormSecurityEventStore } from './stores/security-event-store.js';
 import { IssuancePolicyRecord, policyFromConfig, type IssuancePolicy } from './services/issuance-policy.js';
 import { PatService } from './services/pat-service.js';
@@ -175,7 +176,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const webSessionStore = new TypeormWebSessionStore(dataSource);
   const applicationStore = new TypeormApplicationStore(dataSource);
   const payloads = new OidcPayloadStore(dataSource);
-  const securityLog = new SecurityLog(new TypeormSecurityEventStore(dataSource), clock, logger);
+  const securityLog = new SecurityLog(new TypeormSecurityEventStore(dataSource), clock, logger, [], async (id) => (await userStore.findById(id))?.username ?? null);
 
   // Accounts, sign-in and personal access tokens.
   const adminAudit = adminAuditLog(logger);
@@ -185,14 +186,17 @@ export async function createContainer(config: Config, options: ContainerOptions 
     await webSessionStore.deleteForUser(user.id);
     await payloads.deleteSessionsOf(accountIdOf(user));
   };
-  const users = new UserService(userStore, hasher, clock, revocations, endSessions, adminAudit);
-  const signIn = passwordSignIn({
-    accounts: userStore,
-    hasher,
-    throttle: new SignInThrottle(limiterStore, config.signIn),
-    queue: new PasswordCheckQueue(config.passwordChecks),
-    metrics: metrics.signIn,
-  });
+  const users = new UserService(userStore, hasher, clock, revocations, endSessions, adminAudit, securityLog, patStore);
+  const signIn = recordedSignIn(
+    passwordSignIn({
+      accounts: userStore,
+      hasher,
+      throttle: new SignInThrottle(limiterStore, config.signIn),
+      queue: new PasswordCheckQueue(config.passwordChecks),
+      metrics: metrics.signIn,
+    }),
+    securityLog,
+  );
   const patFormat = new PatFormat(policy.patPrefix, config.tokenPepper);
   const pats = new PatService(patStore, patFormat, scopes, revocations, clock, policy.patMaxLifetimeDays, adminAudit, securityLog);
 
@@ -220,8 +224,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
     signingKeys,
     existingGrantId: async (accountId, clientId) => (await payloads.latestGrant(accountId, clientId, clock()))?.id,
   });
-  const applications = new ApplicationService(applicationStore, payloads, clientSecrets, scopes, revocations, clock);
-  const authorizations = new AuthorizationService(payloads, applicationStore, providerGrants(oidc), clock);
+  const applications = new ApplicationService(applicationStore, payloads, clientSecrets, scopes, revocations, clock, securityLog);
+  const authorizations = new AuthorizationService(payloads, applicationStore, providerGrants(oidc), clock, securityLog);
 
   // Introspection: every token kind behind one chain. PATs first: their prefix and checksum make
   // the claim exact; provider tokens are 43 opaque characters.

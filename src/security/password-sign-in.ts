@@ -14,15 +14,27 @@ const BUSY_RETRY_SECONDS = 1;
 /** How a sign-in ended; each door (API, web page, OAuth page) turns it into its own answer. */
 export type SignInResult =
   | { outcome: 'signed-in'; user: User }
-  | { outcome: 'wrong' }
+  /** `account`: the account the name belongs to, when there is one (for its security log; never shown). */
+  | { outcome: 'wrong'; account?: User }
   /** Too many failures (429), for this account from this address, this address or, slowed, this account. */
   | { outcome: 'throttled'; retryAfterSeconds: number }
   /** Every place to check a password is taken (503): nothing was checked or counted. */
   | { outcome: 'busy'; retryAfterSeconds: number };
 
+/** Which door a sign-in came through: the API's HTTP Basic, the web sign-in page, the OAuth sign-in page. */
+export type SignInDoor = 'api' | 'web' | 'oauth';
+
+/** What the door knows of the attempt besides the address (for the security log). */
+export interface SignInAttempt {
+  door: SignInDoor;
+  userAgent?: string;
+  /** The OAuth application the user is signing in to. */
+  clientId?: string;
+}
+
 /** What the doors need: one attempt at signing in with a username and password. */
 export interface PasswordSignIn {
-  signIn(username: string, password: string, ip: string): Promise<SignInResult>;
+  signIn(username: string, password: string, ip: string, attempt?: SignInAttempt): Promise<SignInResult>;
 }
 
 export interface PasswordSignInDeps {
@@ -70,7 +82,8 @@ export function passwordSignIn({ accounts, hasher, throttle, queue, metrics = no
         ? { outcome: 'throttled', retryAfterSeconds: BUSY_RETRY_SECONDS }
         : { outcome: 'busy', retryAfterSeconds: BUSY_RETRY_SECONDS };
     }
-    if (!user || !checked.value) return { outcome: 'wrong' };
+    if (!user) return { outcome: 'wrong' };
+    if (!checked.value) return { outcome: 'wrong', account: user };
     await reservation.succeeded();
     return { outcome: 'signed-in', user };
   }

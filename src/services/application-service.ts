@@ -6,7 +6,8 @@ import type { Revocations } from '../revocation/revocation-notifier.js';
 import type { ClientSecrets } from '../security/client-secrets.js';
 import type { ScopeRegistry } from '../scopes/scope-registry.js';
 import type { ApplicationChanges, ApplicationStore } from '../stores/application-store.js';
-import type { OidcPayloadStore } from '../stores/oidc-payload-store.js';
+import type { OidcPayloadStore, RemovedArtifact } from '../stores/oidc-payload-store.js';
+import type { RequestOrigin, SecurityLog } from './security-log.js';
 
 export interface ApplicationInput {
   name: string;
@@ -44,6 +45,7 @@ export class ApplicationService {
     /** After a change (new secret, permissions: caches re-read the app) or a deletion (everything issued to it is dead). */
     private readonly revocations: Pick<Revocations, 'artifactsRemoved' | 'clientChanged' | 'clientDeleted'>,
     private readonly clock: Clock,
+    private readonly log: Pick<SecurityLog, 'record'> = { record: async () => {} },
   ) {}
 
   async create(owner: User | null, input: ApplicationInput): Promise<ApplicationWithSecret> {
@@ -112,8 +114,8 @@ export class ApplicationService {
   }
 
   /** Deletes the app and, with it, every grant and token issued to it. */
-  async delete(owner: User, id: number): Promise<void> {
-    await this.remove(await this.get(owner, id));
+  async delete(owner: User, id: number, origin?: RequestOrigin): Promise<void> {
+    await this.remove(await this.get(owner, id), { actor: owner, origin });
   }
 
   /** Operator view (the CLI): every app, whoever registered it. */
@@ -129,8 +131,8 @@ export class ApplicationService {
   }
 
   /** Operator action (the CLI): deletes any app by client_id, with its grants and tokens. */
-  async deleteByClientId(clientId: string): Promise<void> {
-    await this.remove(await this.getByClientId(clientId));
+  async deleteByClientId(clientId: string, origin?: RequestOrigin): Promise<void> {
+    await this.remove(await this.getByClientId(clientId), { actor: null, origin });
   }
 
   /** Operator action (the CLI): allows or forbids an app to call the introspection endpoint. */
@@ -142,10 +144,35 @@ export class ApplicationService {
     return updated;
   }
 
-  private async remove(app: OAuthApplication): Promise<void> {
+  private async remove(app: OAuthApplication, by: { actor: User | null; origin?: RequestOrigin }): Promise<void> {
     await this.apps.delete(app.id);
-    await this.revocations.artifactsRemoved(await this.payloads.deleteByClient(app.clientId));
+    const removed = await this.payloads.deleteByClient(app.clientId);
+    await this.revocations.artifactsRemoved(removed);
     await this.revocations.clientDeleted(app.clientId);
+    await this.recordRemoval(app, removed, by);
+  }
+
+  /**
+   * The security log of a deletion, in each user's own log: one `oauth.grant_revoked` per user
+   * who had authorized the app, and one `token.revoked` per kind of token that died with it
+   * (the count; the provider's tokens are stored only as keyed digests, so there is no public hash).
+   * Tokens the app held for itself (client credentials) go to the owner's log.
+   */
+  private async recordRemoval(app: OAuthApplication, removed: RemovedArtifact[], by: { actor: User | null; origin?: RequestOrigin }): Promise<void> {
+    const byAccount = new Map<string | null, RemovedArtifact[]>();
+    for (const row of removed) byAccount.set(row.accountId, [...(byAccount.get(row.accountId) ?? []), row]);
+    const common = { clientId: app.clientId, actor: by.actor, origin: by.origin };
+    for (const [accountId, rows] of byAccount) {
+      const userId = accountId === null ? app.userId : Number(accountId);
+      if (userId === null || !Number.isSafeInteger(userId)) continue;
+      const user = { id: userId, username: by.actor?.id === userId ? by.actor.username : null };
+      const count = (model: string) => rows.filter((r) => r.model === model).length;
+      if (count('Grant')) await this.log.record({ action: 'oauth.grant_revoked', user, ...common, details: { reason: 'app_deleted', application: app.name } });
+      for (const [model, kind] of [['AccessToken', 'access_token'], ['RefreshToken', 'refresh_token'], ['ClientCredentials', 'access_token']] as const) {
+        const n = count(model);
+        if (n) await this.log.record({ action: 'token.revoked', user, ...common, token: { kind }, details: { reason: 'app_deleted', count: n, application: app.name } });
+      }
+    }
   }
 
   private checked(input: Omit<ApplicationInput, 'type'> & { grantTypes: ApplicationGrantType[] }, type: 'confidential' | 'public') {

@@ -3,6 +3,7 @@ import { accountIdOf, type User } from '../entities/index.js';
 import { notFound } from '../errors.js';
 import type { ApplicationStore } from '../stores/application-store.js';
 import type { OidcPayloadStore } from '../stores/oidc-payload-store.js';
+import type { RequestOrigin, SecurityLog } from './security-log.js';
 
 /** A grant as the authorization server reads it. */
 export interface GrantRecord {
@@ -51,6 +52,7 @@ export class AuthorizationService {
     private readonly apps: ApplicationStore,
     private readonly grants: Grants,
     private readonly clock: Clock,
+    private readonly log: Pick<SecurityLog, 'record'> = { record: async () => {} },
   ) {}
 
   /** The user's authorized apps, newest first; an app with several grants shows once, with all their scopes. */
@@ -92,11 +94,20 @@ export class AuthorizationService {
    * Revokes the app's authorization, named by any of its grants: every grant of that app for
    * the user, and every token issued under them, at once.
    */
-  async revoke(user: User, grantId: string): Promise<void> {
+  async revoke(user: User, grantId: string, origin?: RequestOrigin): Promise<void> {
     const grant = await this.grants.find(grantId);
     if (!grant || grant.accountId !== accountIdOf(user) || !grant.clientId) throw notFound('authorization');
     const sameApp = (await this.payloads.listGrants(accountIdOf(user), this.clock())).filter((g) => g.clientId === grant.clientId);
-    for (const id of new Set([grantId, ...sameApp.map((g) => g.id)])) await this.grants.revoke(id);
+    const ids = new Set([grantId, ...sameApp.map((g) => g.id)]);
+    for (const id of ids) await this.grants.revoke(id);
+    await this.log.record({
+      action: 'oauth.grant_revoked',
+      user,
+      actor: user,
+      clientId: grant.clientId,
+      origin,
+      details: { reason: 'owner', scopes: grant.scopes, grants: ids.size },
+    });
   }
 }
 

@@ -9,7 +9,7 @@ import type { PatListFilter, PatStore } from '../stores/pat-store.js';
 import type { PatFormat } from '../tokens/format/pat-format.js';
 import { hashedToken } from '../tokens/format/hashed-token.js';
 import type { AdminAudit } from './admin-audit.js';
-import type { RequestOrigin, SecurityAction, SecurityLog } from './security-log.js';
+import { CLI, type RequestOrigin, type SecurityAction, type SecurityLog } from './security-log.js';
 
 const DAY_MS = 86_400_000;
 
@@ -84,7 +84,7 @@ export class PatService {
       now,
     );
     if (kind === 'impersonation' && issuer) this.audit(issuer, owner, 'impersonation_token.create');
-    await this.record(kind === 'impersonation' ? 'impersonation_token.created' : 'token.created', pat, owner, { actor: issuer ?? owner, origin }, {
+    await this.record(kind === 'impersonation' ? 'impersonation_token.created' : 'token.created', pat, owner, { actor: origin?.via === 'cli' ? null : (issuer ?? owner), origin }, {
       name: pat.name,
       scopes: pat.scopes,
       expires_at: pat.expiresAt?.toISOString() ?? null,
@@ -166,7 +166,7 @@ export class PatService {
   async revokeById(id: number): Promise<PersonalAccessToken> {
     const pat = await this.pats.findById(id);
     if (!pat) throw notFound('token');
-    return this.markRevoked(pat, { id: pat.userId, username: null }, {}, 'operator');
+    return this.markRevoked(pat, { id: pat.userId, username: null }, { origin: CLI }, 'operator');
   }
 
   /** The record of a token string, any user's; null for a malformed string (no I/O) or an unknown one. */

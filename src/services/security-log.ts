@@ -29,7 +29,12 @@ export type SecurityAction = (typeof SECURITY_ACTIONS)[number];
 export interface RequestOrigin {
   ip?: string;
   userAgent?: string;
+  /** 'cli': an operator's `tessera` command, not a request; the entry has no actor and says so. */
+  via?: 'cli';
 }
+
+/** An operator's `tessera` command: no actor, no address; entries carry details.via 'cli'. */
+export const CLI: RequestOrigin = { via: 'cli' };
 
 type Person = Pick<User, 'id' | 'username'>;
 
@@ -62,14 +67,20 @@ export class SecurityLog {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly listeners: readonly SecurityEventListener[] = [],
+    /** A user's current name, for entries whose caller knows only the id (so a search by name finds them). */
+    private readonly nameOf: (userId: number) => Promise<string | null> = async () => null,
   ) {}
 
   async record(input: SecurityEventInput): Promise<void> {
+    const occurredAt = this.clock();
+    let userName = input.user?.username ?? null;
+    if (input.user && userName === null) userName = await this.nameOf(input.user.id).catch(() => null);
+    const via = input.origin?.via;
     const event: Omit<SecurityEvent, 'id'> = {
-      occurredAt: this.clock(),
+      occurredAt,
       action: input.action,
       userId: input.user?.id ?? null,
-      userName: input.user?.username ?? null,
+      userName,
       actorId: input.actor?.id ?? null,
       actorName: input.actor?.username ?? null,
       tokenId: input.token?.id ?? null,
@@ -78,7 +89,7 @@ export class SecurityLog {
       clientId: input.clientId?.slice(0, 255) ?? null,
       ip: input.origin?.ip?.slice(0, 64) ?? null,
       userAgent: input.origin?.userAgent?.slice(0, 255) || null,
-      details: input.details ?? null,
+      details: via ? { ...input.details, via } : (input.details ?? null),
     };
     try {
       await this.store.insert(event);

@@ -6,7 +6,9 @@ import { canonicalEmail, canonicalUsername, isNewUsername } from '../security/id
 import type { Revocations } from '../revocation/revocation-notifier.js';
 import type { PasswordHasher } from '../security/password-hasher.js';
 import type { UserStore } from '../stores/user-store.js';
+import type { PatStore } from '../stores/pat-store.js';
 import type { AdminAudit } from './admin-audit.js';
+import type { RequestOrigin, SecurityLog } from './security-log.js';
 
 /** What the first start found: it made `admin`, or there is an administrator already, or users but no administrator. */
 export type FirstAdministrator =
@@ -33,6 +35,9 @@ export class UserService {
     /** After a password change: ends the account's sign-in sessions (web pages, authorization server). */
     private readonly endSessions: (user: User) => Promise<void>,
     private readonly audit: AdminAudit = () => {},
+    private readonly log: Pick<SecurityLog, 'record'> = { record: async () => {} },
+    /** The account's tokens, read before a deletion takes them, for the security log. */
+    private readonly pats: Pick<PatStore, 'listForUser'> = { listForUser: async () => [] },
   ) {}
 
   /**
@@ -40,7 +45,7 @@ export class UserService {
    * start). The username must already be in its one canonical form (docs/security.md): it is
    * stored and compared exactly as given, never folded. The email is stored lower-cased.
    */
-  async create(input: CreateUserInput, actor?: User): Promise<User> {
+  async create(input: CreateUserInput, actor?: User, origin?: RequestOrigin): Promise<User> {
     const { username } = input;
     if (!isNewUsername(username)) throw invalidField('username', 'v.username');
     const email = canonicalEmail(input.email);
@@ -57,6 +62,7 @@ export class UserService {
       this.clock(),
     );
     if (actor) this.audit(actor, user, 'user.create');
+    await this.log.record({ action: 'user.created', user, actor: origin?.via === 'cli' ? null : (actor ?? null), origin, details: { admin: user.isAdmin } });
     return user;
   }
 
@@ -69,7 +75,9 @@ export class UserService {
    * marker makes every token acting for them inactive on every instance before this returns.
    * The last administrator is never deleted (409), so an instance always keeps one.
    */
-  async delete(user: User, actor: User): Promise<void> {
+  async delete(user: User, actor: User, origin?: RequestOrigin): Promise<void> {
+    // Read first: the deletion takes the tokens with it. Those already revoked need no second entry.
+    const tokens = (await this.pats.listForUser(user.id)).filter((p) => !p.revokedAt);
     const outcome = await this.users.delete(user.id);
     if (outcome === 'last_admin') {
       this.audit(actor, user, 'user.delete_refused');
@@ -78,6 +86,17 @@ export class UserService {
     if (outcome === 'not_found') throw notFound('user');
     this.audit(actor, user, 'user.delete');
     await this.revocations.userDeleted(user.id);
+    const by = { actor, origin };
+    for (const pat of tokens) {
+      await this.log.record({
+        action: 'token.revoked',
+        user,
+        ...by,
+        token: { id: pat.id, kind: 'personal_access_token', hashedToken: pat.hashedToken },
+        details: { reason: 'user_deleted', impersonation: pat.impersonation },
+      });
+    }
+    await this.log.record({ action: 'user.deleted', user, ...by, details: { tokens_revoked: tokens.length } });
   }
 
   /** The account a typed name (a URL segment) names, in canonical form; 404 when none can. */

@@ -6,6 +6,8 @@ export type OidcPayloadRow = Omit<OidcPayload, 'createdAt' | 'consumedAt' | 'las
 
 /** Rows removed by a bulk delete, so callers can report each revocation. */
 export type RemovedRow = Pick<OidcPayload, 'model' | 'id' | 'expiresAt'>;
+/** A removed row with whose it was (for the security log). */
+export type RemovedArtifact = RemovedRow & Pick<OidcPayload, 'accountId' | 'grantId'>;
 
 /**
  * oidc-provider artifacts in MySQL/SQLite. Everything is keyed by (model, id); the secondary
@@ -66,7 +68,7 @@ export class OidcPayloadStore {
   }
 
   /** Deletes every artifact (any model) issued to a client. */
-  deleteByClient(clientId: string): Promise<RemovedRow[]> {
+  deleteByClient(clientId: string): Promise<RemovedArtifact[]> {
     return this.deleteWhere({ clientId });
   }
 
@@ -115,8 +117,8 @@ export class OidcPayloadStore {
     return { found: rows.length, deleted };
   }
 
-  private async deleteWhere(where: { model?: string; grantId?: string; clientId?: string; accountId?: string }): Promise<RemovedRow[]> {
-    const rows = await this.repo.find({ where, select: { model: true, id: true, expiresAt: true } });
+  private async deleteWhere(where: { model?: string; grantId?: string; clientId?: string; accountId?: string }): Promise<RemovedArtifact[]> {
+    const rows = await this.repo.find({ where, select: { model: true, id: true, expiresAt: true, accountId: true, grantId: true } });
     for (const model of new Set(rows.map((r) => r.model))) {
       const ids = rows.filter((r) => r.model === model).map((r) => r.id);
       for (let i = 0; i < ids.length; i += 500) await this.repo.delete({ model, id: In(ids.slice(i, i + 500)) });

@@ -91,6 +91,8 @@ describeInBrowser('accessibility of the pages', () => {
       `/settings/applications/${appId}/secret`,
       '/admin/users',
       '/admin/users/root',
+      '/settings/security-log',
+      '/admin/security-log',
       '/device',
       '/settings/tokens/999999/edit',
     ]) {

@@ -33,6 +33,8 @@ describe('screenshots', () => {
     await pats.revoke(alice, old.id, 'personal');
     const { app } = await applications.create(alice, { name: 'Photo Printer', homepageUrl: 'https://printer.example/', redirectUris: ['http://127.0.0.1:8976/callback'], type: 'confidential' });
     clientId = app.clientId;
+    // A mistyped password from a script, for the security log.
+    await api(server.url, 'GET', '/api/v1/user/tokens', { auth: `Basic ${Buffer.from('alice:correct-horse-batery').toString('base64')}`, headers: { 'User-Agent': 'curl/8.5.0' } });
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -63,13 +65,21 @@ describe('screenshots', () => {
       await page.locator('button.copy').click();
       await shot('token-created');
 
-      // A fresh OAuth sign-in, then the consent page.
+      await page.goto(`${server.url}/settings/security-log`);
+      await shot('security-log', true);
+
+      await context.close();
+
+      // A fresh OAuth sign-in (a browser not signed in to Tessera's pages, so the sign-in page shows), then the consent page.
+      const fresh = await newUserContext(browser, server.url, locale);
+      const oauthPage = await fresh.newPage();
+      await oauthPage.setViewportSize({ width: 1100, height: 760 });
       const rp = await relyingParty(server.url, { client_id: clientId, client_secret: null });
       const flow = await authorizationRequest(rp, { scope: 'openid user user:email', redirect_uri: 'http://127.0.0.1:8976/callback' });
-      await signIn(page, flow.url.href, password);
-      await page.locator('.consent').waitFor();
-      await shot('consent');
-      await context.close();
+      await signIn(oauthPage, flow.url.href, password);
+      await oauthPage.locator('.consent').waitFor();
+      await oauthPage.screenshot({ path: path.join(OUT, `consent-${lang}.png`) });
+      await fresh.close();
     }, 60_000);
   }
 });

@@ -85,9 +85,13 @@ describe('the security log', () => {
 
     const all = await call('GET', '/api/v1/admin/security-log?limit=100', admin.basic);
     expect(all.status).toBe(200);
-    expect(new Set((all.body as { user: string }[]).map((e) => e.user))).toEqual(new Set(['alice', 'bob']));
+    // Everyone's: the tokens of alice and bob, and the three accounts' creation.
+    expect(new Set((all.body as { user: string }[]).map((e) => e.user))).toEqual(new Set(['alice', 'bob', 'root']));
     const onlyBob = await call('GET', '/api/v1/admin/security-log?user=BOB', admin.basic);
-    expect((onlyBob.body as { user: string }[]).map((e) => e.user)).toEqual(['bob']);
+    expect((onlyBob.body as { user: string; action: string }[]).map((e) => [e.user, e.action])).toEqual([
+      ['bob', 'impersonation_token.created'],
+      ['bob', 'user.created'],
+    ]);
 
     const refused = await call('GET', '/api/v1/admin/security-log', alice.basic);
     expect(refused.status).toBe(403);

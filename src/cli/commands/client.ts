@@ -8,6 +8,7 @@ import type { Command } from '../command.js';
 import { findUser, validateInput } from '../inputs.js';
 import { createOutput, fields, table } from '../output.js';
 import { withContainer } from '../runtime.js';
+import { CLI } from '../../services/security-log.js';
 
 const createUsage =
   'tessera client create --name <name> --redirect-uri <uri> [--redirect-uri <uri2>] [--post-logout-redirect-uri <uri>] [--public] [--grant-types a,b] [--scopes a,b] [--introspection] [--owner <username>] [--homepage <url>] [--json]';
@@ -113,7 +114,7 @@ export const clientDeleteCommand: Command = {
   async run(args) {
     const { values, positionals } = parseCommand(args, {}, { min: 1, max: 1, usage: deleteUsage });
     const clientId = positionals[0]!;
-    await withContainer((c) => c.applications.deleteByClientId(clientId));
+    await withContainer((c) => c.applications.deleteByClientId(clientId, CLI));
     createOutput(values.json).result({ client_id: clientId, deleted: true }, () => `Deleted app ${clientId}.`);
   },
 };

@@ -7,6 +7,7 @@ import type { Command } from '../command.js';
 import { findUser, validateInput } from '../inputs.js';
 import { createOutput, table } from '../output.js';
 import { withContainer } from '../runtime.js';
+import { CLI } from '../../services/security-log.js';
 
 const createUsage =
   'tessera token create <username> --name <name> --scopes <a,b> [--expires-in-days N] [--description D] [--ip-allowlist <cidr,…>] [--json]';
@@ -55,7 +56,7 @@ export const tokenCreateCommand: Command = {
     });
     const { record, owner } = await withContainer(async (c) => {
       const user = await findUser(c, positionals[0]!);
-      const { pat, token } = await c.pats.create(user, input);
+      const { pat, token } = await c.pats.create(user, input, 'personal', undefined, CLI);
       return { record: presentPatWithSecret(pat, token, c.clock()), owner: user.username };
     });
     const out = createOutput(values.json);

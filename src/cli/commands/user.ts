@@ -6,6 +6,7 @@ import type { Command } from '../command.js';
 import { findUser, validateInput } from '../inputs.js';
 import { createOutput, table } from '../output.js';
 import { readPassword } from '../password-input.js';
+import { CLI } from '../../services/security-log.js';
 import { withContainer } from '../runtime.js';
 
 const createUsage = 'tessera user create <username> --email <email> [--admin] [--display-name <name>] [--json]';
@@ -31,7 +32,7 @@ export const userCreateCommand: Command = {
     // Everything else is checked before anyone is asked to type a password.
     validateInput(createUserSchema.omit({ password: true }), fields);
     const input = validateInput(createUserSchema, { ...fields, password: await newPassword() });
-    const user = await withContainer((c) => c.users.create(toCreateUserInput(input)));
+    const user = await withContainer((c) => c.users.create(toCreateUserInput(input), undefined, CLI));
     createOutput(values.json).result(presentUser(user), () => `Created ${user.isAdmin ? 'administrator' : 'user'} ${user.username} (id ${user.id}).`);
   },
 };

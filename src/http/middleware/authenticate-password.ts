@@ -24,7 +24,7 @@ export function authenticateUser(signIn: PasswordSignIn): Middleware<UserState> 
     if (credentials.scheme !== 'basic') {
       throw new ApiError(401, 'invalid_credentials', message('auth.basic_required'), CHALLENGE);
     }
-    const result = await signIn.signIn(credentials.username, credentials.password, ctx.ip);
+    const result = await signIn.signIn(credentials.username, credentials.password, ctx.ip, { door: 'api', userAgent: ctx.get('User-Agent') || undefined });
     if (result.outcome !== 'signed-in') throw signInRefused(result);
     ctx.state.user = result.user;
     return next();

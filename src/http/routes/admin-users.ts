@@ -3,6 +3,7 @@ import type { UserState } from '../state.js';
 import { authenticateUser, requireAdmin } from '../middleware/authenticate-password.js';
 import { jsonBody } from '../middleware/body-parsers.js';
 import { validate } from '../validate.js';
+import { originOf } from '../request-origin.js';
 import { invalidRequest, message } from '../../errors.js';
 import { createUserSchema, listUsersQuerySchema, toCreateUserInput } from '../schemas/user-schemas.js';
 import { presentUser } from '../presenters/user-presenter.js';
@@ -28,7 +29,7 @@ export function adminUserRoutes(c: AdminUserRouteDeps): Router {
   });
 
   router.post('/', async function createUser(ctx) {
-    const user = await c.users.create(toCreateUserInput(validate(createUserSchema, ctx.request.body ?? {})), ctx.state.user);
+    const user = await c.users.create(toCreateUserInput(validate(createUserSchema, ctx.request.body ?? {})), ctx.state.user, originOf(ctx));
     ctx.status = 201;
     ctx.body = presentUser(user);
   });
@@ -37,7 +38,7 @@ export function adminUserRoutes(c: AdminUserRouteDeps): Router {
     const user = await c.users.getByUsername(ctx.params.username!);
     // Keeps at least the acting administrator, so an instance cannot lock itself out.
     if (user.id === ctx.state.user.id) throw invalidRequest(message('user.delete_self'));
-    await c.users.delete(user, ctx.state.user);
+    await c.users.delete(user, ctx.state.user, originOf(ctx));
     ctx.status = 204;
   });
 

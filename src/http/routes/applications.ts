@@ -8,6 +8,7 @@ import { recordId } from '../path-params.js';
 import { validate } from '../validate.js';
 import type { ApplicationService } from '../../services/application-service.js';
 import type { PasswordSignIn } from '../../security/password-sign-in.js';
+import { originOf } from '../request-origin.js';
 
 /** What the OAuth apps API needs. */
 export interface ApplicationRouteDeps {
@@ -51,7 +52,7 @@ export function applicationRoutes(c: ApplicationRouteDeps): Router {
   });
 
   router.delete('/:id', async function deleteApplication(ctx) {
-    await c.applications.delete(ctx.state.user, recordId(ctx.params.id, 'application'));
+    await c.applications.delete(ctx.state.user, recordId(ctx.params.id, 'application'), originOf(ctx));
     ctx.status = 204;
   });
 

@@ -5,6 +5,7 @@ import { presentAuthorization } from '../presenters/application-presenter.js';
 import { grantId } from '../path-params.js';
 import type { AuthorizationService } from '../../services/authorization-service.js';
 import type { PasswordSignIn } from '../../security/password-sign-in.js';
+import { originOf } from '../request-origin.js';
 
 /** What the authorized-apps API needs. */
 export interface AuthorizationRouteDeps {
@@ -23,7 +24,7 @@ export function authorizationRoutes(c: AuthorizationRouteDeps): Router {
   });
 
   router.delete('/:id', async function revokeAuthorization(ctx) {
-    await c.authorizations.revoke(ctx.state.user, grantId(ctx.params.id));
+    await c.authorizations.revoke(ctx.state.user, grantId(ctx.params.id), originOf(ctx));
     ctx.status = 204;
   });
 

@@ -8,7 +8,9 @@ import { formBody } from '../../http/middleware/body-parsers.js';
 import type { RequestContext, RequestState } from '../../http/state.js';
 import type { ScopeRegistry } from '../../scopes/scope-registry.js';
 import type { PasswordSignIn } from '../../security/password-sign-in.js';
+import type { SecurityLog } from '../../services/security-log.js';
 import type { UserService } from '../../services/user-service.js';
+import { originOf } from '../../http/request-origin.js';
 import { signInRefusal } from '../forms/sign-in-form.js';
 import { requestLang, translator } from '../i18n/index.js';
 import type { InteractionCsrf } from './csrf.js';
@@ -20,6 +22,7 @@ export interface InteractionDeps {
   scopes: ScopeRegistry;
   signIn: PasswordSignIn;
   csrf: InteractionCsrf;
+  securityLog: Pick<SecurityLog, 'record'>;
 }
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -61,7 +64,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       if (!login) return;
       result = login;
     } else if (details.prompt.name === 'consent' && form.action === 'confirm') {
-      result = { consent: { grantId: await saveGrant(provider, details) } };
+      result = { consent: { grantId: await saveGrant(ctx, deps, details) } };
     } else {
       throw new ApiError(400, 'invalid_request', 'this form does not match the current step; go back and try again');
     }
@@ -110,7 +113,11 @@ async function showPrompt(ctx: Context, deps: InteractionDeps, details: Details,
 async function signIn(ctx: Context, deps: InteractionDeps, details: Details, form: Record<string, unknown>): Promise<InteractionResults | null> {
   const username = typeof form.username === 'string' ? form.username : '';
   const password = typeof form.password === 'string' ? form.password : '';
-  const result = await deps.signIn.signIn(username, password, ctx.ip);
+  const result = await deps.signIn.signIn(username, password, ctx.ip, {
+    door: 'oauth',
+    userAgent: ctx.get('User-Agent') || undefined,
+    clientId: String(details.params.client_id),
+  });
   if (result.outcome === 'signed-in') return { login: { accountId: accountIdOf(result.user) } };
   const refusal = signInRefusal(result, translator(requestLang(ctx)));
   ctx.set(refusal.headers);
@@ -130,10 +137,12 @@ function webSessionLogin(ctx: RequestContext, details: Details): InteractionResu
   return { login: { accountId: accountIdOf(user) } };
 }
 
-/** Adds what the consent prompt found missing to the (new or existing) grant. */
-async function saveGrant(provider: Provider, details: Details): Promise<string> {
+/** Adds what the consent prompt found missing to the (new or existing) grant, and records it in the user's security log. */
+async function saveGrant(ctx: Context, { provider, users, securityLog }: InteractionDeps, details: Details): Promise<string> {
   const accountId = details.session?.accountId;
   if (!accountId) throw new errors.SessionNotFound('sign in first');
+  const user = await users.findById(Number(accountId));
+  if (!user) throw new errors.SessionNotFound('the signed-in account no longer exists');
   const clientId = String(details.params.client_id);
   const existing = details.grantId ? await provider.Grant.find(details.grantId) : undefined;
   const grant = existing ?? new provider.Grant({ accountId, clientId });
@@ -141,7 +150,17 @@ async function saveGrant(provider: Provider, details: Details): Promise<string> 
   if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
   if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
   for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
-  return grant.save();
+  const grantId = await grant.save();
+  const added = [...(missing.missingOIDCScope ?? []), ...Object.values(missing.missingResourceScopes ?? {}).flat()];
+  await securityLog.record({
+    action: 'oauth.grant_given',
+    user,
+    actor: user,
+    clientId,
+    origin: originOf(ctx),
+    details: { scopes: [...new Set(added)] },
+  });
+  return grantId;
 }
 
 const pageHeaders: Middleware = async function pageHeaders(ctx, next) {

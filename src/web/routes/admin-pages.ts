@@ -30,7 +30,8 @@ function newUserBody(body: Record<string, unknown>, isAdmin: boolean): Record<st
   return { username: body.username, email: body.email, name, password: body.password, admin: isAdmin };
 }
 
-const requireAdminPage: Middleware = async function requireAdminPage(ctx, next) {
+/** Lets only administrators through (behind requireSignedIn). */
+export const requireAdminPage: Middleware = async function requireAdminPage(ctx, next) {
   if (!sessionOf(ctx).user.isAdmin) throw forbidden(message('auth.admin_required'));
   return next();
 };
@@ -94,7 +95,7 @@ export function adminPages(c: AdminPageDeps): Router {
     let created = '';
     const error = await formAttempt(pageOf(ctx), newUserFormLabels(pageOf(ctx).t), async () => {
       const input = validate(createUserSchema, newUserBody(body, values.isAdmin));
-      const user = await c.users.create(toCreateUserInput(input), sessionOf(ctx).user);
+      const user = await c.users.create(toCreateUserInput(input), sessionOf(ctx).user, originOf(ctx));
       created = user.username;
     });
     if (error) return usersPage(ctx, values, pageOf(ctx).t('form.error', { message: error }), 400);

@@ -12,6 +12,7 @@ import { pageOf, seeOther, sessionOf, webRouter } from './web-router.js';
 import type { ApplicationService } from '../../services/application-service.js';
 import type { Logger } from '../../logger.js';
 import type { WebSessionService } from '../../services/web-session-service.js';
+import { originOf } from '../../http/request-origin.js';
 
 const REVEAL = `${APPS}/reveal`;
 
@@ -104,7 +105,7 @@ export function applicationPages(c: ApplicationPageDeps): Router {
       return { title: t('confirm.delete_app_title', { name: app.name }), message: t('confirm.delete_app_body'), confirmLabel: t('apps.delete'), cancelHref: `${APPS}/${app.id}` };
     },
     async act(ctx, session) {
-      await c.applications.delete(session.user, recordId(ctx.params.id, 'application'));
+      await c.applications.delete(session.user, recordId(ctx.params.id, 'application'), originOf(ctx));
       await setFlash(c.webSessions, session, 'flash.app_deleted');
       return APPS;
     },

@@ -44,7 +44,7 @@ export function authPages(c: AuthPageDeps): Router {
     const form = loginForm.parse(ctx.request.body ?? {});
     const next = safeLocalPath(form.next, HOME);
     const page = pageOf(ctx);
-    const result = await c.signIn.signIn(form.username, form.password, ctx.ip);
+    const result = await c.signIn.signIn(form.username, form.password, ctx.ip, { door: 'web', userAgent: ctx.get('User-Agent') || undefined });
     if (result.outcome !== 'signed-in') {
       const refusal = signInRefusal(result, page.t);
       ctx.set(refusal.headers);

@@ -11,6 +11,7 @@ import type { AuthorizationService } from '../../services/authorization-service.
 import type { Logger } from '../../logger.js';
 import type { ScopeRegistry } from '../../scopes/scope-registry.js';
 import type { WebSessionService } from '../../services/web-session-service.js';
+import { originOf } from '../../http/request-origin.js';
 
 /** What the authorized-apps pages need. */
 export interface AuthorizationPageDeps {
@@ -52,7 +53,7 @@ export function authorizationPages(c: AuthorizationPageDeps): Router {
     },
     async act(ctx, session) {
       const authorization = await authorizationParam(ctx);
-      await c.authorizations.revoke(session.user, authorization.id);
+      await c.authorizations.revoke(session.user, authorization.id, originOf(ctx));
       await setFlash(c.webSessions, session, 'flash.authorization_revoked', { name: authorization.applicationName });
       return AUTHORIZATIONS;
     },

@@ -19,6 +19,7 @@ export function adminUsersPage(ctx: PageContext, view: { users: User[]; values: 
     title: t('admin.users_title'),
     section: 'admin',
     body: html`<h1>${t('admin.users_title')}</h1>
+<p><a href="/admin/security-log">${t('seclog.admin_title')}</a></p>
 <div class="table-wrap"><table class="users">
 <thead><tr><th scope="col">${t('admin.col.username')}</th><th scope="col">${t('admin.col.display_name')}</th><th scope="col">${t('admin.col.email')}</th>
 <th scope="col">${t('admin.col.admin')}</th><th scope="col">${t('admin.col.created')}</th><th scope="col">${t('tokens.col.actions')}</th></tr></thead>
@@ -58,6 +59,7 @@ export function adminUserTokensPage(
     section: 'admin',
     body: html`<h1>${title}</h1>
 <p class="intro">${t('admin.impersonation_intro')}</p>
+<p><a href="/admin/security-log?${new URLSearchParams({ user: view.user.username }).toString()}">${t('seclog.of_user', { name: view.user.username })}</a></p>
 ${view.tokens.length === 0
   ? html`<p class="empty">${t('tokens.empty')}</p>`
   : html`<div class="table-wrap"><table class="tokens">

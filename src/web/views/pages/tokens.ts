@@ -2,6 +2,7 @@ import type { PersonalAccessToken } from '../../../entities/index.js';
 import { formatDateTime, tokenStatus } from '../format.js';
 import { html } from '../html.js';
 import { layout, type PageContext } from '../layout.js';
+import { pager } from '../pager.js';
 
 export interface TokenListView {
   tokens: PersonalAccessToken[];
@@ -67,12 +68,6 @@ ${view.tokens.length === 0
 </tr></thead>
 <tbody>${rows}</tbody>
 </table></div>`}
-${pages > 1
-  ? html`<nav class="pager" aria-label="${t('tokens.page', { page: view.page, pages, total: view.total })}">
-  ${view.page > 1 ? html`<a href="${link(view.page - 1)}" rel="prev">${t('tokens.prev')}</a>` : ''}
-  <span>${t('tokens.page', { page: view.page, pages, total: view.total })}</span>
-  ${view.page < pages ? html`<a href="${link(view.page + 1)}" rel="next">${t('tokens.next')}</a>` : ''}
-</nav>`
-  : ''}`,
+${pager(ctx, { page: view.page, pages, label: t('tokens.page', { page: view.page, pages, total: view.total }), link })}`,
   });
 }
