@@ -179,7 +179,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     metrics: metrics.signIn,
   });
   const patFormat = new PatFormat(policy.patPrefix, config.tokenPepper);
-  const pats = new PatService(patStore, patFormat, scopes, revocations, clock, policy.patMaxLifetimeDays, adminAudit, securityLog);
+  const pats = new PatService(patStore, patFormat, scopes, revocations, clock, policy.patMaxLifetimeDays, adminAudit, securityLog, config.patMaxIdleDays);
 
   // The authorization server and its apps.
   const signingKeys = await loadOrCreateSigningKeys(config.jwks, config.dataDir);
@@ -212,7 +212,17 @@ export async function createContainer(config: Config, options: ContainerOptions 
   // the claim exact; provider tokens are 43 opaque characters.
   const oidcTokens = providerTokens(oidc);
   const introspector = new IntrospectorChain([
-    new PatIntrospector(patFormat, patStore, userStore, revocationCache, clock, logger, metrics.tokenCache('personal_access_token')),
+    new PatIntrospector(
+      patFormat,
+      patStore,
+      userStore,
+      revocationCache,
+      clock,
+      logger,
+      metrics.tokenCache('personal_access_token'),
+      pats.usePolicy,
+      { reuseDetected: (pat) => pats.reuseDetected(pat.id), idleExpired: (pat) => pats.idleExpired(pat.id) },
+    ),
     new OAuthTokenIntrospector('access_token', oidcTokens, userStore, revocationCache, clock, artifactKeys, metrics.tokenCache('access_token')),
     new OAuthTokenIntrospector('refresh_token', oidcTokens, userStore, revocationCache, clock, artifactKeys, metrics.tokenCache('refresh_token')),
   ]);
