@@ -36,6 +36,13 @@ export interface PatUseReactions {
   idleExpired(pat: PersonalAccessToken): Promise<void>;
 }
 
+/** A record as read for one digest: whether that digest is the record's previous (rotated-away) secret is decided once, at the read. */
+interface Loaded {
+  pat: PersonalAccessToken;
+  owner: TokenOwner;
+  rotatedAway: boolean;
+}
+
 /** Where a token record stands now under the use policy. */
 export type PatStanding = 'active' | 'revoked' | 'expired' | 'max_lifetime' | 'idle';
 
@@ -71,7 +78,7 @@ export function patStanding(
  */
 export class PatIntrospector implements TokenIntrospector {
   readonly kind = 'personal_access_token' as const;
-  private readonly cache: RevalidatedCache<{ pat: PersonalAccessToken; owner: TokenOwner }>;
+  private readonly cache: RevalidatedCache<Loaded>;
   private readonly digests: DigestMemo;
 
   constructor(
@@ -101,7 +108,7 @@ export class PatIntrospector implements TokenIntrospector {
     const digest = this.digests.of(token);
     return this.cache
       .get(patRevocationKey(digest), () => this.load(digest), ({ pat }) => [userRevocationKey(pat.userId)])
-      .then((found) => this.answer(found, digest, context));
+      .then((found) => this.answer(found, context));
   }
 
   /**
@@ -109,15 +116,12 @@ export class PatIntrospector implements TokenIntrospector {
    * recorded. All from the record in hand: only a detected reuse or idle expiry does I/O (the revoke).
    */
   private answer(
-    found: { pat: PersonalAccessToken; owner: TokenOwner } | null,
-    digest: string,
+    found: Loaded | null,
     context: IntrospectionContext,
   ): ActiveToken | null | Promise<null> {
     if (!found || found.pat.revokedAt) return null;
     const now = this.clock();
-    const { pat, owner } = found;
-    // Found by digest, so a record whose current digest differs was found by its previous one.
-    const rotatedAway = !tokensEqual(pat.tokenDigest, digest);
+    const { pat, owner, rotatedAway } = found;
     if (rotatedAway && (!pat.graceEndsAt || pat.graceEndsAt.getTime() <= now.getTime())) {
       context.refusal = 'reuse';
       return this.react(pat, now, 'reuseDetected');
@@ -166,10 +170,11 @@ export class PatIntrospector implements TokenIntrospector {
   }
 
   /** The record and its owner's profile (so the warm path needs no user lookup either). */
-  private async load(digest: string): Promise<{ pat: PersonalAccessToken; owner: TokenOwner } | null> {
+  private async load(digest: string): Promise<Loaded | null> {
     const pat = await this.pats.findByDigest(digest);
     const owner = pat && (await this.users.findById(pat.userId));
-    return pat && owner ? { pat, owner: ownerOf(owner) } : null;
+    // Found by digest, so a record whose current digest differs was found by its previous one.
+    return pat && owner ? { pat, owner: ownerOf(owner), rotatedAway: !tokensEqual(pat.tokenDigest, digest) } : null;
   }
 
   /** Fire-and-forget, throttled per token and address: a slow write must not slow the answer. */
