@@ -238,6 +238,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
       { name: 'oidc_payloads', deleteExpired: (now, limit) => payloads.deleteExpired(new Date(now.getTime() - EXPIRY_GRACE_SECONDS * 1000), limit) },
       { name: 'web_sessions', deleteExpired: (now, limit) => webSessionStore.deleteExpired(now, limit) },
       securityLog.retention(config.securityLogRetentionDays),
+      // Not a purge: tokens unused for PAT_MAX_IDLE_DAYS are revoked (and their owners told); they stay listed.
+      ...(config.patMaxIdleDays > 0 ? [{ name: 'idle_personal_access_tokens', deleteExpired: (now: Date, limit: number) => pats.revokeIdle(now, limit) }] : []),
     ],
     clock,
     config.cleanupBatchSize,

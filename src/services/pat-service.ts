@@ -229,6 +229,22 @@ export class PatService {
     if (current) await this.markRevoked(current, { id: current.userId, username: null }, {}, 'idle');
   }
 
+  /**
+   * The cleanup run's sweep (when PAT_MAX_IDLE_DAYS is set): revokes up to `limit` tokens unused
+   * that long, so owners are told even of tokens nobody presents again. `found`/`deleted` count
+   * the tokens found and revoked (CleanupService's batch shape).
+   */
+  async revokeIdle(now: Date, limit: number): Promise<{ found: number; deleted: number }> {
+    if (this.usePolicy.maxIdleDays <= 0) return { found: 0, deleted: 0 };
+    const idle = await this.pats.findIdle(new Date(now.getTime() - this.usePolicy.maxIdleDays * DAY_MS), now, limit);
+    let revoked = 0;
+    for (const pat of idle) {
+      const updated = await this.markRevoked(pat, { id: pat.userId, username: null }, {}, 'idle');
+      if (updated !== pat) revoked++;
+    }
+    return { found: idle.length, deleted: revoked };
+  }
+
   async delete(owner: User, id: number, origin?: RequestOrigin): Promise<void> {
     const pat = await this.get(owner, id);
     await this.revoking([pat], () => this.pats.delete(owner.id, pat.id));

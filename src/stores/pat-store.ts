@@ -60,6 +60,8 @@ export interface PatStore {
   update(pat: PersonalAccessToken, changes: PatChanges, now: Date): Promise<PersonalAccessToken>;
   delete(userId: number, id: number): Promise<void>;
   deleteAllForUser(userId: number, impersonation?: boolean): Promise<void>;
+  /** Up to `limit` live tokens (not revoked, not expired) neither used nor issued since `cutoff`, oldest first. */
+  findIdle(cutoff: Date, now: Date, limit: number): Promise<PersonalAccessToken[]>;
   /**
    * Records a use unless one was recorded within `throttleMs` from an address already listed;
    * a no-op otherwise. Keeps the last LAST_USED_IPS_KEPT distinct addresses.
@@ -135,6 +137,16 @@ export class TypeormPatStore implements PatStore {
 
   async deleteAllForUser(userId: number, impersonation?: boolean): Promise<void> {
     await this.repo.delete(impersonation === undefined ? { userId } : { userId, impersonation });
+  }
+
+  findIdle(cutoff: Date, now: Date, limit: number): Promise<PersonalAccessToken[]> {
+    return this.repo
+      .createQueryBuilder('t')
+      .where('t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > :now)', { now })
+      .andWhere('t.created_at < :cutoff AND (t.last_used_at IS NULL OR t.last_used_at < :cutoff) AND (t.secret_issued_at IS NULL OR t.secret_issued_at < :cutoff)', { cutoff })
+      .orderBy('t.id', 'ASC')
+      .take(limit)
+      .getMany();
   }
 
   async touchLastUsed(id: number, use: PatUse, now: Date, throttleMs: number): Promise<void> {

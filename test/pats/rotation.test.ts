@@ -219,6 +219,7 @@ describe('the lifetime policy applies at use', () => {
       const alice = await server.createUser('alice');
       const used = await createPat(server.url, alice.basic, { scopes: ['user'] });
       const idle = await createPat(server.url, alice.basic, { scopes: ['user'] });
+      const forgotten = await createPat(server.url, alice.basic, { scopes: ['user'] });
       server.clock.advance(6 * DAY_MS);
       expect((await api(server.url, 'GET', '/api/v1/user', { auth: `Bearer ${used.token}` })).status).toBe(200);
       await waitForWrites();
@@ -230,8 +231,16 @@ describe('the lifetime policy applies at use', () => {
       expect((await api(server.url, 'GET', '/api/v1/user', { auth: `Bearer ${idle.token}` })).status).toBe(401);
       const record = (await api(server.url, 'GET', `/api/v1/user/tokens/${idle.id}`, { auth: alice.basic })).body;
       expect(record).toMatchObject({ revoked: true, active: false });
-      const log = (await api(server.url, 'GET', '/api/v1/user/security-log?action=token.revoked', { auth: alice.basic })).body as { details: Record<string, unknown> }[];
-      expect(log.map((e) => e.details.reason)).toEqual(['idle']);
+      const revokedLog = async () =>
+        ((await api(server.url, 'GET', '/api/v1/user/security-log?action=token.revoked', { auth: alice.basic })).body as { token_id: number; details: Record<string, unknown> }[]);
+      expect((await revokedLog()).map((e) => [e.token_id, e.details.reason])).toEqual([[idle.id, 'idle']]);
+
+      // The cleanup run sweeps the ones nobody presents again, so their owners are told too.
+      const report = await server.container.cleanup.run();
+      expect(report.idle_personal_access_tokens).toMatchObject({ deleted: 1 });
+      expect((await revokedLog()).map((e) => [e.token_id, e.details.reason]).sort()).toEqual([[forgotten.id, 'idle'], [idle.id, 'idle']].sort());
+      expect((await api(server.url, 'GET', `/api/v1/user/tokens/${used.id}`, { auth: alice.basic })).body).toMatchObject({ active: true });
+      expect((await api(server.url, 'GET', '/api/v1/user', { auth: `Bearer ${forgotten.token}` })).status).toBe(401);
     } finally {
       await server.close();
     }
