@@ -198,7 +198,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     securityLog,
   );
   const patFormat = new PatFormat(policy.patPrefix, config.tokenPepper);
-  const pats = new PatService(patStore, patFormat, scopes, revocations, clock, policy.patMaxLifetimeDays, adminAudit, securityLog);
+  const pats = new PatService(patStore, patFormat, scopes, revocations, clock, policy.patMaxLifetimeDays, adminAudit, securityLog, config.patMaxIdleDays);
 
   // The authorization server and its apps.
   const signingKeys = await loadOrCreateSigningKeys(config.jwks, config.dataDir);
@@ -231,7 +231,17 @@ export async function createContainer(config: Config, options: ContainerOptions 
   // the claim exact; provider tokens are 43 opaque characters.
   const oidcTokens = providerTokens(oidc);
   const introspector = new IntrospectorChain([
-    new PatIntrospector(patFormat, patStore, userStore, revocationCache, clock, logger, metrics.tokenCache('personal_access_token')),
+    new PatIntrospector(
+      patFormat,
+      patStore,
+      userStore,
+      revocationCache,
+      clock,
+      logger,
+      metrics.tokenCache('personal_access_token'),
+      pats.usePolicy,
+      { reuseDetected: (pat) => pats.reuseDetected(pat.id), idleExpired: (pat) => pats.idleExpired(pat.id) },
+    ),
     new OAuthTokenIntrospector('access_token', oidcTokens, userStore, revocationCache, clock, artifactKeys, metrics.tokenCache('access_token')),
     new OAuthTokenIntrospector('refresh_token', oidcTokens, userStore, revocationCache, clock, artifactKeys, metrics.tokenCache('refresh_token')),
   ]);
@@ -251,6 +261,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
       { name: 'oidc_payloads', deleteExpired: (now, limit) => payloads.deleteExpired(new Date(now.getTime() - EXPIRY_GRACE_SECONDS * 1000), limit) },
       { name: 'web_sessions', deleteExpired: (now, limit) => webSessionStore.deleteExpired(now, limit) },
       securityLog.retention(config.securityLogRetentionDays),
+      // Not a purge: tokens unused for PAT_MAX_IDLE_DAYS are revoked (and their owners told); they stay listed.
+      ...(config.patMaxIdleDays > 0 ? [{ name: 'idle_personal_access_tokens', deleteExpired: (now: Date, limit: number) => pats.revokeIdle(now, limit) }] : []),
     ],
     clock,
     config.cleanupBatchSize,

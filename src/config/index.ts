@@ -44,6 +44,8 @@ export interface Config {
   logLevel: string;
   patPrefix: string;
   patMaxLifetimeDays: number;
+  /** PAT_MAX_IDLE_DAYS: 0 = tokens never expire for lack of use. */
+  patMaxIdleDays: number;
   scopesFile?: string;
   trustProxy: boolean;
   passwordScryptN: number;
@@ -134,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     patPrefix: e.PAT_PREFIX,
     patMaxLifetimeDays: e.PAT_MAX_LIFETIME_DAYS,
+    patMaxIdleDays: e.PAT_MAX_IDLE_DAYS,
     scopesFile: e.SCOPES_FILE,
     trustProxy: e.TRUST_PROXY,
     passwordScryptN: e.PASSWORD_SCRYPT_N,

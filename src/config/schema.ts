@@ -64,6 +64,8 @@ export const environmentSchema = z.object({
   PAT_PREFIX: z.string().regex(/^[a-z]{2,8}_$/, 'must be 2-8 lowercase letters followed by "_"').default('tsp_'),
   /** Longest lifetime a PAT may have, in days; 0 = no cap (tokens without expiry allowed). */
   PAT_MAX_LIFETIME_DAYS: z.coerce.number().int().min(0).max(36500).default(0),
+  /** A PAT unused this many days is revoked at its next use (its owner told through the security log); 0 = never. */
+  PAT_MAX_IDLE_DAYS: z.coerce.number().int().min(0).max(36500).default(0),
   /** Optional JSON file adding scopes to the built-in registry (see config/scopes.example.json). */
   SCOPES_FILE: z.string().min(1).optional(),
   /** Trust X-Forwarded-For / X-Forwarded-Proto from one reverse proxy directly in front (its appended, rightmost entry is the client). */

@@ -22,6 +22,6 @@ export const jsonListTransformer = {
 
 /** A JSON array kept in a text column (portable across MySQL and SQLite). */
 export const jsonArrayTransformer = {
-  to: (value: string[] | null | undefined) => (value == null ? null : JSON.stringify(value)),
-  from: (value: string | null) => (value == null ? null : (JSON.parse(value) as string[])),
+  to: (value: unknown[] | null | undefined) => (value == null ? null : JSON.stringify(value)),
+  from: (value: string | null) => (value == null ? null : (JSON.parse(value) as never[])),
 };

@@ -7,7 +7,7 @@ import { SettingEntity } from './setting.js';
 import { SecurityEventEntity } from './security-event.js';
 
 export { accountIdOf, UserEntity, type User } from './user.js';
-export { PersonalAccessTokenEntity, type PersonalAccessToken } from './personal-access-token.js';
+export { PersonalAccessTokenEntity, type PersonalAccessToken, type LastUsedIp } from './personal-access-token.js';
 export { WebSessionEntity, type WebSession } from './web-session.js';
 export { OAuthApplicationEntity, type OAuthApplication, type ApplicationGrantType, APPLICATION_GRANT_TYPES } from './oauth-application.js';
 export { OidcPayloadEntity, type OidcPayload } from './oidc-payload.js';

@@ -9,20 +9,30 @@ import { leakedCredentialRoutes, type LeakedCredentialRouteDeps } from './routes
 import { openApiRoutes } from './routes/openapi.js';
 import { scopeRoutes } from './routes/scopes.js';
 import { securityLogRoutes, type SecurityLogRouteDeps } from './routes/security-log.js';
-import { userTokenRoutes, type UserTokenRouteDeps } from './routes/user-tokens.js';
+import { selfRotationRoutes, userTokenRoutes, type SelfRotationRouteDeps, type UserTokenRouteDeps } from './routes/user-tokens.js';
 
 /**
  * Every router of the JSON API (`/api/v1/…`): what the OpenAPI document describes, entry for
  * entry (test/api/openapi.test.ts holds the two together).
  */
 /** What the JSON API needs: each router's own dependencies, together. */
-export type ApiDeps = CurrentUserRouteDeps & UserTokenRouteDeps & ImpersonationTokenRouteDeps & AdminUserRouteDeps & ApplicationRouteDeps & AuthorizationRouteDeps & SecurityLogRouteDeps & LeakedCredentialRouteDeps & AdminTokenRouteDeps;
+export type ApiDeps = CurrentUserRouteDeps &
+  UserTokenRouteDeps &
+  SelfRotationRouteDeps &
+  ImpersonationTokenRouteDeps &
+  AdminUserRouteDeps &
+  ApplicationRouteDeps &
+  AuthorizationRouteDeps &
+  SecurityLogRouteDeps &
+  LeakedCredentialRouteDeps &
+  AdminTokenRouteDeps;
 
 export function apiRouters(c: ApiDeps): Router[] {
   return [
     openApiRoutes(),
     scopeRoutes(c.scopes),
     currentUserRoutes(c),
+    selfRotationRoutes(c),
     userTokenRoutes(c),
     impersonationTokenRoutes(c),
     adminUserRoutes(c),

@@ -23,6 +23,9 @@ export const en = {
   'auth.token_required': 'an access token is required',
   'auth.malformed_header': 'the Authorization header is malformed',
   'auth.invalid_token': 'the access token is invalid, expired or revoked',
+  'auth.token_max_lifetime': 'the token is older than the longest lifetime now allowed (PAT_MAX_LIFETIME_DAYS); rotate it with your password or create a new one',
+  'auth.token_idle': 'the token was revoked: it was unused for longer than allowed (PAT_MAX_IDLE_DAYS)',
+  'auth.token_reused': 'the token was revoked: a secret replaced by rotation was used after its grace period, or used to rotate again',
   'auth.insufficient_scope': 'this request needs scope {scopes}',
   'auth.no_user': 'the token does not act for a user',
   'auth.throttled': 'too many failed sign-in attempts; try again in {seconds} seconds',
@@ -51,6 +54,7 @@ export const en = {
   'scope.unknown': 'unknown scope: {scope}',
   'scope.oidc_only': 'scope {scope} is for OpenID Connect sign-in only and cannot be given to a token',
   // Personal access tokens
+  'pat.self_rotate_pat_only': 'only a personal access token can rotate itself',
   'pat.revoked_regenerate': 'a revoked token cannot be regenerated',
   'pat.expired_regenerate': 'the token has expired; give a new expiry (expires_in_days or expires_at) to regenerate it',
   'pat.expiry_twice': 'give either expires_in_days or expires_at, not both',

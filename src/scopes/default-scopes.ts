@@ -81,4 +81,12 @@ export const defaultScopes: ScopeDefinition[] = [
     implies: ['project'],
     description: { en: 'Trigger, cancel and read continuous-integration builds', zh: '授权触发、取消及查看持续集成构建' },
   },
+  {
+    name: 'token:rotate',
+    access: 'read-write',
+    description: {
+      en: 'Rotate this token itself (POST /api/v1/user/tokens/self/rotate): a new secret, the old one working for a grace period',
+      zh: '授权令牌轮换自身（新密钥；旧密钥在宽限期内仍可使用）',
+    },
+  },
 ];

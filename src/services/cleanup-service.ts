@@ -30,7 +30,8 @@ export interface CleanupSchedule {
 /**
  * Purges expired rows (OAuth artifacts of every model, web sessions, security-log entries past
  * their retention) in bounded batches.
- * Never personal access tokens: expired and revoked ones stay listed for their owners.
+ * Never personal access tokens: expired and revoked ones stay listed for their owners (with
+ * PAT_MAX_IDLE_DAYS set, one entry revokes idle tokens instead: PatService.revokeIdle).
  * Runs periodically in every instance (see schedule) and on demand (`tessera cleanup`).
  */
 export class CleanupService {

@@ -8,6 +8,7 @@ import { normaliseAllowlistEntry } from '../security/ip-allowlist.js';
 import type { PatListFilter, PatStore } from '../stores/pat-store.js';
 import type { PatFormat } from '../tokens/format/pat-format.js';
 import { hashedToken } from '../tokens/format/hashed-token.js';
+import type { PatUsePolicy } from '../tokens/introspection/pat-introspector.js';
 import type { AdminAudit } from './admin-audit.js';
 import { CLI, type RequestOrigin, type SecurityAction, type SecurityLog } from './security-log.js';
 
@@ -22,6 +23,16 @@ export interface CreatePatInput extends ExpiryInput {
   scopes: string[];
   ipAllowlist?: string[] | null;
 }
+
+/** A rotation: optionally a new lifetime, and how long the replaced secret keeps working. */
+export interface RotateInput {
+  expiresInDays?: number;
+  /** 0–86400; 0 (the default): the replaced secret stops at once, and presenting it later is reuse. */
+  graceSeconds?: number;
+}
+
+/** The longest grace period a rotation may give the replaced secret. */
+export const MAX_GRACE_SECONDS = 86_400;
 
 export type UpdatePatInput = Partial<Pick<CreatePatInput, 'name' | 'description' | 'scopes' | 'ipAllowlist'>>;
 
@@ -59,7 +70,13 @@ export class PatService {
     private readonly maxLifetimeDays: number,
     private readonly audit: AdminAudit,
     private readonly log: Pick<SecurityLog, 'record'>,
-  ) {}
+    maxIdleDays = 0,
+  ) {
+    this.usePolicy = { maxLifetimeDays: maxLifetimeDays, maxIdleDays };
+  }
+
+  /** The rules applied at every use (the introspector's), for answers that say whether a token works. */
+  readonly usePolicy: PatUsePolicy;
 
   async create(owner: User, input: CreatePatInput, kind: PatKind = 'personal', issuer?: User, origin?: RequestOrigin): Promise<PatWithSecret> {
     const now = this.clock();
@@ -111,8 +128,9 @@ export class PatService {
     if (input.scopes !== undefined) changes.scopes = this.scopes.validateForToken(input.scopes);
     if (input.ipAllowlist !== undefined) changes.ipAllowlist = normaliseAllowlist(input.ipAllowlist);
     const updated = await this.pats.update(pat, changes, this.clock());
-    // Narrowed scopes or allowlist must bite at once on every instance.
+    // Narrowed scopes or allowlist must bite at once on every instance, on a secret in grace too.
     await this.revocations.patChanged(pat.tokenDigest, pat.expiresAt);
+    if (pat.previousTokenDigest) await this.revocations.patChanged(pat.previousTokenDigest, pat.expiresAt);
     await this.record('token.updated', updated, owner, { actor: owner, origin }, { changed: Object.keys(changes) });
     return updated;
   }
@@ -131,20 +149,106 @@ export class PatService {
     const updated = await this.revoking([pat], () =>
       this.pats.update(
         pat,
-        { tokenDigest: this.format.digest(token), tokenLastFour: this.format.lastFour(token), hashedToken: hashedToken(token), ...(hasNewExpiry ? { expiresAt } : {}) },
+        {
+          ...this.newSecret(token, now),
+          // Regenerate gives no grace: any earlier rotated-away secret is forgotten too.
+          previousTokenDigest: null,
+          previousHashedToken: null,
+          graceEndsAt: null,
+          ...(hasNewExpiry ? { expiresAt } : {}),
+        },
         now,
       ),
     );
-    await this.revocations.patRevoked(pat.tokenDigest, pat.expiresAt);
+    await this.secretsRevoked(pat);
     // The old secret's hash: the entry says which secret stopped working.
     await this.record('token.regenerated', pat, owner, { actor: owner, origin }, { expires_at: expiresAt?.toISOString() ?? null });
     return { pat: { ...updated, expiresAt }, token };
   }
 
+  /**
+   * A new secret for the same record (same id, scopes and allowlist), the replaced one working on
+   * for `graceSeconds` (never past its own expiry). Afterwards presenting it is reuse, and so is
+   * rotating with it while it is still in grace (`presentedRotatedAway`): both revoke the token.
+   */
+  async rotate(owner: Owner, id: number, input: RotateInput, by: Acting & { self?: boolean } = {}): Promise<PatWithSecret> {
+    const pat = await this.pats.findForUser(owner.id, id);
+    // The owner's route manages personal tokens; a token rotating itself may be either kind.
+    if (!pat || (!by.self && pat.impersonation)) throw notFound('token');
+    const now = this.clock();
+    if (pat.revokedAt) throw invalidRequest(message('pat.revoked_regenerate'));
+    if (pat.expiresAt && input.expiresInDays === undefined && pat.expiresAt.getTime() <= now.getTime()) throw invalidRequest(message('pat.expired_regenerate'));
+    // The new secret's lifetime counts from now, so the kept expiry must fit the policy too.
+    const expiresAt = input.expiresInDays !== undefined ? this.resolveExpiry({ expiresInDays: input.expiresInDays }, now) : this.resolveExpiry({ expiresAt: pat.expiresAt }, now);
+    const grace = Math.min(Math.max(input.graceSeconds ?? 0, 0), MAX_GRACE_SECONDS) * 1000;
+    // The replaced secret never outlives its own expiry.
+    const graceEndsAt = new Date(Math.min(now.getTime() + grace, pat.expiresAt?.getTime() ?? Infinity));
+    const token = this.format.generate();
+    const updated = await this.revoking([pat], () =>
+      this.pats.update(
+        pat,
+        { ...this.newSecret(token, now), previousTokenDigest: pat.tokenDigest, previousHashedToken: pat.hashedToken, graceEndsAt, expiresAt },
+        now,
+      ),
+    );
+    // Caches holding the replaced secret re-read it (and find it rotated); an older one is dead.
+    await this.revocations.patChanged(pat.tokenDigest, pat.expiresAt);
+    if (pat.previousTokenDigest) await this.revocations.patRevoked(pat.previousTokenDigest, pat.expiresAt);
+    await this.record('token.rotated', pat, owner, by, {
+      grace_seconds: grace / 1000,
+      grace_ends_at: graceEndsAt.toISOString(),
+      expires_at: expiresAt?.toISOString() ?? null,
+      self: by.self ?? false,
+    });
+    return { pat: updated, token };
+  }
+
+  /**
+   * A rotated-away secret presented after its grace period, or used to rotate again: revokes the
+   * whole token (every secret of the record), as GitLab does, and logs `token.reuse_detected`.
+   */
+  async reuseDetected(patId: number, by: Acting = {}, how: 'presented' | 'rotate' = 'presented'): Promise<void> {
+    const current = await this.pats.findById(patId);
+    if (!current) return;
+    const who = { id: current.userId, username: null };
+    const logged = { id: current.id, hashedToken: current.previousHashedToken ?? current.hashedToken };
+    await this.log.record({
+      action: 'token.reuse_detected',
+      user: who,
+      actor: by.actor ?? null,
+      token: { id: logged.id, kind: 'personal_access_token', hashedToken: logged.hashedToken },
+      origin: by.origin,
+      details: { how, impersonation: current.impersonation },
+    });
+    await this.markRevoked(current, who, by, 'reuse');
+  }
+
+  /** Unused for PAT_MAX_IDLE_DAYS (found at use): revoked; the security-log entry is the owner's notice. */
+  async idleExpired(patId: number): Promise<void> {
+    const current = await this.pats.findById(patId);
+    if (current) await this.markRevoked(current, { id: current.userId, username: null }, {}, 'idle');
+  }
+
+  /**
+   * The cleanup run's sweep (when PAT_MAX_IDLE_DAYS is set): revokes up to `limit` tokens unused
+   * that long, so owners are told even of tokens nobody presents again. `found`/`deleted` count
+   * the tokens found and revoked (CleanupService's batch shape).
+   */
+  async revokeIdle(now: Date, limit: number): Promise<{ found: number; deleted: number }> {
+    if (this.usePolicy.maxIdleDays <= 0) return { found: 0, deleted: 0 };
+    const idle = await this.pats.findIdle(new Date(now.getTime() - this.usePolicy.maxIdleDays * DAY_MS), now, limit);
+    let revoked = 0;
+    for (const pat of idle) {
+      const updated = await this.markRevoked(pat, { id: pat.userId, username: null }, {}, 'idle');
+      if (updated !== pat) revoked++;
+    }
+    return { found: idle.length, deleted: revoked };
+  }
+
   async delete(owner: User, id: number, origin?: RequestOrigin): Promise<void> {
     const pat = await this.get(owner, id);
     await this.revoking([pat], () => this.pats.delete(owner.id, pat.id));
-    await this.revocations.patRevoked(pat.tokenDigest, pat.expiresAt);
+    await this.secretsRevoked(pat);
     await this.record('token.revoked', pat, owner, { actor: owner, origin }, { reason: 'owner', deleted: true });
   }
 
@@ -152,7 +256,7 @@ export class PatService {
   async deleteAll(owner: User, origin?: RequestOrigin): Promise<void> {
     const all = (await this.pats.listForUser(owner.id)).filter((p) => !p.impersonation);
     await this.revoking(all, () => this.pats.deleteAllForUser(owner.id, false));
-    await Promise.all(all.map((p) => this.revocations.patRevoked(p.tokenDigest, p.expiresAt)));
+    await Promise.all(all.map((p) => this.secretsRevoked(p)));
     for (const pat of all) await this.record('token.revoked', pat, owner, { actor: owner, origin }, { reason: 'owner', deleted: true });
   }
 
@@ -189,7 +293,7 @@ export class PatService {
   private async markRevoked(pat: PersonalAccessToken, owner: Owner, by: Acting, reason: string): Promise<PersonalAccessToken> {
     if (pat.revokedAt) return pat;
     const updated = await this.revoking([pat], () => this.pats.update(pat, { revokedAt: this.clock() }, this.clock()));
-    await this.revocations.patRevoked(pat.tokenDigest, pat.expiresAt);
+    await this.secretsRevoked(pat);
     await this.record('token.revoked', pat, owner, by, { reason });
     return updated;
   }
@@ -217,9 +321,20 @@ export class PatService {
     try {
       return await write();
     } catch (err) {
-      if (asBackendUnavailable(err)) await Promise.all(pats.map((p) => this.revocations.patRevoked(p.tokenDigest, p.expiresAt)));
+      if (asBackendUnavailable(err)) await Promise.all(pats.map((p) => this.secretsRevoked(p)));
       throw err;
     }
+  }
+
+  /** Every secret of the record is dead on every instance: the current one and a rotated-away one in grace. */
+  private async secretsRevoked(pat: PersonalAccessToken): Promise<void> {
+    await this.revocations.patRevoked(pat.tokenDigest, pat.expiresAt);
+    if (pat.previousTokenDigest) await this.revocations.patRevoked(pat.previousTokenDigest, pat.expiresAt);
+  }
+
+  /** The columns a new secret sets. */
+  private newSecret(token: string, now: Date) {
+    return { tokenDigest: this.format.digest(token), tokenLastFour: this.format.lastFour(token), hashedToken: hashedToken(token), secretIssuedAt: now };
   }
 
   private resolveExpiry(input: ExpiryInput, now: Date): Date | null {

@@ -146,6 +146,9 @@ describe('the document describes what the server answers', () => {
     await call('GET /api/v1/user/tokens/{id}', { id: token.id }, { auth: alice.basic, expect: 200 });
     await call('PATCH /api/v1/user/tokens/{id}', { id: token.id }, { auth: alice.basic, body: { name: 'ci-2' }, expect: 200 });
     await call('POST /api/v1/user/tokens/{id}/regenerate', { id: token.id }, { auth: alice.basic, body: {}, expect: 200 });
+    await call('POST /api/v1/user/tokens/{id}/rotate', { id: token.id }, { auth: alice.basic, body: { grace_seconds: 60 }, expect: 201 });
+    const rotator = (await api(server.url, 'POST', '/api/v1/user/tokens', { auth: alice.basic, body: { name: 'rotator', scopes: ['token:rotate'] } })).body.token;
+    await call('POST /api/v1/user/tokens/self/rotate', {}, { auth: `Bearer ${rotator}`, body: { grace_seconds: 0 }, expect: 201 });
     await call('DELETE /api/v1/user/tokens/{id}', { id: token.id }, { auth: alice.basic, expect: 204 });
     await call('DELETE /api/v1/user/tokens', {}, { auth: alice.basic, expect: 204 });
 
@@ -186,12 +189,14 @@ describe('the document describes what the server answers', () => {
     // Ten wrong passwords for one username: its next attempt is refused before any check (429).
     for (let i = 0; i < 10; i++) await api(server.url, 'GET', '/api/v1/user/tokens', { auth: basicAuth('throttled', 'wrong') });
 
+    // Token-authenticated operations with a body are called, past authentication, with a token holding their scopes.
+    const rotator = (await api(server.url, 'POST', '/api/v1/user/tokens', { auth: alice.basic, body: { name: 'rotator', scopes: ['token:rotate'] } })).body.token;
     for (const [key, op] of operations) {
       if (!op.security.length) continue;
       const params = { ...someone, ...(op.path.includes('authorizations') ? { id: 'no-such-authorization' } : {}) };
       const byPassword = op.security.some((s) => 'password' in s);
       const adminOnly = byPassword && '403' in op.responses;
-      const owner = adminOnly ? admin : alice.basic;
+      const owner = adminOnly ? admin : byPassword ? alice.basic : `Bearer ${rotator}`;
       const body = op.requestBody ? { body: {} } : {};
 
       await call(key, params, { ...body, expect: 401 });
@@ -208,7 +213,7 @@ describe('the document describes what the server answers', () => {
         // An id that cannot exist is a missing record (404), like one that does not.
         await call(key, { ...params, id: 'not-an-id!' }, { ...body, auth: owner, expect: 404 });
         // A body that passes validation, so the lookup is what fails.
-        const valid = op.requestBody ? { body: key.endsWith('/regenerate') ? {} : { name: 'x' } } : {};
+        const valid = op.requestBody ? { body: key.endsWith('/regenerate') || key.endsWith('/rotate') ? {} : { name: 'x' } } : {};
         await call(key, params, { ...valid, auth: owner, expect: 404 });
       } else if (pathParams.includes('username')) {
         await call(key, { ...params, username: 'nobody' }, { ...(op.requestBody ? { body: { name: 'x', scopes: ['user'] } } : {}), auth: owner, expect: 404 });

@@ -73,7 +73,9 @@ describe('purging expired rows', () => {
       web_sessions: { deleted: 0, batches: 1 },
       security_events: { deleted: 0, batches: 1 },
     });
-    expect(await count('security_events')).toBe(2); // the two tokens' creation
+    // The tokens' creation, the sign-ins, the consent … all of it within retention so far.
+    const logged = await count('security_events');
+    expect(logged).toBeGreaterThanOrEqual(2);
     expect(await count('oidc_payloads')).toBe(oidcRows);
 
     // A year and a month later every artifact (grants live a year) and session has expired.
@@ -83,7 +85,7 @@ describe('purging expired rows', () => {
       oidc_payloads: { deleted: oidcRows, batches: Math.floor(oidcRows / BATCH) + 1 },
       web_sessions: { deleted: 3, batches: 1 },
       // Past SECURITY_LOG_RETENTION_DAYS (365).
-      security_events: { deleted: 2, batches: 1 },
+      security_events: { deleted: logged, batches: Math.floor(logged / BATCH) + 1 },
     });
     expect(await count('security_events')).toBe(0);
     expect(await count('oidc_payloads')).toBe(0);

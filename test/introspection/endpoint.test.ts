@@ -148,7 +148,7 @@ describe('POST /token/introspection (RFC 7662) answers for every token kind', ()
   });
 
   describe('personal access tokens', () => {
-    it('active: RFC 7662 members plus token_kind, pat_id and impersonation', async () => {
+    it('active: RFC 7662 members plus token_kind, pat_id, impersonation and rotated', async () => {
       const pat = await newPat({ expires_in_days: 30 });
       const res = await introspect(server.url, rs.basic, { token: pat.token });
       expect(res.status).toBe(200);
@@ -165,6 +165,7 @@ describe('POST /token/introspection (RFC 7662) answers for every token kind', ()
         token_kind: 'personal_access_token',
         pat_id: pat.id,
         impersonation: false,
+        rotated: false,
       });
     });
 

@@ -39,7 +39,8 @@ describe('GET /api/v1/user/tokens', () => {
     expect(res.body.map((t: { id: number }) => t.id)).toEqual([ids.odd, ids.wild, ids.old, ids.laptop, ids.deploy]);
     const deploy = res.body.find((t: { id: number }) => t.id === ids.deploy);
     expect(Object.keys(deploy).sort()).toEqual(
-      ['id', 'name', 'description', 'scopes', 'token_last_four', 'created_at', 'expires_at', 'last_used_at', 'last_used_ip', 'revoked', 'active', 'impersonation', 'ip_allowlist'].sort(),
+      ['id', 'name', 'description', 'scopes', 'token_last_four', 'created_at', 'expires_at', 'last_used_at', 'last_used_ip', 'revoked', 'active', 'impersonation', 'ip_allowlist',
+        'last_used_ips', 'last_used_user_agent', 'inactive_reason', 'secret_issued_at', 'previous_secret_valid_until'].sort(),
     );
     expect(deploy).toMatchObject({
       name: 'deploy bot',

@@ -57,7 +57,7 @@ export const tokenCreateCommand: Command = {
     const { record, owner } = await withContainer(async (c) => {
       const user = await findUser(c, positionals[0]!);
       const { pat, token } = await c.pats.create(user, input, 'personal', undefined, CLI);
-      return { record: presentPatWithSecret(pat, token, c.clock()), owner: user.username };
+      return { record: presentPatWithSecret(pat, token, c.clock(), c.pats.usePolicy), owner: user.username };
     });
     const out = createOutput(values.json);
     if (!out.json) {
@@ -92,7 +92,7 @@ export const tokenListCommand: Command = {
           if (offset + page.length >= total || !page.length) break;
         }
       }
-      return all.sort((a, b) => b.id - a.id).map((p) => presentPat(p, c.clock()));
+      return all.sort((a, b) => b.id - a.id).map((p) => presentPat(p, c.clock(), c.pats.usePolicy));
     });
     createOutput(values.json).result(rows, () =>
       table(
@@ -114,7 +114,7 @@ export const tokenRevokeCommand: Command = {
     const { values, positionals } = parseCommand(args, {}, { min: 1, max: 1, usage: revokeUsage });
     const id = idParamSchema.safeParse(positionals[0]);
     if (!id.success || !/^\d+$/.test(positionals[0]!)) throw usageError(`"${positionals[0]}" is not a token id (see \`tessera token list <username>\`)`);
-    const record = await withContainer(async (c) => presentPat(await c.pats.revokeById(id.data), c.clock()));
+    const record = await withContainer(async (c) => presentPat(await c.pats.revokeById(id.data), c.clock(), c.pats.usePolicy));
     createOutput(values.json).result(record, () => `Revoked token ${record.id} "${record.name}".`);
   },
 };

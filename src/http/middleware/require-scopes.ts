@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 import { ApiError, message } from '../../errors.js';
 import type { ScopeRegistry } from '../../scopes/scope-registry.js';
+import type { IntrospectionContext, TokenRefusal } from '../../tokens/introspection/active-token.js';
 import type { IntrospectorChain } from '../../tokens/introspection/introspector-chain.js';
 import { DPOP_ALGORITHMS, DpopProofError, type DpopProofs } from '../../security/dpop-proof.js';
 import { parseAuthorization } from '../credentials.js';
@@ -25,6 +26,24 @@ export const TOKEN_EXPIRATION_HEADER = 'Tessera-Token-Expiration';
 export function tokenExpiration(expiresAt: Date): string {
   return `${expiresAt.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
+/** What the 401 says when the introspector could tell why a recognised token is refused. */
+const REFUSALS: Record<TokenRefusal, { message: 'auth.token_max_lifetime' | 'auth.token_idle' | 'auth.token_reused'; description: string }> = {
+  max_lifetime: { message: 'auth.token_max_lifetime', description: 'the token is older than the maximum lifetime now allowed' },
+  idle: { message: 'auth.token_idle', description: 'the token was revoked for inactivity' },
+  reuse: { message: 'auth.token_reused', description: 'the token was revoked: a rotated-away secret was reused' },
+};
+
+/** The 401 for a token that is not (or no longer) good. */
+export function invalidTokenError(refusal?: TokenRefusal): ApiError {
+  const known = refusal ? REFUSALS[refusal] : undefined;
+  return new ApiError(401, 'invalid_token', message(known?.message ?? 'auth.invalid_token'), {
+    'WWW-Authenticate': [
+      `Bearer ${REALM}, error="invalid_token", error_description="${known?.description ?? 'the access token is invalid, expired or revoked'}"`,
+      BASIC_CHALLENGE,
+    ],
+  });
+}
+
 // git and curl only prompt for credentials when offered Basic.
 const BASIC_CHALLENGE = 'Basic realm="tessera", charset="UTF-8"';
 
@@ -50,17 +69,12 @@ export function requireScopes({ introspector, throttle, dpop, origin }: TokenAut
         { 'WWW-Authenticate': [challenge, BASIC_CHALLENGE] });
     }
     if (!introspector.remembers(presented)) await refuseIfThrottled(throttle, ctx.ip);
-    const found = await introspector.introspect(presented, { ip: ctx.ip });
+    const context: IntrospectionContext = { ip: ctx.ip, userAgent: ctx.get('User-Agent') || undefined };
+    const found = await introspector.introspect(presented, context);
     // A refresh token is for the token endpoint only, never a bearer credential.
     const token = found?.kind === 'refresh_token' ? null : found;
     if (!token) {
-      throw await failedAuthentication(
-        throttle,
-        ctx.ip,
-        new ApiError(401, 'invalid_token', message('auth.invalid_token'), {
-          'WWW-Authenticate': [`Bearer ${REALM}, error="invalid_token", error_description="the access token is invalid, expired or revoked"`, BASIC_CHALLENGE],
-        }),
-      );
+      throw await failedAuthentication(throttle, ctx.ip, invalidTokenError(context.refusal));
     }
     // RFC 9449 §7: a DPoP-bound token only with the DPoP scheme and a proof; DPoP only for a bound token.
     const jkt = token.confirmation?.jkt;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createApplicationSchema, grantIdParamSchema, updateApplicationSchema } from '../schemas/application-schemas.js';
-import { createPatSchema, idParamSchema, listPatQuerySchema, regeneratePatSchema, updatePatSchema } from '../schemas/pat-schemas.js';
+import { createPatSchema, idParamSchema, listPatQuerySchema, regeneratePatSchema, rotatePatSchema, updatePatSchema } from '../schemas/pat-schemas.js';
 import {
   applicationResponse,
   applicationWithSecretResponse,
@@ -35,6 +35,7 @@ export const namedSchemas = {
   CreatePat: { schema: createPatSchema, io: 'input' },
   UpdatePat: { schema: updatePatSchema, io: 'input' },
   RegeneratePat: { schema: regeneratePatSchema, io: 'input' },
+  RotatePat: { schema: rotatePatSchema, io: 'input' },
   Application: { schema: applicationResponse, io: 'output' },
   ApplicationWithSecret: { schema: applicationWithSecretResponse, io: 'output' },
   CreateApplication: { schema: createApplicationSchema, io: 'input' },
@@ -138,6 +139,26 @@ export const operations: Operation[] = [
     description: 'The old secret stops working before the answer is sent.',
     errors: { 400: 'a revoked token, or an expired one without a new expiry', 404: 'no such token of yours' },
     success: { status: 200, description: 'the token with its new secret, shown once', schema: 'PatWithSecret' },
+  },
+  {
+    method: 'post', path: '/api/v1/user/tokens/:id/rotate', operationId: 'rotateToken', tag: PAT_TAG, access: PASSWORD,
+    summary: 'Rotate a token, with a grace period', params: id, body: 'RotatePat',
+    description:
+      'A new secret for the same record (same id, scopes and allowlist). The replaced secret keeps working for `grace_seconds` ' +
+      '(0 by default, at most 86400, never past its own expiry); introspection then answers `"rotated": true` for it. ' +
+      'Presenting it after the grace period revokes the whole token (`token.reuse_detected`). Without `expires_in_days` the expiry stays, ' +
+      'and must fit PAT_MAX_LIFETIME_DAYS counted from now.',
+    errors: { 400: 'a revoked or expired token, or an expiry beyond PAT_MAX_LIFETIME_DAYS', 404: 'no such token of yours' },
+    success: { status: 201, description: 'the token with its new secret, shown once', schema: 'PatWithSecret', headers: ['Location'] },
+  },
+  {
+    method: 'post', path: '/api/v1/user/tokens/self/rotate', operationId: 'rotateSelf', tag: PAT_TAG, access: { kind: 'token', scopes: ['token:rotate'] },
+    summary: 'A token rotates itself', body: 'RotatePat',
+    description:
+      'Authenticated by the personal access token being rotated (scope `token:rotate`); otherwise as `POST /api/v1/user/tokens/{id}/rotate`. ' +
+      'Rotating with a secret that was already rotated away (still in its grace period) is reuse: the whole token is revoked and the answer is 401.',
+    errors: { 400: 'an OAuth access token (only a personal access token rotates itself), or an expiry beyond PAT_MAX_LIFETIME_DAYS' },
+    success: { status: 201, description: 'the token with its new secret, shown once', schema: 'PatWithSecret' },
   },
   {
     method: 'delete', path: '/api/v1/user/tokens/:id', operationId: 'deleteToken', tag: PAT_TAG, access: PASSWORD,

@@ -39,7 +39,7 @@ export function impersonationTokenRoutes(c: ImpersonationTokenRouteDeps): Router
   router.get('/:id', async function getImpersonationToken(ctx) {
     const owner = await c.users.getByUsername(ctx.params.username!);
     const pat = await c.pats.get(owner, recordId(ctx.params.id, 'token'), 'impersonation');
-    ctx.body = presentPat(pat, c.clock());
+    ctx.body = presentPat(pat, c.clock(), c.pats.usePolicy);
   });
 
   router.delete('/:id', async function revokeImpersonationToken(ctx) {

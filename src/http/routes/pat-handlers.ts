@@ -16,7 +16,7 @@ export function patHandlers(pats: PatService, clock: Clock) {
       const now = clock();
       ctx.set('X-Total-Count', String(total));
       ctx.set('Cache-Control', 'no-store');
-      ctx.body = items.map((p) => presentPat(p, now));
+      ctx.body = items.map((p) => presentPat(p, now, pats.usePolicy));
     },
 
     async create(ctx: Context, owner: User, kind: PatKind, issuer: User) {
@@ -24,7 +24,7 @@ export function patHandlers(pats: PatService, clock: Clock) {
       ctx.status = 201;
       ctx.set('Cache-Control', 'no-store');
       ctx.set('Location', `${ctx.path.replace(/\/$/, '')}/${pat.id}`);
-      ctx.body = presentPatWithSecret(pat, token, clock());
+      ctx.body = presentPatWithSecret(pat, token, clock(), pats.usePolicy);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CreatePatInput, ExpiryInput, UpdatePatInput } from '../../services/pat-service.js';
+import { MAX_GRACE_SECONDS, type CreatePatInput, type ExpiryInput, type RotateInput, type UpdatePatInput } from '../../services/pat-service.js';
 import { lineOfText, paragraphOfText } from './text.js';
 
 const name = lineOfText(100).min(1, 'v.empty');
@@ -48,6 +48,14 @@ export const updatePatSchema = z
 export const regeneratePatSchema = z
   .strictObject(expiry)
   .transform((b): ExpiryInput => ({ expiresInDays: b.expires_in_days, expiresAt: b.expires_at }));
+
+/** A rotation: optionally a new lifetime (from now), and how long the replaced secret keeps working. */
+export const rotatePatSchema = z
+  .strictObject({
+    expires_in_days: expiry.expires_in_days,
+    grace_seconds: z.number().int('v.whole_number').min(0).max(MAX_GRACE_SECONDS).optional(),
+  })
+  .transform((b): RotateInput => ({ expiresInDays: b.expires_in_days, graceSeconds: b.grace_seconds }));
 
 /** CodeArts' list filters. */
 export const listPatQuerySchema = z.object({

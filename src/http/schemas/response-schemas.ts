@@ -25,10 +25,22 @@ export const patResponse = z.strictObject({
   expires_at: timestamp.nullable().describe('null: never expires'),
   last_used_at: timestamp.nullable(),
   last_used_ip: z.string().nullable(),
+  last_used_ips: z
+    .array(z.strictObject({ ip: z.string(), used_at: timestamp }))
+    .describe('the last (up to) five distinct client addresses that used the token, newest first'),
+  last_used_user_agent: z.string().nullable().describe('the User-Agent of the last recorded API use'),
   revoked: z.boolean(),
-  active: z.boolean().describe('not revoked and not expired'),
+  active: z.boolean().describe('not revoked, not expired, and within PAT_MAX_LIFETIME_DAYS and PAT_MAX_IDLE_DAYS'),
+  inactive_reason: z
+    .enum(['revoked', 'expired', 'max_lifetime', 'idle'])
+    .nullable()
+    .describe('why the token does not work: max_lifetime = issued longer ago than PAT_MAX_LIFETIME_DAYS allows now; idle = unused for PAT_MAX_IDLE_DAYS; null when active'),
   impersonation: z.boolean(),
   ip_allowlist: z.array(z.string()).describe('CIDR ranges; empty: anywhere'),
+  secret_issued_at: timestamp.describe('when the current secret was issued: creation, or the last rotate/regenerate'),
+  previous_secret_valid_until: timestamp
+    .nullable()
+    .describe('after a rotation: when the replaced secret stops (or stopped) working; presenting it afterwards revokes the token'),
 });
 
 /** Only in the answers of create and regenerate. */

@@ -30,6 +30,8 @@ export interface ActiveToken {
   confirmation?: { jkt?: string; 'x5t#S256'?: string };
   patId?: number;
   impersonation?: boolean;
+  /** A PAT's previous secret, replaced by rotation and still inside its grace period (then `expiresAt` is the grace end). */
+  rotated?: boolean;
 }
 
 /** Facts about the request a token arrives with. */
@@ -38,7 +40,17 @@ export interface IntrospectionContext {
   ip?: string;
   /** token_type_hint: which kind to ask first. Only a hint: the others are still asked. */
   hint?: string;
+  /** The client's User-Agent, recorded as the token's last use (API requests only). */
+  userAgent?: string;
+  /**
+   * Set by an introspector that recognised the token but refuses it for a reason the client can act
+   * on (so the API can say so): beyond the lifetime policy, idle too long, a rotated-away secret reused.
+   */
+  refusal?: TokenRefusal;
 }
+
+/** Why a recognised token is not active, when it is worth telling the client. */
+export type TokenRefusal = 'max_lifetime' | 'idle' | 'reuse';
 
 /**
  * One token kind's strategy (fosite's introspector): `claims` is a cheap, I/O-free

@@ -1,6 +1,6 @@
 import type { ActiveToken } from './active-token.js';
 
-/** RFC 7662 members plus Tessera's own (token_kind, pat_id, impersonation). */
+/** RFC 7662 members plus Tessera's own (token_kind, pat_id, impersonation, rotated). */
 export interface IntrospectionBody {
   active: boolean;
   scope?: string;
@@ -17,6 +17,8 @@ export interface IntrospectionBody {
   token_kind?: ActiveToken['kind'];
   pat_id?: number;
   impersonation?: boolean;
+  /** A PAT's secret replaced by rotation, still in its grace period (`exp` is the grace end). */
+  rotated?: boolean;
 }
 
 /** Signs a JWT with the server's current signing key (the provider's JWKS). */
@@ -47,6 +49,7 @@ export class IntrospectionResponder {
     body.token_kind = token.kind;
     if (token.patId !== undefined) body.pat_id = token.patId;
     if (token.impersonation !== undefined) body.impersonation = token.impersonation;
+    if (token.rotated !== undefined) body.rotated = token.rotated;
     return body;
   }
 

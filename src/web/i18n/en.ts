@@ -66,6 +66,7 @@ export const en = {
   'scope_group.notification': 'Notifications',
   'scope_group.social': 'Messages',
   'scope_group.project': 'Projects',
+  'scope_group.token': 'This token',
   'form.allowlist': 'IP allowlist',
   'form.allowlist_hint': 'Optional. One IP address or CIDR range per line (IPv4 or IPv6); empty means any address.',
   'form.create': 'Generate token',

@@ -67,6 +67,7 @@ export const zh: Record<MessageKey, string> = {
   'scope_group.notification': '通知',
   'scope_group.social': '私信',
   'scope_group.project': '项目',
+  'scope_group.token': '令牌自身',
   'form.implies': '⇒ {scopes}',
   'form.allowlist': 'IP 白名单',
   'form.allowlist_hint': '可选。每行一个 IP 地址或 CIDR 网段（IPv4 或 IPv6）；留空表示不限制。',
