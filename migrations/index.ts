@@ -5,6 +5,7 @@ import { ExactIdentifierCollations1764600000000 } from './1764600000000-ExactIde
 import { AddPostLogoutRedirectUris1764900000000 } from './1764900000000-AddPostLogoutRedirectUris.js';
 import { CreateSettings1764900100000 } from './1764900100000-CreateSettings.js';
 import { CreateSecurityLog1765000000000 } from './1765000000000-CreateSecurityLog.js';
+import { CreateNotifications1765000200000 } from './1765000200000-CreateNotifications.js';
 
 /** Every migration, oldest first. Listed explicitly: no globbing, same in ESM, tests and the CLI. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   AddPostLogoutRedirectUris1764900000000,
   CreateSettings1764900100000,
   CreateSecurityLog1765000000000,
+  CreateNotifications1765000200000,
 ];

@@ -31,6 +31,10 @@ import { ApplicationService } from './services/application-service.js';
 import { AuthorizationService } from './services/authorization-service.js';
 import { CleanupService } from './services/cleanup-service.js';
 import { SecurityLog } from './services/security-log.js';
+import { memoryScanLock, NotificationService } from './services/notification-service.js';
+import { TypeormNotificationStore } from './stores/notification-store.js';
+import { smtpMailer } from './mail/mailer.js';
+import { redisLock } from './redis/redis-lock.js';
 import { TypeormSecurityEventStore } from './stores/security-event-store.js';
 import { IssuancePolicyRecord, policyFromConfig, type IssuancePolicy } from './services/issuance-policy.js';
 import { PatService } from './services/pat-service.js';
@@ -100,6 +104,8 @@ export interface Container {
   introspectionResponder: IntrospectionResponder;
   /** Token events, grants and sign-ins, with who, when and from where (never a secret). */
   securityLog: SecurityLog;
+  /** Notices to token owners (expiry, leaks, sensitive scopes), mailed with SMTP_URL: scheduled by main.ts, and `tessera notify run`. */
+  notifications: NotificationService;
   /** Purges expired rows: periodically (main.ts schedules it) and by `tessera cleanup`. */
   cleanup: CleanupService;
   /** This instance's Prometheus metrics (its own registry). */
@@ -160,7 +166,18 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const webSessionStore = new TypeormWebSessionStore(dataSource);
   const applicationStore = new TypeormApplicationStore(dataSource);
   const payloads = new OidcPayloadStore(dataSource);
-  const securityLog = new SecurityLog(new TypeormSecurityEventStore(dataSource), clock, logger);
+  const notifications = new NotificationService(
+    new TypeormNotificationStore(dataSource),
+    userStore,
+    patStore,
+    scopes,
+    config.mail ? smtpMailer(config.mail.smtpUrl, config.mail.from) : null,
+    redis ? redisLock(redis, `${config.redisKeyPrefix}lock:notify-scan`) : memoryScanLock(),
+    config.issuer,
+    clock,
+    logger,
+  );
+  const securityLog = new SecurityLog(new TypeormSecurityEventStore(dataSource), clock, logger, [notifications.onSecurityEvent]);
 
   // Accounts, sign-in and personal access tokens.
   const adminAudit = adminAuditLog(logger);
@@ -259,10 +276,12 @@ export async function createContainer(config: Config, options: ContainerOptions 
     tokenAuthThrottle: new TokenAuthThrottle(limiterStore, config.tokenAuth),
     introspectionResponder,
     securityLog,
+    notifications,
     cleanup,
     metrics,
     readiness,
     async close() {
+      notifications.close();
       redisBreaker?.close();
       await revocationCache.close();
       redis?.disconnect();
