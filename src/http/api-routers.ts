@@ -4,6 +4,7 @@ import { applicationRoutes, type ApplicationRouteDeps } from './routes/applicati
 import { authorizationRoutes, type AuthorizationRouteDeps } from './routes/authorizations.js';
 import { currentUserRoutes, type CurrentUserRouteDeps } from './routes/current-user.js';
 import { impersonationTokenRoutes, type ImpersonationTokenRouteDeps } from './routes/impersonation-tokens.js';
+import { notificationRoutes, type NotificationRouteDeps } from './routes/notifications.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { scopeRoutes } from './routes/scopes.js';
 import { securityLogRoutes, type SecurityLogRouteDeps } from './routes/security-log.js';
@@ -14,7 +15,7 @@ import { userTokenRoutes, type UserTokenRouteDeps } from './routes/user-tokens.j
  * entry (test/api/openapi.test.ts holds the two together).
  */
 /** What the JSON API needs: each router's own dependencies, together. */
-export type ApiDeps = CurrentUserRouteDeps & UserTokenRouteDeps & ImpersonationTokenRouteDeps & AdminUserRouteDeps & ApplicationRouteDeps & AuthorizationRouteDeps & SecurityLogRouteDeps;
+export type ApiDeps = CurrentUserRouteDeps & UserTokenRouteDeps & ImpersonationTokenRouteDeps & AdminUserRouteDeps & ApplicationRouteDeps & AuthorizationRouteDeps & SecurityLogRouteDeps & NotificationRouteDeps;
 
 export function apiRouters(c: ApiDeps): Router[] {
   return [
@@ -27,5 +28,6 @@ export function apiRouters(c: ApiDeps): Router[] {
     applicationRoutes(c),
     authorizationRoutes(c),
     securityLogRoutes(c),
+    notificationRoutes(c),
   ];
 }

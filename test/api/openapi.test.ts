@@ -158,6 +158,7 @@ describe('the document describes what the server answers', () => {
     await call('DELETE /api/v1/user/applications/{id}', { id: app.id }, { auth: alice.basic, expect: 204 });
     await call('GET /api/v1/user/security-log', {}, { auth: alice.basic, query: 'action=token.created', expect: 200 });
     await call('GET /api/v1/admin/security-log', {}, { auth: admin, query: 'user=alice', expect: 200 });
+    await call('GET /api/v1/user/notifications', {}, { auth: alice.basic, expect: 200 });
 
     expect([...operations.keys()].filter((key) => !called.has(key))).toEqual([]);
   });

@@ -146,6 +146,14 @@ describe('notifications without SMTP_URL', () => {
         ['token_expiring', 7, 'none'],
       ]),
     );
-    expect((await api(server.url, 'GET', '/api/v1/user/tokens', { auth: carol.basic })).status).toBe(200);
+    const listed = await api(server.url, 'GET', '/api/v1/user/notifications', { auth: carol.basic });
+    expect(listed.status).toBe(200);
+    expect(listed.headers.get('x-total-count')).toBe('2');
+    expect(listed.body.map((n: { kind: string; threshold_days: number | null; mail: string; token_name: string; read: boolean }) => [n.kind, n.threshold_days, n.mail, n.token_name, n.read]).sort()).toEqual([
+      ['sensitive_scope', null, 'none', 'members', false],
+      ['token_expiring', 7, 'none', 'members', false],
+    ]);
+    expect((await api(server.url, 'GET', '/api/v1/user/notifications?limit=0', { auth: carol.basic })).status).toBe(400);
+    expect((await api(server.url, 'GET', '/api/v1/user/notifications')).status).toBe(401);
   });
 });

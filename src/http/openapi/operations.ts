@@ -7,6 +7,7 @@ import {
   authorizationResponse,
   currentUserResponse,
   errorResponse,
+  notificationResponse,
   patResponse,
   patWithSecretResponse,
   scopeResponse,
@@ -15,6 +16,7 @@ import {
 } from '../schemas/response-schemas.js';
 import { createUserSchema, listUsersQuerySchema } from '../schemas/user-schemas.js';
 import { adminSecurityLogQuery, securityLogQuery } from '../schemas/security-log-schemas.js';
+import { notificationQuerySchema } from '../schemas/notification-schemas.js';
 
 /**
  * The named schemas of the document (`#/components/schemas/<name>`): request bodies as the routes
@@ -37,6 +39,7 @@ export const namedSchemas = {
   UpdateApplication: { schema: updateApplicationSchema, io: 'input' },
   Authorization: { schema: authorizationResponse, io: 'output' },
   SecurityEvent: { schema: securityEventResponse, io: 'output' },
+  Notification: { schema: notificationResponse, io: 'output' },
 } as const satisfies Record<string, { schema: z.ZodType; io: 'input' | 'output' }>;
 
 export type SchemaName = keyof typeof namedSchemas;
@@ -228,5 +231,11 @@ export const operations: Operation[] = [
     method: 'get', path: '/api/v1/admin/security-log', operationId: 'listSecurityLog', tag: 'Security log', access: ADMIN,
     summary: 'Everyone\'s security log', query: adminSecurityLogQuery,
     success: { status: 200, description: 'newest first', schema: 'SecurityEvent', list: true, headers: ['X-Total-Count'] },
+  },
+  {
+    method: 'get', path: '/api/v1/user/notifications', operationId: 'listNotifications', tag: 'Notifications', access: PASSWORD,
+    summary: 'Your notifications', query: notificationQuerySchema,
+    description: 'Notices about your personal access tokens: 30, 7 and 1 day(s) before expiry, on expiry, a leaked token revoked, a token created with a sensitive scope. Mailed too when the server has SMTP_URL.',
+    success: { status: 200, description: 'newest first', schema: 'Notification', list: true, headers: ['X-Total-Count'] },
   },
 ];
