@@ -3,6 +3,7 @@ import { adminPages, type AdminPageDeps } from './routes/admin-pages.js';
 import { applicationPages, type ApplicationPageDeps } from './routes/app-pages.js';
 import { authorizationPages, type AuthorizationPageDeps } from './routes/authorization-pages.js';
 import { authPages, type AuthPageDeps } from './routes/auth-pages.js';
+import { notificationPages, type NotificationPageDeps } from './routes/notification-pages.js';
 import { staticFiles } from './routes/static-files.js';
 import { tokenPages, type TokenPageDeps } from './routes/token-pages.js';
 
@@ -10,8 +11,8 @@ export { loadWebSession } from './middleware/web-session.js';
 
 /** Every web-page router, in mounting order. */
 /** What the pages need: each page router's own dependencies, together. */
-export type WebDeps = AuthPageDeps & TokenPageDeps & AuthorizationPageDeps & ApplicationPageDeps & AdminPageDeps;
+export type WebDeps = AuthPageDeps & TokenPageDeps & AuthorizationPageDeps & ApplicationPageDeps & AdminPageDeps & NotificationPageDeps;
 
 export function webRoutes(c: WebDeps): Router[] {
-  return [staticFiles(), authPages(c), tokenPages(c), authorizationPages(c), applicationPages(c), adminPages(c)];
+  return [staticFiles(), authPages(c), tokenPages(c), authorizationPages(c), applicationPages(c), notificationPages(c), adminPages(c)];
 }

@@ -155,5 +155,20 @@ describe('notifications without SMTP_URL', () => {
     ]);
     expect((await api(server.url, 'GET', '/api/v1/user/notifications?limit=0', { auth: carol.basic })).status).toBe(400);
     expect((await api(server.url, 'GET', '/api/v1/user/notifications')).status).toBe(401);
+
+    // Settings → Notifications, in either language; showing them marks them read.
+    const zh = new WebClient(server.url, { 'Accept-Language': 'zh-CN' });
+    await zh.signIn(carol.username, carol.password);
+    const page = await zh.get('/settings/notifications');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('将在 7 天内过期');
+    expect(page.text).toContain('拥有敏感权限：project:members');
+    expect(page.text).toContain('未发邮件');
+    const en = new WebClient(server.url);
+    await en.signIn(carol.username, carol.password);
+    const english = await en.get('/settings/notifications');
+    expect(english.text).toContain('expires in 7 day(s)');
+    expect(english.text).not.toContain('<strong>New</strong>');
+    expect((await api(server.url, 'GET', '/api/v1/user/notifications', { auth: carol.basic })).body.every((n: { read: boolean }) => n.read)).toBe(true);
   });
 });
