@@ -40,11 +40,15 @@ export class TypeormNotificationStore implements NotificationStore {
 
   async insertOnce(rows: NewNotification[]): Promise<number> {
     let inserted = 0;
-    // One statement per row: INSERT IGNORE / INSERT OR IGNORE reports per row only this way on both databases.
+    // One statement per row, run for its structured result: the rows it changed (0 when ignored), on both databases.
     for (const row of rows) {
-      const result = await this.repo.createQueryBuilder().insert().into(NotificationEntity).values({ ...row, attempts: 0 }).orIgnore().updateEntity(false).execute();
-      const raw = result.raw as { affectedRows?: number; changes?: number } | undefined;
-      inserted += raw?.affectedRows ?? raw?.changes ?? result.identifiers.filter(Boolean).length;
+      const [sql, parameters] = this.repo.createQueryBuilder().insert().into(NotificationEntity).values({ ...row, attempts: 0 }).orIgnore().getQueryAndParameters();
+      const runner = this.repo.manager.connection.createQueryRunner();
+      try {
+        inserted += (await runner.query(sql, parameters, true)).affected ?? 0;
+      } finally {
+        await runner.release();
+      }
     }
     return inserted;
   }

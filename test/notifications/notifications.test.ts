@@ -1,6 +1,7 @@
 import { NotificationEntity } from '../../src/entities/index.js';
 import { api, createPat, startInstances, startTestServer, type Instances, type TestServer } from '../support/harness.js';
 import { WebClient } from '../support/web-client.js';
+import { runCli } from '../cli/run-cli.js';
 import { eventually, startSmtpSink, type ReceivedMail } from './smtp-sink.js';
 
 /**
@@ -124,6 +125,34 @@ describe('notifications by mail, with two instances', () => {
     await runBoth();
     expect(subjects(mailTo('bo')).slice(before)).toEqual(['新建的访问令牌 members 拥有敏感权限']);
     expect(await repo.findOneBy({ id: row!.id })).toMatchObject({ mailState: 'sent', attempts: 2 });
+  });
+});
+
+describe('`tessera notify run` (for cron)', () => {
+  let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    smtp = await startSmtpSink();
+    const mail = { SMTP_URL: smtp.url, MAIL_FROM: 'tessera@example.test', NOTIFY_INTERVAL_SECONDS: '0' };
+    server = await startTestServer(mail);
+    env = { ...server.environment.env, ...mail };
+  });
+  afterAll(async () => {
+    await server?.close();
+    await smtp?.close();
+  });
+
+  it('scans and mails what is due, once, alongside a running instance', async () => {
+    const dave = await server.createUser('dave');
+    await createPat(server.url, dave.basic, { name: 'cron', expires_in_days: 3 });
+    const first = await runCli(env, ['notify', 'run', '--json']);
+    expect(first.stderr).toBe('');
+    expect(JSON.parse(first.stdout)).toMatchObject({ scanned: true, added: 1, sent: 1, failed: 0 });
+    const again = await runCli(env, ['notify', 'run']);
+    expect(again.stdout).toContain('Added 0 notification(s).');
+    expect(await server.container.notifications.run()).toMatchObject({ added: 0, sent: 0 });
+    expect(smtp.received.map((m) => [m.to, m.subject])).toEqual([[['dave@example.test'], 'Your access token cron expires in 7 days']]);
   });
 });
 
