@@ -154,6 +154,18 @@ describe('`tessera notify run` (for cron)', () => {
     expect(await server.container.notifications.run()).toMatchObject({ added: 0, sent: 0 });
     expect(smtp.received.map((m) => [m.to, m.subject])).toEqual([[['dave@example.test'], 'Your access token cron expires in 7 days']]);
   });
+
+  it('runs inside the server on its schedule (as main.ts starts it)', async () => {
+    const erin = await server.createUser('erin');
+    await createPat(server.url, erin.basic, { name: 'scheduled', expires_in_days: 2 });
+    const schedule = server.container.notifications.schedule(50);
+    try {
+      await eventually(() => smtp.received.filter((m) => m.to.includes('erin@example.test')).length, (n) => n >= 1);
+    } finally {
+      await schedule.stop();
+    }
+    expect(smtp.received.filter((m) => m.to.includes('erin@example.test')).map((m) => m.subject)).toEqual(['Your access token scheduled expires in 7 days']);
+  });
 });
 
 describe('notifications without SMTP_URL', () => {
