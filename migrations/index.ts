@@ -5,6 +5,7 @@ import { ExactIdentifierCollations1764600000000 } from './1764600000000-ExactIde
 import { AddPostLogoutRedirectUris1764900000000 } from './1764900000000-AddPostLogoutRedirectUris.js';
 import { CreateSettings1764900100000 } from './1764900100000-CreateSettings.js';
 import { CreateSecurityLog1765000000000 } from './1765000000000-CreateSecurityLog.js';
+import { CreateNotifications1765000200000 } from './1765000200000-CreateNotifications.js';
 import { AddPatRotationAndLastUse1765000300000 } from './1765000300000-AddPatRotationAndLastUse.js';
 
 /** Every migration, oldest first. Listed explicitly: no globbing, same in ESM, tests and the CLI. */
@@ -16,5 +17,6 @@ export const migrations = [
   AddPostLogoutRedirectUris1764900000000,
   CreateSettings1764900100000,
   CreateSecurityLog1765000000000,
+  CreateNotifications1765000200000,
   AddPatRotationAndLastUse1765000300000,
 ];

@@ -37,6 +37,10 @@ import { DpopProofs } from './security/dpop-proof.js';
 import { dpopReplay } from './oidc/dpop-replay.js';
 import type { TokenAuth } from './http/middleware/require-scopes.js';
 import { recordedSignIn } from './services/sign-in-log.js';
+import { memoryScanLock, NotificationService } from './services/notification-service.js';
+import { TypeormNotificationStore } from './stores/notification-store.js';
+import { smtpMailer } from './mail/mailer.js';
+import { redisLock } from './redis/redis-lock.js';
 import { TypeormSecurityEventStore } from './stores/security-event-store.js';
 import { IssuancePolicyRecord, policyFromConfig, type IssuancePolicy } from './services/issuance-policy.js';
 import { PatService } from './services/pat-service.js';
@@ -115,6 +119,8 @@ export interface Container {
   githubScanningKeys: GithubScanningKeys | null;
   /** Token events, grants and sign-ins, with who, when and from where (never a secret). */
   securityLog: SecurityLog;
+  /** Notices to token owners (expiry, leaks, sensitive scopes), mailed with SMTP_URL: scheduled by main.ts, and `tessera notify run`. */
+  notifications: NotificationService;
   /** Purges expired rows: periodically (main.ts schedules it) and by `tessera cleanup`. */
   cleanup: CleanupService;
   /** This instance's Prometheus metrics (its own registry). */
@@ -176,7 +182,18 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const webSessionStore = new TypeormWebSessionStore(dataSource);
   const applicationStore = new TypeormApplicationStore(dataSource);
   const payloads = new OidcPayloadStore(dataSource);
-  const securityLog = new SecurityLog(new TypeormSecurityEventStore(dataSource), clock, logger, [], async (id) => (await userStore.findById(id))?.username ?? null);
+  const notifications = new NotificationService(
+    new TypeormNotificationStore(dataSource),
+    userStore,
+    patStore,
+    scopes,
+    config.mail ? smtpMailer(config.mail.smtpUrl, config.mail.from) : null,
+    redis ? redisLock(redis, `${config.redisKeyPrefix}lock:notify-scan`) : memoryScanLock(),
+    config.issuer,
+    clock,
+    logger,
+  );
+  const securityLog = new SecurityLog(new TypeormSecurityEventStore(dataSource), clock, logger, [notifications.onSecurityEvent], async (id) => (await userStore.findById(id))?.username ?? null);
 
   // Accounts, sign-in and personal access tokens.
   const adminAudit = adminAuditLog(logger);
@@ -298,10 +315,12 @@ export async function createContainer(config: Config, options: ContainerOptions 
     leakReportThrottle: new LeakReportThrottle(limiterStore, config.leakReportsPerHour),
     githubScanningKeys,
     securityLog,
+    notifications,
     cleanup,
     metrics,
     readiness,
     async close() {
+      notifications.close();
       redisBreaker?.close();
       await revocationCache.close();
       redis?.disconnect();

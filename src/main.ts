@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   logger.info({ host: config.listenHost, port: config.port, issuer: config.issuer, mode: config.mode }, 'tessera listening');
 
   const cleanup = config.cleanupIntervalSeconds ? container.cleanup.schedule(config.cleanupIntervalSeconds * 1000, logger) : null;
+  const notify = config.notifyIntervalSeconds ? container.notifications.schedule(config.notifyIntervalSeconds * 1000) : null;
 
   // Stop accepting, end keep-alive, let in-flight requests finish, then close the pools; a
   // request still running after SHUTDOWN_TIMEOUT_SECONDS is dropped by a forced exit (status 1).
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
     try {
       await drain.close();
       await cleanup?.stop();
+      await notify?.stop();
       await container.close();
       logger.info('shut down');
       process.exit(0);

@@ -7,6 +7,7 @@ import { cleanupCommand } from './commands/cleanup.js';
 import { clientCreateCommand, clientDeleteCommand, clientListCommand, clientSetIntrospectionCommand } from './commands/client.js';
 import { jwksGenerateCommand } from './commands/jwks.js';
 import { migrateCommand } from './commands/migrate.js';
+import { notifyRunCommand } from './commands/notify.js';
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './commands/token.js';
 import { userCreateCommand, userListCommand, userSetPasswordCommand } from './commands/user.js';
 
@@ -24,6 +25,7 @@ const commands: Command[] = [
   clientDeleteCommand,
   clientSetIntrospectionCommand,
   cleanupCommand,
+  notifyRunCommand,
   jwksGenerateCommand,
 ];
 

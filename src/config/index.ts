@@ -75,6 +75,10 @@ export interface Config {
   cleanupBatchSize: number;
   /** Days a security-log entry is kept. */
   securityLogRetentionDays: number;
+  /** Notification mail: SMTP_URL and MAIL_FROM; unset = notices only on the notifications page. */
+  mail?: { smtpUrl: string; from: string };
+  /** Seconds between expiry scans; 0 = none (`tessera notify run`). */
+  notifyIntervalSeconds: number;
   /** Longest graceful drain on SIGTERM/SIGINT before a forced exit. */
   shutdownTimeoutSeconds: number;
   /** Origins allowed to call the JSON API and the OAuth endpoints from a browser (CORS); empty by default. */
@@ -158,10 +162,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cleanupIntervalSeconds: e.CLEANUP_INTERVAL_SECONDS,
     cleanupBatchSize: e.CLEANUP_BATCH_SIZE,
     securityLogRetentionDays: e.SECURITY_LOG_RETENTION_DAYS,
+    mail: readMail(e.SMTP_URL, e.MAIL_FROM),
+    notifyIntervalSeconds: e.NOTIFY_INTERVAL_SECONDS,
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
     corsOrigins: e.CORS_ORIGINS,
     metricsToken: e.METRICS_TOKEN,
   };
+}
+
+/** SMTP_URL with MAIL_FROM (both or neither). */
+function readMail(smtpUrl: string | undefined, from: string | undefined): Config['mail'] {
+  if (!smtpUrl) return undefined;
+  if (!from) throw new ConfigError('Invalid configuration: MAIL_FROM is required with SMTP_URL');
+  return { smtpUrl, from };
 }
 
 /** The private JWK Set from JWKS or JWKS_FILE; production mode must have one. */

@@ -114,6 +114,16 @@ export const environmentSchema = z.object({
   CLEANUP_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
   /** Days a security-log entry is kept; the cleanup run deletes older ones. */
   SECURITY_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  /** Where notification mail goes: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465; unset = notices only on the notifications page. */
+  SMTP_URL: z
+    .string()
+    .url()
+    .refine((v) => /^smtps?:\/\//.test(v), 'must start with smtp:// or smtps://')
+    .optional(),
+  /** The From address of notification mail; required with SMTP_URL. */
+  MAIL_FROM: z.string().min(3).max(254).optional(),
+  /** Seconds between two expiry scans (and mail retries) by each instance; 0 = never (run `tessera notify run` instead). */
+  NOTIFY_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86400).default(300),
   /** On SIGTERM/SIGINT, how long in-flight requests may take to finish before the process exits anyway. */
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
   /** Comma-separated origins whose pages may call the JSON API and the OAuth endpoints cross-origin (never with cookies). */

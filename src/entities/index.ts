@@ -5,6 +5,7 @@ import { OAuthApplicationEntity } from './oauth-application.js';
 import { OidcPayloadEntity } from './oidc-payload.js';
 import { SettingEntity } from './setting.js';
 import { SecurityEventEntity } from './security-event.js';
+import { NotificationEntity } from './notification.js';
 
 export { accountIdOf, UserEntity, type User } from './user.js';
 export { PersonalAccessTokenEntity, type PersonalAccessToken, type LastUsedIp } from './personal-access-token.js';
@@ -13,6 +14,7 @@ export { OAuthApplicationEntity, type OAuthApplication, type ApplicationGrantTyp
 export { OidcPayloadEntity, type OidcPayload } from './oidc-payload.js';
 export { SettingEntity, type Setting } from './setting.js';
 export { SecurityEventEntity, type SecurityEvent, type SecurityEventDetails } from './security-event.js';
+export { NotificationEntity, NOTIFICATION_KINDS, type Notification, type NotificationKind, type MailState } from './notification.js';
 
 /** Every table Tessera maps; the data source registers exactly these. */
-export const entities = [UserEntity, PersonalAccessTokenEntity, WebSessionEntity, OAuthApplicationEntity, OidcPayloadEntity, SettingEntity, SecurityEventEntity];
+export const entities = [UserEntity, PersonalAccessTokenEntity, WebSessionEntity, OAuthApplicationEntity, OidcPayloadEntity, SettingEntity, SecurityEventEntity, NotificationEntity];

@@ -10,6 +10,8 @@ export interface User {
   /** scrypt$N$r$p$salt$hash — never the password itself. */
   passwordHash: string;
   isAdmin: boolean;
+  /** The language of the pages at the user's last web sign-in ('en' | 'zh'); mail is written in it. Null until then (mail in English). */
+  lang: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -27,6 +29,7 @@ export const UserEntity = new EntitySchema<User>({
     displayName: { name: 'display_name', type: 'varchar', length: 128 },
     passwordHash: { name: 'password_hash', type: 'varchar', length: 255 },
     isAdmin: { name: 'is_admin', type: 'boolean', default: false },
+    lang: { type: 'varchar', length: 8, nullable: true },
     ...timestampColumns,
   },
 });

@@ -6,6 +6,7 @@ import { authorizationRoutes, type AuthorizationRouteDeps } from './routes/autho
 import { currentUserRoutes, type CurrentUserRouteDeps } from './routes/current-user.js';
 import { impersonationTokenRoutes, type ImpersonationTokenRouteDeps } from './routes/impersonation-tokens.js';
 import { leakedCredentialRoutes, type LeakedCredentialRouteDeps } from './routes/leaked-credentials.js';
+import { notificationRoutes, type NotificationRouteDeps } from './routes/notifications.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { scopeRoutes } from './routes/scopes.js';
 import { securityLogRoutes, type SecurityLogRouteDeps } from './routes/security-log.js';
@@ -25,7 +26,8 @@ export type ApiDeps = CurrentUserRouteDeps &
   AuthorizationRouteDeps &
   SecurityLogRouteDeps &
   LeakedCredentialRouteDeps &
-  AdminTokenRouteDeps;
+  AdminTokenRouteDeps &
+  NotificationRouteDeps;
 
 export function apiRouters(c: ApiDeps): Router[] {
   return [
@@ -41,5 +43,6 @@ export function apiRouters(c: ApiDeps): Router[] {
     securityLogRoutes(c),
     leakedCredentialRoutes(c),
     adminTokenRoutes(c),
+    notificationRoutes(c),
   ];
 }

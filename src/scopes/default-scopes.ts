@@ -48,6 +48,7 @@ export const defaultScopes: ScopeDefinition[] = [
   {
     name: 'project:members',
     access: 'read-write',
+    sensitive: true,
     implies: ['project'],
     description: { en: 'Add, remove and change project members; leave projects', zh: '授权项目管理者增、删、改项目成员，退出项目' },
   },
@@ -66,6 +67,7 @@ export const defaultScopes: ScopeDefinition[] = [
   {
     name: 'project:key',
     access: 'read-write',
+    sensitive: true,
     implies: ['project'],
     description: { en: 'Manage deploy keys and personal public keys', zh: '授权操作部署公钥、个人公钥' },
   },

@@ -16,6 +16,8 @@ export interface ScopeDefinition {
   implies?: string[];
   /** 'oidc' scopes (openid, profile, …) belong to the OAuth flow only, never to a PAT. */
   kind?: 'api' | 'oidc';
+  /** Whether a token granted this scope is worth telling its owner about (a notice by mail and on the notifications page). */
+  sensitive?: boolean;
 }
 
 const scopeName = z.string().regex(/^[a-z][a-z0-9_.-]*(:[a-z0-9_.-]+)*$/, 'scope names are lowercase words joined by ":"');
@@ -26,6 +28,7 @@ const scopeFileSchema = z.array(
     access: z.enum(['read', 'read-write']),
     description: z.object({ en: z.string().min(1), zh: z.string().min(1) }),
     implies: z.array(scopeName).optional(),
+    sensitive: z.boolean().optional(),
   }),
 );
 

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
+import { runPeriodically, type PeriodicRun } from './periodic.js';
 
 /** A table whose expired rows can be deleted a batch at a time. */
 export interface ExpiringRows {
@@ -23,9 +24,7 @@ export interface ExpiredBatch {
 export type CleanupReport = Record<string, { deleted: number; batches: number }>;
 
 /** The periodic run: `stop()` cancels the next one and waits for the one under way. */
-export interface CleanupSchedule {
-  stop(): Promise<void>;
-}
+export type CleanupSchedule = PeriodicRun;
 
 /**
  * Purges expired rows (OAuth artifacts of every model, web sessions, security-log entries past
@@ -73,15 +72,7 @@ export class CleanupService {
    * started together do not purge in step. Failures are logged and retried next time.
    */
   schedule(intervalMs: number, logger: Logger): CleanupSchedule {
-    let timer: NodeJS.Timeout | undefined;
-    let stopped = false;
-    const next = (delayMs: number) => {
-      timer = setTimeout(function purgeExpiredRows() {
-        void tick();
-      }, delayMs);
-      timer.unref();
-    };
-    const tick = async () => {
+    return runPeriodically(intervalMs, async () => {
       try {
         const report = await this.run();
         const deleted = Object.values(report).reduce((sum, t) => sum + t.deleted, 0);
@@ -89,15 +80,6 @@ export class CleanupService {
       } catch (err) {
         logger.warn({ err }, 'purging expired rows failed; will retry');
       }
-      if (!stopped) next(intervalMs);
-    };
-    next(Math.floor(Math.random() * intervalMs));
-    return {
-      stop: async () => {
-        stopped = true;
-        clearTimeout(timer);
-        await this.running?.catch(() => undefined);
-      },
-    };
+    });
   }
 }

@@ -115,6 +115,11 @@ export class UserService {
    * A new password for the account (an operator's reset: `tessera user set-password`). Every
    * place the account is signed in (web pages, the OAuth sign-in) is signed out; its tokens stay.
    */
+  /** Remembers the language of the user's pages, for the mail Tessera sends them (docs/notifications.md). */
+  async rememberLang(user: Pick<User, 'id' | 'lang'>, lang: 'en' | 'zh'): Promise<void> {
+    if (user.lang !== lang) await this.users.setLang(user.id, lang);
+  }
+
   async setPassword(user: User, password: string): Promise<void> {
     await this.users.setPasswordHash(user.id, await this.hasher.hash(password), this.clock());
     await this.endSessions(user);

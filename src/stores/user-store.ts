@@ -20,6 +20,8 @@ export interface UserStore {
   count(): Promise<number>;
   countAdmins(): Promise<number>;
   setPasswordHash(id: number, passwordHash: string, now: Date): Promise<void>;
+  /** The language mail is written in. */
+  setLang(id: number, lang: string): Promise<void>;
   /**
    * Deletes the account unless it is the last administrator, deciding on the rows as they are
    * when it deletes: administrators deleting each other at the same moment leave one.
@@ -66,6 +68,10 @@ export class TypeormUserStore implements UserStore {
 
   async setPasswordHash(id: number, passwordHash: string, now: Date): Promise<void> {
     await this.repo.update({ id }, { passwordHash, updatedAt: now });
+  }
+
+  async setLang(id: number, lang: string): Promise<void> {
+    await this.repo.update({ id }, { lang });
   }
 
   // Each dialect needs its own way to check and delete as one step. MySQL refuses a DELETE whose

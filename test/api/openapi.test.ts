@@ -172,6 +172,7 @@ describe('the document describes what the server answers', () => {
     await call('DELETE /api/v1/user/applications/{id}', { id: app.id }, { auth: alice.basic, expect: 204 });
     await call('GET /api/v1/user/security-log', {}, { auth: alice.basic, query: 'action=token.created', expect: 200 });
     await call('GET /api/v1/admin/security-log', {}, { auth: admin, query: 'user=alice', expect: 200 });
+    await call('GET /api/v1/user/notifications', {}, { auth: alice.basic, expect: 200 });
 
     const leaked = (await call('POST /api/v1/user/tokens', {}, { auth: alice.basic, body: { name: 'leaked', scopes: ['user'] }, expect: 201 })).body;
     await call('POST /api/v1/admin/token', {}, { auth: admin, body: { token: leaked.token }, expect: 200 });

@@ -14,7 +14,7 @@ const LAYERS: string[][] = [
   ['http', 'web'],
   ['oidc'],
   ['services', 'metrics'],
-  ['tokens', 'revocation', 'security', 'scopes'],
+  ['tokens', 'revocation', 'security', 'scopes', 'mail'],
   ['stores', 'db', 'redis'],
   ['entities', 'config', 'messages', 'clock.ts', 'logger.ts', 'errors.ts'],
 ];

@@ -31,7 +31,7 @@ describe('tessera CLI', () => {
   test('--help lists every command and exits 0', async () => {
     const result = await cli(['--help']);
     expect(result.code).toBe(0);
-    for (const command of ['migrate', 'user create', 'user list', 'user set-password', 'token create', 'token list', 'token revoke', 'client create', 'client list', 'client delete', 'client set-introspection', 'cleanup']) {
+    for (const command of ['migrate', 'user create', 'user list', 'user set-password', 'token create', 'token list', 'token revoke', 'client create', 'client list', 'client delete', 'client set-introspection', 'cleanup', 'notify run']) {
       expect(result.stdout).toContain(command);
     }
   });

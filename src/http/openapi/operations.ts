@@ -7,6 +7,7 @@ import {
   authorizationResponse,
   currentUserResponse,
   errorResponse,
+  notificationResponse,
   patResponse,
   patWithSecretResponse,
   scopeResponse,
@@ -19,6 +20,7 @@ import {
 import { adminTokenSchema, githubSecretScanningSchema, revokeCredentialsSchema } from '../schemas/leak-schemas.js';
 import { createUserSchema, listUsersQuerySchema } from '../schemas/user-schemas.js';
 import { adminSecurityLogQuery, securityLogQuery } from '../schemas/security-log-schemas.js';
+import { notificationQuerySchema } from '../schemas/notification-schemas.js';
 
 /**
  * The named schemas of the document (`#/components/schemas/<name>`): request bodies as the routes
@@ -48,6 +50,7 @@ export const namedSchemas = {
   GithubSecretScanningFeedback: { schema: githubFeedbackResponse, io: 'output' },
   AdminToken: { schema: adminTokenSchema, io: 'input' },
   TokenInfo: { schema: tokenInfoResponse, io: 'output' },
+  Notification: { schema: notificationResponse, io: 'output' },
 } as const satisfies Record<string, { schema: z.ZodType; io: 'input' | 'output' }>;
 
 export type SchemaName = keyof typeof namedSchemas;
@@ -290,5 +293,11 @@ export const operations: Operation[] = [
     description: 'Revokes a PAT, an impersonation token, or an OAuth access or refresh token (with the authorization it was issued under), at once on every instance.',
     errors: { 404: 'no token of Tessera\'s' },
     success: { status: 204, description: 'revoked (or already inactive)' },
+  },
+  {
+    method: 'get', path: '/api/v1/user/notifications', operationId: 'listNotifications', tag: 'Notifications', access: PASSWORD,
+    summary: 'Your notifications', query: notificationQuerySchema,
+    description: 'Notices about your personal access tokens: 30, 7 and 1 day(s) before expiry, on expiry, a leaked token revoked, a token created with a sensitive scope. Mailed too when the server has SMTP_URL.',
+    success: { status: 200, description: 'newest first', schema: 'Notification', list: true, headers: ['X-Total-Count'] },
   },
 ];

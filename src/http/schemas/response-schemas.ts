@@ -145,3 +145,17 @@ export const githubFeedbackResponse = z.strictObject({
 
 /** An empty JSON object (`202 {}`). */
 export const acceptedResponse = z.strictObject({});
+export const notificationResponse = z.strictObject({
+  id: z.number().int(),
+  created_at: timestamp,
+  kind: z.enum(['token_expiring', 'token_expired', 'token_leaked', 'sensitive_scope']),
+  token_id: z.number().int().describe('the personal access token\'s record id'),
+  token_name: z.string(),
+  token_last_four: z.string().describe('the last four characters of the token'),
+  token_expires_at: timestamp.nullable(),
+  threshold_days: z.number().int().nullable().describe('for token_expiring: 30, 7 or 1'),
+  scopes: z.array(z.string()).nullable().describe('for sensitive_scope: the sensitive scopes granted'),
+  read: z.boolean(),
+  mail: z.enum(['pending', 'sent', 'failed', 'none']).describe('whether it was mailed; none: no SMTP_URL'),
+});
+export type NotificationResponse = z.output<typeof notificationResponse>;

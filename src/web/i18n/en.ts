@@ -252,6 +252,22 @@ export const en = {
   'seclog.action.user.sign_in_failed': 'Sign-in failed',
   'seclog.action.user.created': 'Account created',
   'seclog.action.user.deleted': 'Account deleted',
+  'nav.notifications': 'Notifications',
+  'notices.title': 'Notifications',
+  'notices.intro': 'Notices about your access tokens: before and when they expire, a leaked token revoked, a token created with sensitive permissions.',
+  'notices.empty': 'No notifications.',
+  'notices.col.when': 'When',
+  'notices.col.notice': 'Notice',
+  'notices.col.mail': 'Email',
+  'notices.new': 'New',
+  'notices.token_expiring': 'Your token “{name}” (…{last4}) expires in {days} day(s), on {date}.',
+  'notices.token_expired': 'Your token “{name}” (…{last4}) expired on {date}.',
+  'notices.token_leaked': 'Your token “{name}” (…{last4}) was reported leaked and revoked.',
+  'notices.sensitive_scope': 'A token “{name}” (…{last4}) was created with sensitive permissions: {scopes}.',
+  'notices.mail.pending': 'Sending',
+  'notices.mail.sent': 'Sent',
+  'notices.mail.failed': 'Not delivered',
+  'notices.mail.none': 'Not emailed',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -12,6 +12,7 @@ import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 import type { PasswordSignIn } from '../../security/password-sign-in.js';
 import type { WebSessionService } from '../../services/web-session-service.js';
+import type { UserService } from '../../services/user-service.js';
 
 const HOME = '/settings/tokens';
 const loginForm = z.object({ username: z.string().max(64).catch(''), password: z.string().max(1024).catch(''), next: z.string().max(2000).optional().catch(undefined) });
@@ -22,6 +23,7 @@ export interface AuthPageDeps {
   logger: Logger;
   signIn: PasswordSignIn;
   webSessions: WebSessionService;
+  users: Pick<UserService, 'rememberLang'>;
 }
 
 /** Sign in, sign out, the start page and the language switcher. */
@@ -52,6 +54,8 @@ export function authPages(c: AuthPageDeps): Router {
       return sendPage(ctx, loginPage(page, { username: form.username, next, error: refusal.message }), refusal.status);
     }
     const { user } = result;
+    // The page language becomes the language of the user's mail; never a reason to refuse sign-in.
+    await c.users.rememberLang(user, page.lang).catch((err: unknown) => c.logger.warn({ err }, 'language not remembered'));
     // A fresh id at every sign-in: a session id planted before sign-in is worth nothing.
     if (ctx.state.webSession) await c.webSessions.end(ctx.state.webSession.id);
     const id = await c.webSessions.start(user);
@@ -70,6 +74,8 @@ export function authPages(c: AuthPageDeps): Router {
     const lang = ctx.params.lang;
     if (isLang(lang)) {
       ctx.cookies.set(LANG_COOKIE, lang, { httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: '/', maxAge: 365 * 86_400_000, overwrite: true });
+      const user = ctx.state.webSession?.user;
+      if (user) await c.users.rememberLang(user, lang).catch((err: unknown) => c.logger.warn({ err }, 'language not remembered'));
     }
     seeOther(ctx, safeLocalPath(ctx.query.next, '/'));
   });

@@ -21,7 +21,7 @@ export interface Page {
   title: string;
   body: Html;
   /** Marks the navigation entry of the current section. */
-  section?: 'tokens' | 'authorizations' | 'applications' | 'security-log' | 'admin';
+  section?: 'tokens' | 'authorizations' | 'applications' | 'notifications' | 'security-log' | 'admin';
 }
 
 /** The page shell: skip link, header with navigation and language switcher, main, one stylesheet. */
@@ -33,6 +33,7 @@ export function layout(ctx: PageContext, page: Page): string {
         <li><a href="/settings/tokens"${current('tokens')}>${t('nav.tokens')}</a></li>
         <li><a href="/settings/authorizations"${current('authorizations')}>${t('nav.authorizations')}</a></li>
         <li><a href="/settings/applications"${current('applications')}>${t('nav.applications')}</a></li>
+        <li><a href="/settings/notifications"${current('notifications')}>${t('nav.notifications')}</a></li>
         <li><a href="/settings/security-log"${current('security-log')}>${t('nav.security_log')}</a></li>
         ${user.isAdmin ? html`<li><a href="/admin/users"${current('admin')}>${t('nav.admin_users')}</a></li>` : ''}
       </ul></nav>`
