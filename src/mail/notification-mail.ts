@@ -26,7 +26,7 @@ function texts(n: Notification, lang: Lang): Texts {
   switch (n.kind) {
     case 'token_expiring':
       return {
-        subject: `Your access token ${n.tokenName} expires in ${n.thresholdDays} day${n.thresholdDays === 1 ? '' : 's'}`,
+        subject: `Your access token ${n.tokenName} expires within ${n.thresholdDays} day${n.thresholdDays === 1 ? '' : 's'}`,
         lines: [`Your personal access token ${token} expires on ${expires}.`, 'If you still need it, create or regenerate a token before then.'],
       };
     case 'token_expired':

@@ -91,6 +91,7 @@ describeInBrowser('accessibility of the pages', () => {
       `/settings/applications/${appId}/secret`,
       '/admin/users',
       '/admin/users/root',
+      '/settings/notifications',
       '/settings/security-log',
       '/admin/security-log',
       '/device',

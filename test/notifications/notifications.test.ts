@@ -53,9 +53,9 @@ describe('notifications by mail, with two instances', () => {
     expect(smtp.received).toEqual([]);
 
     const steps: [number, string, string][] = [
-      [10.5 * DAY, 'Your access token deploy expires in 30 days', '你的访问令牌 ci 将在 30 天内过期'],
-      [23 * DAY, 'Your access token deploy expires in 7 days', '你的访问令牌 ci 将在 7 天内过期'],
-      [6 * DAY, 'Your access token deploy expires in 1 day', '你的访问令牌 ci 将在 1 天内过期'],
+      [10.5 * DAY, 'Your access token deploy expires within 30 days', '你的访问令牌 ci 将在 30 天内过期'],
+      [23 * DAY, 'Your access token deploy expires within 7 days', '你的访问令牌 ci 将在 7 天内过期'],
+      [6 * DAY, 'Your access token deploy expires within 1 day', '你的访问令牌 ci 将在 1 天内过期'],
       [1 * DAY, 'Your access token deploy has expired', '你的访问令牌 ci 已过期'],
     ];
     const expectedAlice: string[] = [];
@@ -152,7 +152,7 @@ describe('`tessera notify run` (for cron)', () => {
     const again = await runCli(env, ['notify', 'run']);
     expect(again.stdout).toContain('Added 0 notification(s).');
     expect(await server.container.notifications.run()).toMatchObject({ added: 0, sent: 0 });
-    expect(smtp.received.map((m) => [m.to, m.subject])).toEqual([[['dave@example.test'], 'Your access token cron expires in 7 days']]);
+    expect(smtp.received.map((m) => [m.to, m.subject])).toEqual([[['dave@example.test'], 'Your access token cron expires within 7 days']]);
   });
 
   it('runs inside the server on its schedule (as main.ts starts it)', async () => {
@@ -164,7 +164,7 @@ describe('`tessera notify run` (for cron)', () => {
     } finally {
       await schedule.stop();
     }
-    expect(smtp.received.filter((m) => m.to.includes('erin@example.test')).map((m) => m.subject)).toEqual(['Your access token scheduled expires in 7 days']);
+    expect(smtp.received.filter((m) => m.to.includes('erin@example.test')).map((m) => m.subject)).toEqual(['Your access token scheduled expires within 7 days']);
   });
 });
 
@@ -208,7 +208,7 @@ describe('notifications without SMTP_URL', () => {
     const en = new WebClient(server.url);
     await en.signIn(carol.username, carol.password);
     const english = await en.get('/settings/notifications');
-    expect(english.text).toContain('expires in 7 day(s)');
+    expect(english.text).toContain('expires within 7 day(s)');
     expect(english.text).not.toContain('<strong>New</strong>');
     expect((await api(server.url, 'GET', '/api/v1/user/notifications', { auth: carol.basic })).body.every((n: { read: boolean }) => n.read)).toBe(true);
   });

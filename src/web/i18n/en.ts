@@ -260,7 +260,7 @@ export const en = {
   'notices.col.notice': 'Notice',
   'notices.col.mail': 'Email',
   'notices.new': 'New',
-  'notices.token_expiring': 'Your token “{name}” (…{last4}) expires in {days} day(s), on {date}.',
+  'notices.token_expiring': 'Your token “{name}” (…{last4}) expires within {days} day(s), on {date}.',
   'notices.token_expired': 'Your token “{name}” (…{last4}) expired on {date}.',
   'notices.token_leaked': 'Your token “{name}” (…{last4}) was reported leaked and revoked.',
   'notices.sensitive_scope': 'A token “{name}” (…{last4}) was created with sensitive permissions: {scopes}.',
