@@ -34,14 +34,17 @@ describe('GET /api/v1/scopes: the scope registry', () => {
         access: expect.stringMatching(/^(read|read-write)$/),
         description: { en: expect.any(String), zh: expect.any(String) },
         implies: expect.any(Array),
+        sensitive: expect.any(Boolean),
       });
       expect(scope.description.en.length).toBeGreaterThan(0);
       expect(scope.description.zh).toMatch(/[\u4e00-\u9fff]/);
     }
     expect(byName.get('project:depot').implies).toEqual(['project']);
     expect(byName.get('openid').kind).toBe('oidc');
+    expect(byName.get('project:key').sensitive).toBe(true);
+    expect(byName.get('user').sensitive).toBe(false);
     // The operator's scope from SCOPES_FILE.
-    expect(byName.get('wiki:write')).toEqual({ name: 'wiki:write', kind: 'api', access: 'read-write', description: { en: 'Edit wiki pages', zh: '编辑维基页面' }, implies: ['project'] });
+    expect(byName.get('wiki:write')).toEqual({ name: 'wiki:write', kind: 'api', access: 'read-write', description: { en: 'Edit wiki pages', zh: '编辑维基页面' }, implies: ['project'], sensitive: false });
   });
 
   it('a scope added by configuration can be given to a token; unknown ones cannot', async () => {

@@ -11,6 +11,7 @@ export function scopeRoutes(registry: ScopeRegistry): Router {
     access: s.access,
     description: s.description,
     implies: s.implies ?? [],
+    sensitive: s.sensitive ?? false,
   }));
   router.get('/api/v1/scopes', function listScopes(ctx) {
     ctx.set('Cache-Control', 'public, max-age=300');

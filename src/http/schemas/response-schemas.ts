@@ -64,6 +64,7 @@ export const scopeResponse = z.strictObject({
   access: z.enum(['read', 'read-write']),
   description: z.strictObject({ en: z.string(), zh: z.string() }),
   implies: z.array(z.string()),
+  sensitive: z.boolean().describe('a token created with it notifies its owner (docs/notifications.md)'),
 });
 
 export const applicationResponse = z.strictObject({
