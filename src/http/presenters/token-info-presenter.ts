@@ -1,5 +1,5 @@
 import type { IdentifiedToken } from '../../services/leaked-tokens.js';
-import { isActive } from '../../tokens/introspection/pat-introspector.js';
+import { patStatus } from '../../tokens/introspection/pat-introspector.js';
 import type { TokenInfoResponse } from '../schemas/response-schemas.js';
 
 const iso = (seconds: number | undefined) => (seconds !== undefined ? new Date(seconds * 1000).toISOString() : null);
@@ -31,7 +31,7 @@ export function presentTokenInfo(found: IdentifiedToken): TokenInfoResponse {
     client_id: null,
     authorization_id: null,
     scopes: pat.scopes,
-    state: isActive(pat, found.now) ? 'active' : pat.revokedAt ? 'revoked' : 'expired',
+    state: patStatus(pat, found.now),
     created_at: pat.createdAt.toISOString(),
     expires_at: pat.expiresAt?.toISOString() ?? null,
     last_used_at: pat.lastUsedAt?.toISOString() ?? null,

@@ -195,3 +195,9 @@ export class PatIntrospector implements TokenIntrospector {
 export function isActive(pat: Pick<PersonalAccessToken, 'revokedAt' | 'expiresAt'>, now: Date): boolean {
   return !pat.revokedAt && (!pat.expiresAt || pat.expiresAt.getTime() > now.getTime());
 }
+
+/** A record's state by its own revocation and expiry (not the use policy): what lists and the token API show. */
+export function patStatus(pat: Pick<PersonalAccessToken, 'revokedAt' | 'expiresAt'>, now: Date): 'active' | 'expired' | 'revoked' {
+  if (pat.revokedAt) return 'revoked';
+  return isActive(pat, now) ? 'active' : 'expired';
+}

@@ -1,5 +1,6 @@
 import type { PersonalAccessToken, User } from '../../../entities/index.js';
-import { formatDateTime, tokenStatus } from '../format.js';
+import { formatDateTime } from '../format.js';
+import { patStatus } from '../../../tokens/introspection/pat-introspector.js';
 import { html } from '../html.js';
 import { csrfField, formError, layout, type PageContext } from '../layout.js';
 import { tokenForm, type TokenFormView } from './token-form-page.js';
@@ -66,7 +67,7 @@ ${view.tokens.length === 0
 <thead><tr><th scope="col">${t('tokens.col.name')}</th><th scope="col">${t('tokens.col.scopes')}</th><th scope="col">${t('tokens.col.last_used')}</th>
 <th scope="col">${t('tokens.col.expires')}</th><th scope="col">${t('tokens.col.status')}</th><th scope="col">${t('tokens.col.token')}</th><th scope="col">${t('tokens.col.actions')}</th></tr></thead>
 <tbody>${view.tokens.map((pat) => {
-      const status = tokenStatus(pat, view.now);
+      const status = patStatus(pat, view.now);
       return html`<tr>
   <th scope="row">${pat.name}</th>
   <td>${pat.scopes.map((s) => html`<code class="scope">${s}</code> `)}</td>

@@ -1,5 +1,6 @@
 import type { PersonalAccessToken } from '../../../entities/index.js';
-import { formatDateTime, tokenStatus } from '../format.js';
+import { formatDateTime } from '../format.js';
+import { patStatus } from '../../../tokens/introspection/pat-introspector.js';
 import { html } from '../html.js';
 import { layout, type PageContext } from '../layout.js';
 import { pager } from '../pager.js';
@@ -22,7 +23,7 @@ export function tokenListPage(ctx: PageContext, view: TokenListView): string {
     `/settings/tokens?${new URLSearchParams({ state: view.state, search: view.search, page: String(page) }).toString()}`;
   const filtered = view.state !== 'all' || view.search !== '';
   const rows = view.tokens.map((pat) => {
-    const status = tokenStatus(pat, view.now);
+    const status = patStatus(pat, view.now);
     return html`<tr>
   <th scope="row"><span class="token-name">${pat.name}</span>${pat.description ? html`<br><small>${pat.description}</small>` : ''}</th>
   <td>${pat.scopes.map((s) => html`<code class="scope">${s}</code> `)}</td>
