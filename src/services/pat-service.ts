@@ -8,7 +8,7 @@ import { normaliseAllowlistEntry } from '../security/ip-allowlist.js';
 import type { PatListFilter, PatStore } from '../stores/pat-store.js';
 import type { PatFormat } from '../tokens/format/pat-format.js';
 import { hashedToken } from '../tokens/format/hashed-token.js';
-import type { PatUsePolicy } from '../tokens/introspection/pat-introspector.js';
+import { isActive, type PatUsePolicy } from '../tokens/introspection/pat-introspector.js';
 import type { AdminAudit } from './admin-audit.js';
 import { CLI, type RequestOrigin, type SecurityAction, type SecurityLog } from './security-log.js';
 
@@ -286,7 +286,7 @@ export class PatService {
   async revokeByToken(token: string, reason: 'leak_report' | 'admin', by: Acting = {}): Promise<{ pat: PersonalAccessToken; revoked: boolean } | null> {
     const pat = await this.findByToken(token);
     if (!pat) return null;
-    if (pat.revokedAt || (pat.expiresAt && pat.expiresAt.getTime() <= this.clock().getTime())) return { pat, revoked: false };
+    if (!isActive(pat, this.clock())) return { pat, revoked: false };
     return { pat: await this.markRevoked(pat, { id: pat.userId, username: null }, by, reason), revoked: true };
   }
 
